@@ -1,0 +1,318 @@
+"""AWS behaviour for Pulumi's mock engine: what the provider would answer, without AWS.
+
+`AwsMocks(preview=True)` answers like a first `pulumi preview` of a fresh stack: a resource's id and every
+computed attribute are unknown, only its inputs are known. `AwsMocks(preview=False)` answers like `pulumi up`:
+deterministic, realistic ids and ARNs, so the values that only exist after creation (ARNs inside policy
+documents, endpoints) can be checked. Invokes (`get_availability_zones`, `get_policy_document`, ...) answer
+the same in both modes; the SDK itself skips an invoke whose arguments are unknown, as the engine does.
+
+Everything is derived from the resource's type and name, so two runs register identical resources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+AVAILABILITY_ZONES = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f")
+PARTITION = "aws"
+
+
+def _digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def _uuid(*parts: str) -> str:
+    h = _digest(*parts, length=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+# Type token -> EC2-style id prefix, for resources whose AWS id is such an id.
+_ID_PREFIXES = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+    "aws:ec2/instance:Instance": "i",
+    "aws:ec2/networkAcl:NetworkAcl": "acl",
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "acl",
+    "aws:ec2/volume:Volume": "vol",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/securityGroupRule:SecurityGroupRule": "sgrule",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/route:Route": "r",
+}
+
+
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes the way pulumi-aws would in us-east-1."""
+
+    def __init__(self, preview: bool = False, account_id: str = ACCOUNT_ID, region: str = REGION) -> None:
+        self.preview = preview
+        self.account_id = account_id
+        self.region = region
+
+    # Resources -----------------------------------------------------------------------------------------------
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        inputs = dict(args.inputs)
+        if self.preview:
+            # A fresh stack: nothing has an id yet and computed attributes are unknown (absent here).
+            return "", inputs
+        resource_id = self._id(args)
+        outputs = {**inputs, **self._computed(args.typ, args.name, resource_id, inputs)}
+        return resource_id, outputs
+
+    def _id(self, args: pulumi.runtime.MockResourceArgs) -> str:
+        typ, name = args.typ, args.name
+        if args.resource_id:
+            return args.resource_id
+        if typ in _ID_PREFIXES:
+            return f"{_ID_PREFIXES[typ]}-{_digest(typ, name)}"
+        if typ == "aws:s3/bucket:Bucket":
+            return args.inputs.get("bucket") or f"{args.inputs.get('bucketPrefix', name)}{_digest(name, length=8)}"
+        if typ == "aws:kms/key:Key":
+            return _uuid(typ, name)
+        if typ in ("aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile", "aws:lambda/function:Function",
+                   "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail", "aws:rds/instance:Instance",
+                   "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):  # fmt: skip
+            return args.inputs.get("name") or f"{name}-{_digest(name, length=7)}"
+        return f"{name}-{_digest(typ, name, length=8)}"
+
+    def _arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
+        region = self.region if regional else ""
+        account_id = self.account_id if account else ""
+        return f"arn:{PARTITION}:{service}:{region}:{account_id}:{resource}"
+
+    def _computed(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The attributes AWS computes on create, for the types this project uses; a generic ARN otherwise."""
+        module = typ.split(":")[1].split("/")[0] if ":" in typ else ""
+        out: dict[str, Any] = {}
+        if typ.startswith("pulumi:providers:"):
+            return out
+        if typ == "random:index/randomId:RandomId":
+            raw = hashlib.sha256(name.encode()).digest()[: int(inputs.get("byteLength", 8))]
+            out.update(hex=raw.hex(), dec=str(int.from_bytes(raw, "big")), b64Url=raw.hex(), b64Std=raw.hex())
+            return out
+        if typ == "random:index/randomString:RandomString":
+            out["result"] = _digest("random", name, length=int(inputs.get("length", 8))).lower()
+            return out
+        if typ == "random:index/randomPassword:RandomPassword":
+            out["result"] = _digest("password", name, length=int(inputs.get("length", 16)))
+            return out
+        if typ == "aws:s3/bucket:Bucket":
+            out.update(
+                bucket=rid,
+                arn=f"arn:aws:s3:::{rid}",
+                bucketDomainName=f"{rid}.s3.amazonaws.com",
+                bucketRegionalDomainName=f"{rid}.s3.{self.region}.amazonaws.com",
+                region=self.region,
+            )
+            return out
+        if typ == "aws:kms/key:Key":
+            out.update(arn=self._arn("kms", f"key/{rid}"), keyId=rid)
+            return out
+        if typ == "aws:kms/alias:Alias":
+            out.update(arn=self._arn("kms", inputs.get("name", f"alias/{name}")), targetKeyArn=None)
+            return out
+        if typ == "aws:iam/role:Role":
+            out.update(arn=f"arn:aws:iam::{self.account_id}:role/{rid}", name=rid, uniqueId=f"AROA{_digest(rid)}")
+            return out
+        if typ == "aws:iam/instanceProfile:InstanceProfile":
+            out.update(arn=f"arn:aws:iam::{self.account_id}:instance-profile/{rid}", name=rid)
+            return out
+        if typ == "aws:iam/policy:Policy":
+            out.update(arn=f"arn:aws:iam::{self.account_id}:policy/{inputs.get('name', rid)}")
+            return out
+        if typ == "aws:cloudwatch/logGroup:LogGroup":
+            out.update(arn=self._arn("logs", f"log-group:{rid}"), name=rid)
+            return out
+        if typ == "aws:sns/topic:Topic":
+            topic = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
+            out.update(arn=self._arn("sns", topic), name=topic)
+            return out
+        if typ == "aws:sqs/queue:Queue":
+            queue = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
+            out.update(arn=self._arn("sqs", queue), name=queue, url=f"https://sqs.{self.region}.amazonaws.com/"
+                       f"{self.account_id}/{queue}")  # fmt: skip
+            return out
+        if typ == "aws:cloudtrail/trail:Trail":
+            out.update(arn=self._arn("cloudtrail", f"trail/{rid}"), homeRegion=self.region)
+            return out
+        if typ == "aws:lambda/function:Function":
+            arn = self._arn("lambda", f"function:{rid}")
+            out.update(arn=arn, invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/"
+                       f"{arn}/invocations", qualifiedArn=f"{arn}:$LATEST", version="$LATEST")  # fmt: skip
+            return out
+        if typ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            suffix = f"app/{inputs.get('name', name)}/{_digest(name, length=16)}"
+            out.update(arn=self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"), arnSuffix=suffix,
+                       dnsName=f"{name}-{_digest(name, length=9)}.{self.region}.elb.amazonaws.com",
+                       zoneId="Z35SXDOTRQ7X7K")  # fmt: skip
+            return out
+        if typ in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
+            suffix = f"targetgroup/{inputs.get('name', name)[:32]}/{_digest(name, length=16)}"
+            out.update(arn=self._arn("elasticloadbalancing", suffix), arnSuffix=suffix)
+            return out
+        if typ in ("aws:lb/listener:Listener", "aws:alb/listener:Listener"):
+            out.update(arn=self._arn("elasticloadbalancing", f"listener/app/{name}/{_digest(name, length=16)}"))
+            return out
+        if typ == "aws:acm/certificate:Certificate":
+            domain = inputs.get("domainName", "example.com")
+            out.update(arn=self._arn("acm", f"certificate/{_uuid(typ, name)}"), domainValidationOptions=[{
+                "domainName": domain,
+                "resourceRecordName": f"_{_digest(domain, length=32)}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_digest('v', domain, length=32)}.acm-validations.aws.",
+            }])  # fmt: skip
+            return out
+        if typ == "aws:acm/certificateValidation:CertificateValidation":
+            out["certificateArn"] = inputs.get("certificateArn")
+            return out
+        if typ == "aws:route53/record:Record":
+            out["fqdn"] = str(inputs.get("name", name)).rstrip(".")
+            return out
+        if typ == "aws:rds/instance:Instance":
+            port = int(inputs.get("port", 5432))
+            address = f"{rid}.{_digest(rid, length=12)}.{self.region}.rds.amazonaws.com"
+            out.update(arn=self._arn("rds", f"db:{rid}"), address=address, endpoint=f"{address}:{port}",
+                       port=port, resourceId=f"db-{_digest(rid, length=26).upper()}")  # fmt: skip
+            if inputs.get("manageMasterUserPassword"):
+                out["masterUserSecrets"] = [{
+                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
+                    "secretArn": self._arn("secretsmanager", f"secret:rds!db-{_uuid(rid)}-{_digest(rid, length=6)}"),
+                    "secretStatus": "active",
+                }]  # fmt: skip
+            return out
+        if typ == "aws:ec2/vpc:Vpc":
+            out.update(arn=self._arn("ec2", f"vpc/{rid}"), defaultSecurityGroupId=f"sg-{_digest('default', rid)}",
+                       mainRouteTableId=f"rtb-{_digest('main', rid)}",
+                       defaultNetworkAclId=f"acl-{_digest('acl', rid)}")  # fmt: skip
+            return out
+        if typ == "aws:ec2/launchTemplate:LaunchTemplate":
+            out.update(arn=self._arn("ec2", f"launch-template/{rid}"), latestVersion=1, defaultVersion=1)
+            return out
+        if typ == "aws:ec2/eip:Eip":
+            out.update(publicIp=f"198.51.100.{int(_digest(name, length=2), 16) % 250 + 1}", allocationId=rid)
+            return out
+        if typ == "aws:cloudwatch/eventRule:EventRule":
+            out.update(arn=self._arn("events", f"rule/{inputs.get('name', rid)}"))
+            return out
+        if typ == "aws:autoscaling/group:Group":
+            out.update(arn=self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
+                       name=inputs.get("name", rid))  # fmt: skip
+            return out
+        if module and "arn" not in inputs:
+            service = {"cloudwatch": "cloudwatch", "ec2": "ec2", "vpc": "ec2", "rds": "rds"}.get(module, module)
+            out["arn"] = self._arn(service, f"{typ.split(':')[-1].lower()}/{rid}")
+        return out
+
+    # Invokes -------------------------------------------------------------------------------------------------
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        token, a = args.token, args.args
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {"names": list(AVAILABILITY_ZONES), "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
+                    "id": self.region, "groupNames": [self.region]}  # fmt: skip
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
+                    "userId": "AIDAPREFLIGHT", "id": self.account_id}  # fmt: skip
+        if token == "aws:index/getRegion:getRegion":
+            return {
+                "name": self.region,
+                "region": self.region,
+                "id": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": "US East (N. Virginia)",
+            }
+        if token == "aws:index/getPartition:getPartition":
+            return {
+                "partition": PARTITION,
+                "dnsSuffix": "amazonaws.com",
+                "id": PARTITION,
+                "reverseDnsPrefix": "com.amazonaws",
+            }
+        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            document = render_policy_document(a)
+            return {"json": document, "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
+                    "id": _digest(document)}  # fmt: skip
+        if token == "aws:ssm/getParameter:getParameter":
+            return {
+                "name": a.get("name"),
+                "value": f"ami-{_digest(str(a.get('name')))}",
+                "type": "String",
+                "insecureValue": f"ami-{_digest(str(a.get('name')))}",
+                "id": a.get("name"),
+                "version": 1,
+            }
+        if token == "aws:ec2/getAmi:getAmi":
+            return {
+                "id": f"ami-{_digest('ami', json.dumps(a, sort_keys=True, default=str))}",
+                "architecture": "x86_64",
+                "name": "al2023-ami",
+            }
+        if token == "aws:elb/getServiceAccount:getServiceAccount":
+            return {"arn": "arn:aws:iam::127311923021:root", "id": "127311923021"}
+        if token == "aws:iam/getPolicy:getPolicy":
+            arn = a.get("arn") or f"arn:aws:iam::aws:policy/{a.get('name')}"
+            return {"arn": arn, "name": arn.rsplit("/", 1)[-1], "id": arn, "policy": "{}"}
+        if token == "aws:route53/getZone:getZone":
+            return {"zoneId": a.get("zoneId", "Z0123456789ABCDEFGHIJ"), "name": a.get("name", "example.com")}
+        return {}
+
+
+def _one_or_many(values: list[Any]) -> Any:
+    """The provider renders a one-element list as a bare string, as IAM does."""
+    return values[0] if len(values) == 1 else values
+
+
+def _principals(entries: list[dict[str, Any]]) -> Any:
+    if any(p.get("type") == "*" for p in entries):
+        return "*"
+    rendered: dict[str, Any] = {}
+    for entry in entries:
+        identifiers = sorted(set(rendered.get(entry["type"], [])) | set(entry.get("identifiers", [])))
+        rendered[entry["type"]] = identifiers
+    return {kind: _one_or_many(ids) for kind, ids in rendered.items()}
+
+
+def render_policy_document(args: dict[str, Any]) -> str:
+    """Renders `aws.iam.get_policy_document` arguments (wire form) as the provider does: IAM JSON."""
+    statements = []
+    for s in args.get("statements") or []:
+        statement: dict[str, Any] = {}
+        if s.get("sid"):
+            statement["Sid"] = s["sid"]
+        statement["Effect"] = s.get("effect") or "Allow"
+        for key, name in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
+                          ("notResources", "NotResource")):  # fmt: skip
+            if s.get(key):
+                statement[name] = _one_or_many(sorted(set(s[key])))
+        if s.get("principals"):
+            statement["Principal"] = _principals(s["principals"])
+        if s.get("notPrincipals"):
+            statement["NotPrincipal"] = _principals(s["notPrincipals"])
+        if s.get("conditions"):
+            conditions: dict[str, dict[str, Any]] = {}
+            for c in s["conditions"]:
+                conditions.setdefault(c["test"], {})[c["variable"]] = _one_or_many(list(c["values"]))
+            statement["Condition"] = conditions
+        statements.append(statement)
+    document: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
+    if args.get("policyId"):
+        document["Id"] = args["policyId"]
+    document["Statement"] = statements
+    return json.dumps(document, indent=2)

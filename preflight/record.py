@@ -1,0 +1,265 @@
+"""Record: run a Pulumi Python program under Pulumi's own mock engine and keep what the engine would see.
+
+`run_program(project_dir, stack, preview=...)` loads the stack's config from `Pulumi.<stack>.yaml`, runs the
+program's `__main__.py` in this process with `pulumi.runtime.set_mocks` and a recording `MockMonitor`, and
+returns a `Recording`: for every `RegisterResource` request its type, name, URN, parent, custom flag, provider
+reference, dependencies, property dependencies, source position and inputs, both in wire form (a protobuf
+Struct with unknowns and secrets kept, what an analyzer receives) and deserialized (for assertions).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import runpy
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.output import Unknown
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.proto import resource_pb2
+
+from preflight.mocks import AwsMocks
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value the engine does not know yet (a preview's computed id, ARN, ...)."""
+    return isinstance(value, Unknown) or value == rpc.UNKNOWN
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    uri: str
+    line: int
+    column: int
+
+
+@dataclass
+class RecordedResource:
+    """One `RegisterResource` request, as the engine saw it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    provider: str
+    id: str | None
+    inputs: dict[str, Any]
+    wire_inputs: struct_pb2.Struct
+    outputs: dict[str, Any]
+    wire_outputs: struct_pb2.Struct
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    protect: bool
+    source_position: SourcePosition | None
+    delete_before_replace: bool = False
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+
+@dataclass
+class Recording:
+    """Everything a program registered, in registration order, plus its stack outputs."""
+
+    project: str
+    stack: str
+    preview: bool
+    resources: list[RecordedResource] = field(default_factory=list)
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
+    stack_urn: str = ""
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def named(self, name: str) -> RecordedResource:
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources are named {name!r}")
+        return matches[0]
+
+    def by_urn(self, urn: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def children_of(self, urn: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.parent == urn]
+
+
+class ProgramError(Exception):
+    """The program (or its config) failed: the message is the program's own, not a traceback.
+
+    `recording` holds what the program had registered before it failed (empty for a config error).
+    """
+
+    def __init__(self, message: str, recording: Recording | None = None) -> None:
+        super().__init__(message)
+        self.recording = recording
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """A MockMonitor that keeps each registration request in the form the engine receives it."""
+
+    def __init__(self, mock: AwsMocks, recording: Recording) -> None:
+        super().__init__(mock)
+        self.recording = recording
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            self.recording.stack_urn = response.urn
+            return response
+        position = None
+        if request.HasField("sourcePosition") and request.sourcePosition.uri:
+            position = SourcePosition(request.sourcePosition.uri, request.sourcePosition.line,
+                                      request.sourcePosition.column)  # fmt: skip
+        wire_inputs = struct_pb2.Struct()
+        wire_inputs.CopyFrom(request.object)
+        wire_outputs = struct_pb2.Struct()
+        wire_outputs.CopyFrom(response.object)
+        self.recording.resources.append(
+            RecordedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=request.custom,
+                provider=request.provider,
+                id=response.id or None,
+                inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+                wire_inputs=wire_inputs,
+                outputs=rpc.deserialize_properties(response.object, keep_unknowns=True),
+                wire_outputs=wire_outputs,
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                protect=request.protect if request.HasField("protect") else False,
+                source_position=position,
+                delete_before_replace=request.deleteBeforeReplace,
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        if request.urn == self.recording.stack_urn:
+            self.recording.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
+        return empty_pb2.Empty()
+
+
+def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
+    """Returns the project name and the stack's config in the engine's form: namespaced keys, string values."""
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    if not stack_file.exists():
+        raise ProgramError(f"stack {stack!r} has no config file: {stack_file} is missing")
+    raw = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    config: dict[str, str] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict) and "secure" in value:
+            raise ProgramError(f"config key '{key}' is an encrypted secret; pass it with --config {key}=VALUE")
+        full_key = key if ":" in key else f"{project}:{key}"
+        config[full_key] = value if isinstance(value, str) else json.dumps(value)
+    return project, config
+
+
+@contextlib.contextmanager
+def _program_context(project_dir: Path) -> Iterator[None]:
+    """The working directory and import path the Python language host gives a program; restored after."""
+    previous_cwd, previous_path = os.getcwd(), list(sys.path)
+    previous_modules = set(sys.modules)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+        os.chdir(previous_cwd)
+        sys.path[:] = previous_path
+        # Forget the program's own modules so another project's `components` package can load next time.
+        for name in set(sys.modules) - previous_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(project_dir)) and "site-packages" not in module_file:
+                del sys.modules[name]
+
+
+def run_program(
+    project_dir: Path | str,
+    stack: str = "prod",
+    *,
+    preview: bool = True,
+    config_overrides: Mapping[str, str] | None = None,
+) -> Recording:
+    """Runs the program under the mock engine and records its registrations.
+
+    Raises ProgramError with the program's message when the program or its config fails.
+    """
+    project_dir = Path(project_dir).resolve()
+    project, config = read_stack_config(project_dir, stack)
+    for key, value in (config_overrides or {}).items():
+        config[key if ":" in key else f"{project}:{key}"] = value
+    recording = Recording(project=project, stack=stack, preview=preview)
+    aws_mocks = AwsMocks(preview=preview)
+    with _program_context(project_dir):
+        monitor = RecordingMonitor(aws_mocks, recording)
+        # A fresh root stack per run: set_mocks keeps an existing one, and with it the last run's exports.
+        settings.set_root_resource(None)  # type: ignore[arg-type]
+        pulumi.runtime.set_mocks(aws_mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+        pulumi.runtime.set_all_config(config)
+        program = str(project_dir / "__main__.py")
+        try:
+            mocks.test(lambda: runpy.run_path(program, run_name="__main__"))()
+            asyncio.get_event_loop().run_until_complete(_resolve_stack_outputs(recording))
+        except Exception as error:  # the program's own failure, reported by its message
+            raise ProgramError(_first_line(error), recording) from error
+        finally:
+            pulumi.runtime.set_all_config({})
+    return recording
+
+
+async def _resolve_stack_outputs(recording: Recording) -> None:
+    """Resolves the program's `pulumi.export`s; at preview an unknown one is kept as UNKNOWN."""
+    root = pulumi.runtime.get_root_resource()
+    for name, value in dict(getattr(root, "outputs", {}) or {}).items():
+        resolved = await pulumi.Output.from_input(value).future(with_unknowns=True)
+        recording.stack_outputs[name] = rpc.UNKNOWN if isinstance(resolved, Unknown) else resolved
+
+
+def _first_line(error: BaseException) -> str:
+    message = str(error).strip() or type(error).__name__
+    return message
+
+
+def wire_struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    """Serializes plain values to the wire form (used for fixtures and config)."""
+    struct = struct_pb2.Struct()
+    struct.update(dict(values))
+    return struct
+
+
+__all__ = [
+    "ProgramError",
+    "RecordedResource",
+    "Recording",
+    "SourcePosition",
+    "is_unknown",
+    "read_stack_config",
+    "resource_pb2",
+    "run_program",
+    "wire_struct",
+]

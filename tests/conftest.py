@@ -1,0 +1,46 @@
+"""Shared fixtures: run the real program under Pulumi's mock engine, once per (mode, config) per session.
+
+`prod_preview` / `prod_apply` are the prod stack as a first `pulumi preview` and as `pulumi up` would register
+it. They go through `preflight.record.run_program`, the same recorder the offline preview uses. Tests that
+need another config call `run_stack(preview=..., **overrides)`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from preflight.record import ProgramError, Recording, run_program
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_stack(preview: bool, **overrides: object) -> Recording:
+    """Runs the prod stack with config overrides (plain values; lists and dicts are sent as JSON)."""
+    config = {key: value if isinstance(value, str) else json.dumps(value) for key, value in overrides.items()}
+    return run_program(PROJECT_DIR, "prod", preview=preview, config_overrides=config)
+
+
+def program_error(**overrides: object) -> tuple[str, Recording | None]:
+    """Runs the prod stack expecting a config error; returns its message."""
+    with pytest.raises(ProgramError) as caught:
+        run_stack(preview=True, **overrides)
+    return str(caught.value), None
+
+
+@pytest.fixture(scope="session")
+def prod_preview() -> Recording:
+    return run_stack(preview=True)
+
+
+@pytest.fixture(scope="session")
+def prod_apply() -> Recording:
+    return run_stack(preview=False)
+
+
+@pytest.fixture(params=["preview", "apply"], scope="session")
+def prod(request: pytest.FixtureRequest, prod_preview: Recording, prod_apply: Recording) -> Recording:
+    """The prod stack in both modes, for properties that must hold in each."""
+    return prod_preview if request.param == "preview" else prod_apply

@@ -1,0 +1,140 @@
+"""Stack config validation: every bad value stops the program with an error naming the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from preflight.record import ProgramError
+from settings import SettingsError, parse_settings
+from tests.conftest import run_stack
+
+GOOD = {
+    "aws:region": "us-east-1",
+    "environment": "Production",
+    "corporateCidrs": '["203.0.113.0/24"]',
+    "alertEmail": "secops@example.com",
+    "domainName": "app.example.com",
+    "hostedZoneId": "Z0123456789ABCDEFGHIJ",
+}
+
+
+def parse(**changes: object):
+    raw = {**GOOD, **changes}
+    return parse_settings({k: v for k, v in raw.items() if v is not None}, project="secure-aws", stack="prod")
+
+
+def test_prod_defaults_are_the_secure_ones():
+    settings = parse()
+    assert settings.vpc_cidr == "10.0.0.0/16"
+    assert settings.az_count == 2
+    assert settings.nat_gateways == "perAz"
+    assert settings.log_retention_days == 365
+    assert settings.is_production
+    assert settings.database.backup_retention_days == 7
+    assert settings.database.port == 5432
+    assert settings.web.tls_policy == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    assert settings.function.audit_schedule == "rate(1 hour)"
+
+
+def test_tags_carry_environment_project_and_extra_tags():
+    settings = parse(extraTags='{"CostCenter": "security"}')
+    assert settings.tags == {
+        "CostCenter": "security",
+        "Environment": "Production",
+        "Project": "secure-aws",
+        "ManagedBy": "pulumi",
+    }
+
+
+def test_settings_are_immutable():
+    settings = parse()
+    with pytest.raises(AttributeError):
+        settings.vpc_cidr = "10.1.0.0/16"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("aws:region", "eu-west-1", "must be us-east-1"),
+        ("corporateCidrs", None, "is required"),
+        ("corporateCidrs", '["0.0.0.0/0"]', "whole internet"),
+        ("corporateCidrs", '["10.0.0.0/8"]', "wider than /16"),
+        ("corporateCidrs", '["203.0.113.0/33"]', "not an IPv4 network"),
+        ("corporateCidrs", '["203.0.113.5/24"]', "not an IPv4 network"),
+        ("corporateCidrs", "[]", "non-empty list"),
+        ("corporateCidrs", "203.0.113.0/24", "not valid JSON"),
+        ("vpcCidr", "8.8.0.0/16", "RFC 1918"),
+        ("vpcCidr", "10.0.0.0/26", "too small"),
+        ("azCount", "1", "between 2 and 6"),
+        ("azCount", "two", "whole number"),
+        ("natGateways", "none", "must be one of"),
+        ("natGateways", "single", "production"),
+        ("alertEmail", None, "is required"),
+        ("alertEmail", "secops-at-example", "email address"),
+        ("environment", None, "is required"),
+        ("logRetentionDays", "90", "at least 365"),
+        ("logRetentionDays", "366", "not a retention CloudWatch Logs accepts"),
+        ("extraTags", '{"Environment": "Dev"}', "derived from the stack"),
+        ("extraTags", "[1]", "object of tag names"),
+        ("tlsPolicy", "ELBSecurityPolicy-2016-08", "TLS 1.2+"),
+        ("minSize", "1", "between 2 and 100"),
+        ("maxSize", "2", "at least minSize"),
+        ("desiredCapacity", "9", "between minSize"),
+        ("instanceType", "big", "instance type"),
+        ("dbPort", "80", "between 1150 and 65535"),
+        ("dbEngineVersion", "13", "supported major version"),
+        ("backupRetentionDays", "3", "at least 7"),
+        ("dbMasterUsername", "postgres", "reserved"),
+        ("dbMaxAllocatedStorageGb", "40", "must exceed"),
+        ("auditSchedule", "every hour", "schedule expression"),
+        ("hostedZoneId", None, "hostedZoneId"),
+    ],
+)
+def test_bad_value_names_the_key_and_a_good_example(key, value, fragment):
+    overrides = {key: value}
+    if key == "maxSize":
+        overrides["minSize"] = "3"
+    if key == "dbMaxAllocatedStorageGb":
+        overrides["dbAllocatedStorageGb"] = "50"
+    with pytest.raises(SettingsError) as caught:
+        parse(**overrides)
+    message = str(caught.value)
+    assert f"config key '{caught.value.key}'" in message
+    assert caught.value.key == key
+    assert fragment in message
+    assert "Example of a good value:" in message
+
+
+def test_non_production_may_use_a_single_nat_gateway_and_shorter_retention():
+    settings = parse(environment="Staging", natGateways="single", logRetentionDays="30")
+    assert settings.nat_gateways == "single"
+    assert settings.log_retention_days == 30
+    assert not settings.is_production
+
+
+def test_missing_certificate_explains_both_options():
+    with pytest.raises(SettingsError) as caught:
+        parse(domainName=None, hostedZoneId=None)
+    message = str(caught.value)
+    assert "certificateArn" in message and "domainName plus hostedZoneId" in message
+
+
+def test_certificate_arn_and_domain_are_mutually_exclusive():
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    with pytest.raises(SettingsError, match="not both"):
+        parse(certificateArn=arn)
+    settings = parse(certificateArn=arn, domainName=None, hostedZoneId=None)
+    assert settings.web.certificate_arn == arn
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("corporateCidrs", ["0.0.0.0/0"]), ("alertEmail", "nobody"), ("logRetentionDays", "30"), ("azCount", "1")],
+)
+def test_program_refuses_bad_config_before_registering_anything(key, value):
+    """Through the real program: the error names the key and not a single resource was registered."""
+    with pytest.raises(ProgramError) as caught:
+        run_stack(preview=True, **{key: value})
+    assert f"config key '{key}'" in str(caught.value)
+    assert caught.value.recording is not None
+    assert caught.value.recording.resources == []
