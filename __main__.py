@@ -5,10 +5,14 @@ config -> settings -> provider -> tiers -> outputs. Each tier is one component i
 
 import pulumi
 
-from provider import aws_provider
+from components.encryption import Encryption, EncryptionArgs
+from provider import aws_provider, component_opts
 from settings import load_settings
 
 settings = load_settings()
 provider = aws_provider(settings)
 
+encryption = Encryption("encryption", EncryptionArgs(settings=settings), opts=component_opts(provider))
+
 pulumi.export("region", settings.region)
+pulumi.export("kmsKeyArn", encryption.key_arn)
