@@ -18,8 +18,7 @@ TRAIL_ARN = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT_ID}:trail/secure-aws-prod-tra
 
 
 def key_of(rec: Recording):
-    (key,) = rec.of_type(KEY)
-    return key
+    return rec.named("encryption-key")
 
 
 def key_policy(rec: Recording) -> dict[str, Any]:
@@ -47,7 +46,7 @@ def test_key_rotates_automatically_and_waits_30_days_before_deletion(prod):
 
 
 def test_alias_names_the_project_and_stack_and_points_at_the_key(prod_apply):
-    (alias,) = prod_apply.of_type(ALIAS)
+    alias = prod_apply.named("encryption-alias")
     assert alias.inputs["name"] == "alias/secure-aws-prod"
     assert alias.inputs["targetKeyId"] == key_of(prod_apply).outputs["keyId"]
 
@@ -55,7 +54,7 @@ def test_alias_names_the_project_and_stack_and_points_at_the_key(prod_apply):
 def test_key_and_alias_are_children_of_the_component_named_after_it(prod):
     (component,) = prod.of_type(COMPONENT)
     assert component.name == "encryption"
-    for child in (key_of(prod), *prod.of_type(ALIAS)):
+    for child in (key_of(prod), prod.named("encryption-alias")):
         assert child.parent == component.urn
         assert child.name.startswith(f"{component.name}-")
 
