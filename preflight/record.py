@@ -64,6 +64,13 @@ class RecordedResource:
     protect: bool
     source_position: SourcePosition | None
     delete_before_replace: bool = False
+    # The rest of the request's options, as the engine passes them on to an analyzer.
+    delete_before_replace_defined: bool = False
+    version: str = ""
+    ignore_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_provider(self) -> bool:
@@ -80,6 +87,8 @@ class Recording:
     resources: list[RecordedResource] = field(default_factory=list)
     stack_outputs: dict[str, Any] = field(default_factory=dict)
     stack_urn: str = ""
+    # The stack's config as the engine hands it to the program and to a policy pack (namespaced keys).
+    config: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -149,6 +158,12 @@ class RecordingMonitor(mocks.MockMonitor):
                 protect=request.protect if request.HasField("protect") else False,
                 source_position=position,
                 delete_before_replace=request.deleteBeforeReplace,
+                delete_before_replace_defined=request.deleteBeforeReplaceDefined,
+                version=request.version,
+                ignore_changes=list(request.ignoreChanges),
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                aliases=list(request.aliasURNs),
+                custom_timeouts=_custom_timeouts(request),
             )
         )
         return response
@@ -156,7 +171,21 @@ class RecordingMonitor(mocks.MockMonitor):
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.urn == self.recording.stack_urn:
             self.recording.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
+        else:
+            # A component's registered outputs are its state: what AnalyzeStack shows for it.
+            for resource in self.recording.resources:
+                if resource.urn == request.urn and not resource.custom:
+                    resource.wire_outputs = struct_pb2.Struct()
+                    resource.wire_outputs.CopyFrom(request.outputs)
+                    resource.outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
         return empty_pb2.Empty()
+
+
+def _custom_timeouts(request: Any) -> dict[str, str]:
+    if not request.HasField("customTimeouts"):
+        return {}
+    timeouts = request.customTimeouts
+    return {op: getattr(timeouts, op) for op in ("create", "update", "delete") if getattr(timeouts, op)}
 
 
 def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
@@ -213,7 +242,7 @@ def run_program(
     project, config = read_stack_config(project_dir, stack)
     for key, value in (config_overrides or {}).items():
         config[key if ":" in key else f"{project}:{key}"] = value
-    recording = Recording(project=project, stack=stack, preview=preview)
+    recording = Recording(project=project, stack=stack, preview=preview, config=dict(config))
     aws_mocks = AwsMocks(preview=preview)
     with _program_context(project_dir):
         monitor = RecordingMonitor(aws_mocks, recording)

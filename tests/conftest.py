@@ -8,10 +8,12 @@ need another config call `run_stack(preview=..., **overrides)`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from preflight.analyze import PolicyPack
 from preflight.record import ProgramError, Recording, run_program
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -44,3 +46,15 @@ def prod_apply() -> Recording:
 def prod(request: pytest.FixtureRequest, prod_preview: Recording, prod_apply: Recording) -> Recording:
     """The prod stack in both modes, for properties that must hold in each."""
     return prod_preview if request.param == "preview" else prod_apply
+
+
+@pytest.fixture(scope="session")
+def policy_pack() -> Iterator[PolicyPack]:
+    """This repo's policy pack (policy/), one running pack per session, as `pulumi preview --policy-pack policy`.
+
+    `policy_pack.analyze(recording, config)` returns the `preflight.analyze.Finding`s.
+    """
+    if not (PROJECT_DIR / "policy" / "PulumiPolicy.yaml").exists():
+        pytest.skip("policy/PulumiPolicy.yaml does not exist yet: the policy pack has not landed")
+    with PolicyPack(PROJECT_DIR / "policy") as pack:
+        yield pack
