@@ -100,10 +100,17 @@ def test_close_stops_every_pack_process_and_reaps_it(preview_run: Recording) -> 
             os.kill(pid, 0)
 
 
-def test_a_missing_pack_virtualenv_says_to_run_make_venv() -> None:
+def test_the_pack_python_is_the_virtualenv_pulumipolicy_yaml_names() -> None:
+    with PolicyPack(FIXTURE_PACK) as running:  # virtualenv: ../../../../policy/.venv
+        assert running.python == FIXTURE_PACK / "../../../../policy/.venv/bin/python"
+        assert running.info.name == "fixture-minimal"
+
+
+def test_a_missing_pack_virtualenv_says_to_run_make_venv(tmp_path: Path) -> None:
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime:\n  name: python\n  options:\n    virtualenv: venv\n")
     with pytest.raises(PolicyPackError, match="make venv") as caught:
-        PolicyPack(FIXTURE_PACK)  # its PulumiPolicy.yaml names a `venv` that is never created
-    assert str(FIXTURE_PACK / "venv") in str(caught.value)
+        PolicyPack(tmp_path)
+    assert str(tmp_path / "venv") in str(caught.value)
 
 
 def test_a_directory_without_pulumipolicy_yaml_is_not_a_pack(tmp_path: Path) -> None:

@@ -1,0 +1,232 @@
+"""`python -m preflight`: the offline `pulumi preview --policy-pack`, on the fixture program and fixture pack.
+
+Most tests call `main(argv, pack=...)` in-process with one running fixture pack; a few run the real command in
+a subprocess to check what a user or CI sees (exit status, stderr without a traceback).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from preflight.analyze import PolicyPack
+from preflight.cli import Outcome, main
+from preflight.plan import display_type, plan_rows
+from preflight.record import run_program
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_PACK = ROOT / "tests" / "fixtures" / "packs" / "minimal"
+FIXTURE_PROGRAM = ROOT / "tests" / "fixtures" / "programs" / "minimal"
+BASE = ["--cwd", str(FIXTURE_PROGRAM), "--stack", "test", "--policy-pack", str(FIXTURE_PACK)]
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "policy" / ".venv" / "bin" / "python").exists(), reason="policy/.venv is missing: run `make venv`"
+)
+
+
+@pytest.fixture(scope="module")
+def pack() -> Iterator[PolicyPack]:
+    with PolicyPack(FIXTURE_PACK) as running:
+        yield running
+
+
+def preflight(pack: PolicyPack, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([*BASE, *args], pack=pack)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def line_of(text: str) -> int:
+    source = (FIXTURE_PROGRAM / "__main__.py").read_text().splitlines()
+    return next(number for number, line in enumerate(source, start=1) if text in line)
+
+
+def command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "preflight", *BASE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+# Exit status ---------------------------------------------------------------------------------------------------
+
+
+def test_a_compliant_program_exits_0(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = preflight(pack, capsys, "--config", "loose=false")
+    assert code == 0
+    assert "Policy Violations" not in out
+    assert "0 mandatory violations" in out
+
+
+def test_a_mandatory_violation_exits_1_naming_policy_resource_and_source_line(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = preflight(pack, capsys)
+    assert code == 1
+    violations = out[out.index("Policy Violations:") :]
+    assert "[mandatory]  bucket-encrypted  (fixture-minimal v0.1.0, critical)" in violations
+    loose_line = line_of('aws.s3.Bucket("loose"')
+    assert f"aws:s3:Bucket loose  (__main__.py:{loose_line})" in violations
+    assert "bucket has no server-side encryption configuration" in violations
+
+
+def test_a_config_override_that_breaks_a_policy_exits_1(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = preflight(pack, capsys, "--config", "loose=false", "--config", "keyRotation=false")
+    assert code == 1
+    assert "[mandatory]  kms-key-rotation" in out
+    assert f"aws:kms:Key store-key  (__main__.py:{line_of('aws.kms.Key(')})" in out
+
+
+def test_an_advisory_violation_is_shown_but_exits_0(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "advisory.json"
+    config.write_text('{"bucket-encrypted": {"enforcementLevel": "advisory"}}')
+    code, out, _ = preflight(pack, capsys, "--policy-pack-config", str(config))
+    assert code == 0
+    assert "[advisory]  bucket-encrypted" in out
+    assert "1 advisory violation" in out
+
+
+def test_a_bad_config_value_exits_2_with_the_programs_message_first_and_no_traceback() -> None:
+    result = command("--config", "bucketCount=many")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "error: bucketCount must be a whole number such as 1, got 'many'"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_stack_without_a_config_file_exits_2(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = preflight(pack, capsys, "--stack", "staging")
+    assert code == 2
+    assert err.startswith("error: stack 'staging' has no config file")
+
+
+def test_a_directory_without_a_pulumi_project_exits_2(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = preflight(pack, capsys, "--cwd", str(tmp_path))
+    assert code == 2
+    assert "has no Pulumi.yaml" in err.splitlines()[0]
+
+
+def test_an_invalid_policy_pack_config_exits_2_naming_the_policy(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "config.json"
+    config.write_text('{"kms-key-rotation": {"minDeletionWindowDays": "a week"}}')
+    code, _, err = preflight(pack, capsys, "--policy-pack-config", str(config))
+    assert code == 2
+    assert "kms-key-rotation: minDeletionWindowDays: 'a week' is not of type 'integer'" in err
+
+
+def test_a_policy_pack_without_its_virtualenv_exits_2_saying_make_venv(tmp_path: Path) -> None:
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime:\n  name: python\n  options:\n    virtualenv: venv\n")
+    result = command("--policy-pack", str(tmp_path))
+    assert result.returncode == 2
+    assert "make venv" in result.stderr.splitlines()[0]
+
+
+# The plan ------------------------------------------------------------------------------------------------------
+
+
+def test_the_plan_is_a_tree_of_creates_nested_under_components(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = preflight(pack, capsys)
+    rows = [line for line in out.splitlines() if line.startswith(" +   ")]
+    assert rows[0].split() == ["+", "pulumi:pulumi:Stack", "fixture-minimal-test", "create"]
+    store = next(i for i, row in enumerate(rows) if row.split()[-2] == "store")
+    assert rows[store].split()[-3:] == ["fixture:index:Store", "store", "create"]
+    children = {row.split()[-2]: row for row in rows[store + 1 :]}
+    assert set(children) == {"store-key", "store-bucket-0", "store-bucket-0-sse"}
+    for row in children.values():  # one level deeper than the component
+        assert row.index("aws:") == rows[store].index("fixture:") + 3
+
+
+def test_the_plan_ends_with_the_count_to_create(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = preflight(pack, capsys)
+    # The stack, the explicit provider, the component, its key, bucket and SSE configuration, the loose bucket.
+    assert "Resources:\n    + 7 to create\n" in out
+
+
+def test_the_plan_hides_the_engines_default_provider() -> None:
+    rows = plan_rows(run_program(FIXTURE_PROGRAM, "test", preview=True))
+    assert [row.name for row in rows if row.type == "pulumi:providers:aws"] == ["fixture-aws"]
+
+
+def test_types_are_shown_simplified_like_the_cli() -> None:
+    assert display_type("aws:ec2/vpc:Vpc") == "aws:ec2:Vpc"
+    assert display_type("aws:s3/bucketPolicy:BucketPolicy") == "aws:s3:BucketPolicy"
+    assert display_type("aws:ec2/vpc:VpcEndpoint") == "aws:ec2/vpc:VpcEndpoint"
+    assert display_type("secure-aws:network:Network") == "secure-aws:network:Network"
+
+
+# Preview and apply ---------------------------------------------------------------------------------------------
+
+
+def test_a_policy_undecided_at_preview_is_decided_by_the_apply_run(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _, out, _ = preflight(pack, capsys)
+    assert "could not decide" not in out  # sse-key-region could not read the key ARN at preview only
+    config = tmp_path / "config.json"
+    config.write_text('{"sse-key-region": {"region": "eu-west-1"}}')
+    code, out, _ = preflight(pack, capsys, "--policy-pack-config", str(config), "--config", "loose=false")
+    assert code == 1
+    assert "[mandatory]  sse-key-region" in out
+    assert "key arn:aws:kms:us-east-1:123456789012:key/" in out
+
+
+def test_progress_stays_quiet_when_not_on_a_terminal(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = preflight(pack, capsys, "--config", "loose=false")
+    assert err == ""
+
+
+# Options and the reports seam ----------------------------------------------------------------------------------
+
+
+def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    options = ["--cwd DIR", "--stack NAME", "--policy-pack DIR", "--policy-pack-config FILE", "--config KEY=VALUE",
+               "--json FILE", "--sarif FILE", "--markdown FILE", "--diagram FILE"]  # fmt: skip
+    for option in options:
+        assert option in out
+    assert "Exit status: 0" in out
+
+
+def test_a_config_option_without_a_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*BASE, "--config", "loose"])
+    assert exited.value.code == 2
+    assert "expected KEY=VALUE" in capsys.readouterr().err
+
+
+def test_reports_are_handed_the_outcome_and_the_requested_paths(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[tuple[Outcome, dict[str, Path]]] = []
+    fake = types.ModuleType("preflight.reports")
+    fake.write_reports = lambda outcome, requested: calls.append((outcome, requested)) or [requested["json"]]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "preflight.reports", fake)
+    code, out, _ = preflight(pack, capsys, "--json", str(tmp_path / "r.json"), "--sarif", str(tmp_path / "r.sarif"))
+    [(outcome, requested)] = calls
+    assert requested == {"json": tmp_path / "r.json", "sarif": tmp_path / "r.sarif"}
+    assert code == outcome.exit_code == 1
+    assert [f.policy for f in outcome.mandatory] == ["bucket-encrypted"]
+    assert f"Wrote {tmp_path / 'r.json'}" in out
+
+
+def test_reports_not_yet_available_are_a_warning_not_a_failure(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "preflight.reports", None)  # importing it fails as if the file were missing
+    code, _, err = preflight(pack, capsys, "--config", "loose=false", "--markdown", str(tmp_path / "r.md"))
+    assert code == 0
+    assert "--markdown: reports are not available yet" in err
