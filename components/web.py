@@ -1,0 +1,719 @@
+"""The web tier: an internet-facing, HTTPS-only Application Load Balancer in front of private app instances.
+
+Users reach the load balancer over TLS only (port 80 answers with nothing but a 301 to HTTPS). It forwards to an
+Auto Scaling group of Amazon Linux 2023 instances in the private application subnets: no public IP, IMDSv2 only,
+KMS-encrypted gp3 root volumes, reachable for administration through SSM Session Manager (and SSH only from the
+corporate ranges). Every security group rule is a separate, described resource, so the policy pack and the tests
+can reason about each one. CloudWatch alarms for CPU, load balancer 5xx and unhealthy hosts go to the alert topic.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+# AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
+AL2023_AMI_PARAMETERS = {
+    "x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    "arm64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+}
+# Graviton families carry a "g" right after the generation digit: t4g, m7g, c7gn, r8g, x2gd, im4gn.
+_GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g")
+HTTPS_PORT = 443
+HTTP_PORT = 80
+SSH_PORT = 22
+ROOT_DEVICE_NAME = "/dev/xvda"  # the root device of the Amazon Linux 2023 AMIs
+ROOT_VOLUME_GB = 20
+APP_LOG_FILE = "/var/log/app/app.log"
+
+
+@dataclass
+class WebTierArgs:
+    """What the web tier needs from the rest of the stack, plus its own sizing."""
+
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: Sequence[pulumi.Input[str]]
+    """Where the load balancer lives (at least two AZs)."""
+    app_subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets with a NAT route: where the instances live."""
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the instances' root volumes and the application log group."""
+    log_bucket_name: pulumi.Input[str]
+    """Receives the load balancer's access logs under the `alb` prefix (its policy must already allow it)."""
+    alert_topic_arn: pulumi.Input[str]
+    corporate_cidrs: Sequence[str]
+    """The only IPv4 ranges allowed to reach SSH on the instances."""
+    tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    certificate_arn: str | None = None
+    """An existing ACM certificate in us-east-1; or give domain_name and hosted_zone_id."""
+    domain_name: str | None = None
+    hosted_zone_id: str | None = None
+    instance_type: str = "t3.small"
+    min_size: int = 2
+    max_size: int = 4
+    desired_capacity: int = 2
+    app_port: int = 8080
+    health_check_path: str = "/health"
+    log_retention_days: int = 365
+    deletion_protection: bool = True
+    """Load balancer deletion protection and `protect` on the log group (production)."""
+    instance_tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach
+    them)."""
+    access_logs_depends_on: Sequence[pulumi.Resource] = ()
+    """Resources that must exist before the load balancer (the log bucket's policy: AWS tests delivery on
+    create)."""
+
+
+def validate_web_tier_args(args: WebTierArgs) -> None:
+    """Refuses args that would build an insecure or broken tier. Exported for testing."""
+    if args.certificate_arn and (args.domain_name or args.hosted_zone_id):
+        raise ValueError("WebTier: give certificate_arn or domain_name + hosted_zone_id, not both")
+    if not args.certificate_arn and not (args.domain_name and args.hosted_zone_id):
+        raise ValueError(
+            "WebTier: the HTTPS listener needs a certificate: give certificate_arn (an existing ACM certificate) "
+            "or domain_name + hosted_zone_id (to create a DNS-validated one)"
+        )
+    if len(args.public_subnet_ids) < 2 or len(args.app_subnet_ids) < 2:
+        raise ValueError("WebTier: the load balancer and the instances need subnets in at least two AZs")
+    if not args.corporate_cidrs or any(c.endswith("/0") for c in args.corporate_cidrs):
+        raise ValueError("WebTier: corporate_cidrs must list the corporate ranges, never the whole internet")
+    if not 2 <= args.min_size <= args.desired_capacity <= args.max_size:
+        raise ValueError("WebTier: sizes must satisfy 2 <= min_size <= desired_capacity <= max_size")
+    if not args.health_check_path.startswith("/"):
+        raise ValueError("WebTier: health_check_path must be a URL path such as /health")
+
+
+def ami_parameter(instance_type: str) -> str:
+    """The AL2023 SSM parameter matching the instance type's architecture. Exported for testing."""
+    return AL2023_AMI_PARAMETERS["arm64" if _GRAVITON_FAMILY.match(instance_type) else "x86_64"]
+
+
+class WebTier(pulumi.ComponentResource):
+    """HTTPS load balancer, private Auto Scaling instances and their alarms."""
+
+    load_balancer_dns_name: pulumi.Output[str]
+    site_url: pulumi.Output[str] | None
+    target_group_arn: pulumi.Output[str]
+    app_security_group_id: pulumi.Output[str]
+    load_balancer_security_group_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: WebTierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_web_tier_args(args)  # before registering anything: a bad arg leaves nothing half-built
+        super().__init__("secure-aws:web:WebTier", name, None, opts)
+        self._name = name
+        self._args = args
+        self._child = pulumi.ResourceOptions(parent=self)
+
+        self.load_balancer_security_group, self.app_security_group = self._create_security_groups()
+        self._create_security_group_rules()
+        certificate_arn = self._certificate_arn()
+        self.target_group = self._create_target_group()
+        self.load_balancer = self._create_load_balancer()
+        self._create_listeners(certificate_arn)
+        self.site_url = self._create_alias_record()
+        self.app_log_group = self._create_app_log_group()
+        instance_profile = self._create_instance_profile()
+        launch_template = self._create_launch_template(instance_profile)
+        self.auto_scaling_group = self._create_auto_scaling_group(launch_template)
+        self._create_alarms()
+
+        self.load_balancer_dns_name = self.load_balancer.dns_name
+        self.target_group_arn = self.target_group.arn
+        self.app_security_group_id = self.app_security_group.id
+        self.load_balancer_security_group_id = self.load_balancer_security_group.id
+        self.register_outputs(
+            {
+                "load_balancer_dns_name": self.load_balancer_dns_name,
+                "site_url": self.site_url,
+                "target_group_arn": self.target_group_arn,
+                "app_security_group_id": self.app_security_group_id,
+                "load_balancer_security_group_id": self.load_balancer_security_group_id,
+            }
+        )
+
+    # Section: network access ---------------------------------------------------------------------------------
+
+    def _create_security_groups(self) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+        # No inline rules: each rule below is its own resource, so adding one never rewrites the others and the
+        # database tier can add its rule to the app group without a conflict.
+        load_balancer = aws.ec2.SecurityGroup(
+            f"{self._name}-lb-sg",
+            name_prefix=f"{self._name}-lb-",
+            description="Load balancer: HTTPS (and HTTP, only to redirect) from the internet; out only to the app",
+            vpc_id=self._args.vpc_id,
+            opts=self._child,
+        )
+        app = aws.ec2.SecurityGroup(
+            f"{self._name}-app-sg",
+            name_prefix=f"{self._name}-app-",
+            description="App instances: the app port from the load balancer, SSH from corporate ranges",
+            vpc_id=self._args.vpc_id,
+            opts=self._child,
+        )
+        return load_balancer, app
+
+    def _create_security_group_rules(self) -> None:
+        lb, app, port = self.load_balancer_security_group, self.app_security_group, self._args.app_port
+        for role, public_port, why in (
+            ("https", HTTPS_PORT, "HTTPS from the internet"),
+            ("http", HTTP_PORT, "HTTP from the internet, answered only with a redirect to HTTPS"),
+        ):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-lb-{role}-in",
+                security_group_id=lb.id,
+                description=why,
+                ip_protocol="tcp",
+                from_port=public_port,
+                to_port=public_port,
+                cidr_ipv4="0.0.0.0/0",
+                opts=self._child,
+            )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-lb-to-app",
+            security_group_id=lb.id,
+            description="To the app instances on the app port (forwarding and health checks)",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=app.id,
+            opts=self._child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{self._name}-app-from-lb",
+            security_group_id=app.id,
+            description="The app port, from the load balancer only",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=lb.id,
+            opts=self._child,
+        )
+        for index, cidr in enumerate(self._args.corporate_cidrs):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-app-ssh-{index}",
+                security_group_id=app.id,
+                description=f"SSH from the corporate range {cidr}",
+                ip_protocol="tcp",
+                from_port=SSH_PORT,
+                to_port=SSH_PORT,
+                cidr_ipv4=cidr,
+                opts=self._child,
+            )
+        # HTTPS out (through the NAT gateways or the S3 endpoint) is all the instances need: SSM, CloudWatch and
+        # the Amazon Linux package repositories. DNS, NTP and instance metadata are link-local and not filtered.
+        # PostgreSQL to the database is added by the database tier, which owns every rule about reaching it.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-app-https-out",
+            security_group_id=app.id,
+            description="HTTPS out for SSM, CloudWatch and package repositories",
+            ip_protocol="tcp",
+            from_port=HTTPS_PORT,
+            to_port=HTTPS_PORT,
+            cidr_ipv4="0.0.0.0/0",
+            opts=self._child,
+        )
+
+    # Section: load balancer ----------------------------------------------------------------------------------
+
+    def _certificate_arn(self) -> pulumi.Input[str]:
+        """The configured certificate, or a new DNS-validated one (validated before the listener uses it)."""
+        if self._args.certificate_arn:
+            return self._args.certificate_arn
+        certificate = aws.acm.Certificate(
+            f"{self._name}-certificate",
+            domain_name=self._args.domain_name,
+            validation_method="DNS",
+            opts=self._child,
+        )
+        # One domain, so one validation option: index 0 is safe and keeps the record out of an apply.
+        option = certificate.domain_validation_options[0]
+        validation_record = aws.route53.Record(
+            f"{self._name}-certificate-validation-record",
+            zone_id=self._args.hosted_zone_id,
+            name=option.resource_record_name,
+            type=option.resource_record_type,
+            records=[option.resource_record_value],
+            ttl=300,
+            # ACM reuses the same record for a re-issued certificate of the same name.
+            allow_overwrite=True,
+            opts=self._child,
+        )
+        validation = aws.acm.CertificateValidation(
+            f"{self._name}-certificate-validation",
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=[validation_record.fqdn],
+            opts=self._child,
+        )
+        return validation.certificate_arn
+
+    def _create_target_group(self) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            f"{self._name}-tg",
+            vpc_id=self._args.vpc_id,
+            target_type="instance",
+            protocol="HTTP",
+            port=self._args.app_port,
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="HTTP",
+                port="traffic-port",
+                path=self._args.health_check_path,
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            opts=self._child,
+        )
+
+    def _create_load_balancer(self) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            f"{self._name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            # IPv4 only: the security groups then need no ::/0 rules.
+            ip_address_type="ipv4",
+            subnets=list(self._args.public_subnet_ids),
+            security_groups=[self.load_balancer_security_group.id],
+            drop_invalid_header_fields=True,
+            # "defensive" (FSBP ELB.12 accepts it) blocks request smuggling without rejecting the merely unusual
+            # but harmless requests that "strictest" would turn away from real clients.
+            desync_mitigation_mode="defensive",
+            enable_deletion_protection=self._args.deletion_protection,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=self._args.log_bucket_name,
+                prefix="alb",
+                enabled=True,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._args.access_logs_depends_on)),
+        )
+
+    def _create_listeners(self, certificate_arn: pulumi.Input[str]) -> None:
+        aws.lb.Listener(
+            f"{self._name}-https",
+            load_balancer_arn=self.load_balancer.arn,
+            port=HTTPS_PORT,
+            protocol="HTTPS",
+            ssl_policy=self._args.tls_policy,
+            certificate_arn=certificate_arn,
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_group.arn),
+            ],
+            # Browsers that have seen the site once never try plain HTTP again.
+            routing_http_response_strict_transport_security_header_value="max-age=31536000",
+            routing_http_response_x_content_type_options_header_value="nosniff",
+            opts=self._child,
+        )
+        aws.lb.Listener(
+            f"{self._name}-http",
+            load_balancer_arn=self.load_balancer.arn,
+            port=HTTP_PORT,
+            protocol="HTTP",
+            # The only thing port 80 ever does: send the client to HTTPS.
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                        protocol="HTTPS",
+                        port=str(HTTPS_PORT),
+                        status_code="HTTP_301",
+                    ),
+                ),
+            ],
+            opts=self._child,
+        )
+
+    def _create_alias_record(self) -> pulumi.Output[str] | None:
+        if not self._args.domain_name:
+            return None
+        aws.route53.Record(
+            f"{self._name}-alias",
+            zone_id=self._args.hosted_zone_id,
+            name=self._args.domain_name,
+            type="A",
+            aliases=[
+                aws.route53.RecordAliasArgs(
+                    name=self.load_balancer.dns_name,
+                    zone_id=self.load_balancer.zone_id,
+                    evaluate_target_health=True,
+                )
+            ],
+            opts=self._child,
+        )
+        return pulumi.Output.from_input(f"https://{self._args.domain_name}")
+
+    # Section: instances --------------------------------------------------------------------------------------
+
+    def _create_app_log_group(self) -> aws.cloudwatch.LogGroup:
+        # Created here, encrypted and with a retention, so the CloudWatch agent never needs CreateLogGroup and
+        # never makes an unencrypted, never-expiring group of its own.
+        return aws.cloudwatch.LogGroup(
+            f"{self._name}-app-logs",
+            name_prefix=f"/secure-aws/{self._name}/app-",
+            kms_key_id=self._args.kms_key_arn,
+            retention_in_days=self._args.log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self, protect=self._args.deletion_protection),
+        )
+
+    def _create_instance_profile(self) -> aws.iam.InstanceProfile:
+        assume_role = aws.iam.get_policy_document_output(
+            statements=[
+                aws.iam.GetPolicyDocumentStatementArgs(
+                    actions=["sts:AssumeRole"],
+                    principals=[
+                        aws.iam.GetPolicyDocumentStatementPrincipalArgs(
+                            type="Service", identifiers=["ec2.amazonaws.com"]
+                        )
+                    ],
+                )
+            ],
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        role = aws.iam.Role(
+            f"{self._name}-instance-role",
+            description="App instances: SSM Session Manager and the CloudWatch agent, nothing else",
+            assume_role_policy=assume_role.json,
+            opts=self._child,
+        )
+        # Inline and minimal instead of AmazonSSMManagedInstanceCore / CloudWatchAgentServerPolicy: those grant
+        # Run Command, inventory, patching, any SSM parameter read and log-group creation anywhere, none of which
+        # this tier uses.
+        policy = aws.iam.get_policy_document_output(
+            statements=[
+                aws.iam.GetPolicyDocumentStatementArgs(
+                    sid="SessionManager",
+                    # The SSM agent registers the instance and opens the Session Manager channels; these actions
+                    # have no resource-level permissions.
+                    actions=[
+                        "ssm:UpdateInstanceInformation",
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    resources=["*"],
+                ),
+                aws.iam.GetPolicyDocumentStatementArgs(
+                    sid="CloudWatchAgentMetrics",
+                    actions=["cloudwatch:PutMetricData"],
+                    resources=["*"],
+                    # Only into the agent's own namespace, never into AWS/* or another team's metrics.
+                    conditions=[
+                        aws.iam.GetPolicyDocumentStatementConditionArgs(
+                            test="StringEquals", variable="cloudwatch:namespace", values=["CWAgent"]
+                        )
+                    ],
+                ),
+                aws.iam.GetPolicyDocumentStatementArgs(
+                    sid="CloudWatchAgentDimensions",
+                    # Lets the agent add the Auto Scaling group and volume dimensions; Describe* is not scopable.
+                    actions=["ec2:DescribeTags", "ec2:DescribeVolumes"],
+                    resources=["*"],
+                ),
+                aws.iam.GetPolicyDocumentStatementArgs(
+                    sid="CloudWatchAgentLogs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    resources=[self.app_log_group.arn, self.app_log_group.arn.apply(lambda arn: f"{arn}:*")],
+                ),
+            ],
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        aws.iam.RolePolicy(
+            f"{self._name}-instance-policy",
+            role=role.id,
+            policy=policy.json,
+            opts=self._child,
+        )
+        return aws.iam.InstanceProfile(f"{self._name}-instance-profile", role=role.name, opts=self._child)
+
+    def _create_launch_template(self, instance_profile: aws.iam.InstanceProfile) -> aws.ec2.LaunchTemplate:
+        # The AMI id is resolved at deploy time, not at launch time (`resolve:ssm:`): a new Amazon Linux release
+        # then shows up in the preview as a new template version and rolls out through the instance refresh,
+        # instead of silently mixing AMIs whenever the group scales.
+        image = aws.ssm.get_parameter_output(
+            name=ami_parameter(self._args.instance_type), opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        tags = dict(self._args.instance_tags)
+        return aws.ec2.LaunchTemplate(
+            f"{self._name}-launch-template",
+            name_prefix=f"{self._name}-app-",
+            description="App instances: AL2023, IMDSv2 only, encrypted gp3 root volume, no public IP",
+            image_id=image.insecure_value,
+            instance_type=self._args.instance_type,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=instance_profile.arn),
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled",
+                http_tokens="required",
+                # One hop: a container or proxy on the instance cannot reach the instance's credentials.
+                http_put_response_hop_limit=1,
+                instance_metadata_tags="disabled",
+            ),
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name=ROOT_DEVICE_NAME,
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_type="gp3",
+                        volume_size=ROOT_VOLUME_GB,
+                        encrypted="true",
+                        kms_key_id=self._args.kms_key_arn,
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
+            network_interfaces=[
+                aws.ec2.LaunchTemplateNetworkInterfaceArgs(
+                    device_index=0,
+                    associate_public_ip_address="false",
+                    security_groups=[self.app_security_group.id],
+                    delete_on_termination="true",
+                )
+            ],
+            monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+            user_data=self.app_log_group.name.apply(
+                lambda log_group: _user_data(self._args.app_port, self._args.health_check_path, log_group)
+            ),
+            tag_specifications=[
+                aws.ec2.LaunchTemplateTagSpecificationArgs(
+                    resource_type=kind, tags={**tags, "Name": f"{self._name}-app"}
+                )
+                for kind in ("instance", "volume", "network-interface")
+            ],
+            update_default_version=True,
+            opts=self._child,
+        )
+
+    def _create_auto_scaling_group(self, launch_template: aws.ec2.LaunchTemplate) -> aws.autoscaling.Group:
+        group = aws.autoscaling.Group(
+            f"{self._name}-asg",
+            vpc_zone_identifiers=list(self._args.app_subnet_ids),
+            min_size=self._args.min_size,
+            max_size=self._args.max_size,
+            desired_capacity=self._args.desired_capacity,
+            # ELB health checks: an instance that stops answering the health path is replaced, not just one
+            # whose hardware fails.
+            health_check_type="ELB",
+            health_check_grace_period=300,
+            default_instance_warmup=300,
+            target_group_arns=[self.target_group.arn],
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=launch_template.id, version="$Latest"),
+            # A new template version (AMI, user data, instance type) replaces the instances a few at a time.
+            instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
+                strategy="Rolling",
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+                    min_healthy_percentage=50, instance_warmup="300"
+                ),
+            ),
+            # Auto Scaling groups take no provider default tags. The launch template tags what the group launches,
+            # so these tag only the group itself.
+            tags=[
+                aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=False)
+                for key, value in sorted(self._args.instance_tags.items())
+            ],
+            enabled_metrics=[
+                "GroupDesiredCapacity",
+                "GroupInServiceInstances",
+                "GroupPendingInstances",
+                "GroupTerminatingInstances",
+                "GroupTotalInstances",
+            ],
+            # The scaling policy owns the running capacity after creation; re-applying desiredCapacity on every
+            # update would undo its decisions.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+        )
+        aws.autoscaling.Policy(
+            f"{self._name}-cpu-target",
+            autoscaling_group_name=group.name,
+            policy_type="TargetTrackingScaling",
+            target_tracking_configuration=aws.autoscaling.PolicyTargetTrackingConfigurationArgs(
+                predefined_metric_specification={"predefined_metric_type": "ASGAverageCPUUtilization"},
+                target_value=50.0,
+            ),
+            opts=self._child,
+        )
+        return group
+
+    # Section: alarms -----------------------------------------------------------------------------------------
+
+    def _create_alarms(self) -> None:
+        actions = [self._args.alert_topic_arn]
+        aws.cloudwatch.MetricAlarm(
+            f"{self._name}-cpu-high",
+            alarm_description="App instances: average CPU above 80% for 10 minutes",
+            namespace="AWS/EC2",
+            metric_name="CPUUtilization",
+            dimensions={"AutoScalingGroupName": self.auto_scaling_group.name},
+            statistic="Average",
+            comparison_operator="GreaterThanThreshold",
+            threshold=80,
+            period=300,
+            evaluation_periods=2,
+            treat_missing_data="missing",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self._child,
+        )
+        aws.cloudwatch.MetricAlarm(
+            f"{self._name}-alb-5xx",
+            alarm_description="Load balancer: it answered 5xx itself (no healthy target, timeouts) in 5 minutes",
+            namespace="AWS/ApplicationELB",
+            metric_name="HTTPCode_ELB_5XX_Count",
+            dimensions={"LoadBalancer": self.load_balancer.arn_suffix},
+            statistic="Sum",
+            comparison_operator="GreaterThanThreshold",
+            threshold=5,
+            period=300,
+            evaluation_periods=1,
+            # No 5xx datapoint means no 5xx responses.
+            treat_missing_data="notBreaching",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self._child,
+        )
+        aws.cloudwatch.MetricAlarm(
+            f"{self._name}-unhealthy-hosts",
+            alarm_description="Target group: at least one instance fails its health check",
+            namespace="AWS/ApplicationELB",
+            metric_name="UnHealthyHostCount",
+            dimensions={
+                "TargetGroup": self.target_group.arn_suffix,
+                "LoadBalancer": self.load_balancer.arn_suffix,
+            },
+            statistic="Maximum",
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            period=60,
+            evaluation_periods=3,
+            treat_missing_data="missing",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=self._child,
+        )
+
+
+# Section: user data -------------------------------------------------------------------------------------------
+
+_APP_SERVER = """\
+import http.server
+import os
+import sys
+
+PORT = int(os.environ["APP_PORT"])
+HEALTH_PATH = os.environ["HEALTH_PATH"]
+PAGE = b"<!doctype html><title>secure-aws</title><p>Served by secure-aws over TLS.</p>\\n"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "app"
+    sys_version = ""
+
+    def _answer(self, with_body):
+        body = b"ok\\n" if self.path.split("?", 1)[0] == HEALTH_PATH else PAGE
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if body == b"ok\\n" else "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        self._answer(True)
+
+    def do_HEAD(self):
+        self._answer(False)
+
+    def log_message(self, fmt, *args):
+        sys.stdout.write("%s %s\\n" % (self.address_string(), fmt % args))
+        sys.stdout.flush()
+
+
+http.server.ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
+"""
+
+_APP_UNIT = """\
+[Unit]
+Description=secure-aws application
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+User=app
+Environment=APP_PORT={port} HEALTH_PATH={health_path}
+ExecStart=/usr/bin/python3 /opt/app/server.py
+Restart=always
+StandardOutput=append:{log_file}
+StandardError=append:{log_file}
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+ReadWritePaths=/var/log/app
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+
+def _cloudwatch_agent_config(log_group: str) -> str:
+    return json.dumps(
+        {
+            "agent": {"run_as_user": "cwagent"},
+            "metrics": {
+                "namespace": "CWAgent",
+                "append_dimensions": {"AutoScalingGroupName": "${aws:AutoScalingGroupName}"},
+                "metrics_collected": {
+                    "mem": {"measurement": ["mem_used_percent"]},
+                    "disk": {"measurement": ["used_percent"], "resources": ["/"]},
+                },
+            },
+            "logs": {
+                "logs_collected": {
+                    "files": {
+                        "collect_list": [
+                            {
+                                "file_path": APP_LOG_FILE,
+                                "log_group_name": log_group,
+                                "log_stream_name": "{instance_id}",
+                            }
+                        ]
+                    }
+                }
+            },
+        },
+        indent=2,
+    )
+
+
+def _user_data(app_port: int, health_check_path: str, log_group: str) -> str:
+    """Base64 cloud-init script: the app as a hardened systemd service on app_port, and the CloudWatch agent."""
+    # systemd expands %-specifiers in Environment=; a literal % in the path must be doubled.
+    unit = _APP_UNIT.format(port=app_port, health_path=health_check_path.replace("%", "%%"), log_file=APP_LOG_FILE)
+    script = f"""#!/bin/bash
+set -euo pipefail
+useradd --system --no-create-home --shell /sbin/nologin app || true
+install -d -o app -g app -m 0755 /var/log/app
+install -d -m 0755 /opt/app
+cat > /opt/app/server.py <<'PY'
+{_APP_SERVER}PY
+cat > /etc/systemd/system/app.service <<'UNIT'
+{unit}UNIT
+systemctl daemon-reload
+systemctl enable --now app.service
+
+dnf install -y amazon-cloudwatch-agent
+cat > /opt/aws/amazon-cloudwatch-agent/etc/app.json <<'JSON'
+{_cloudwatch_agent_config(log_group)}
+JSON
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \\
+  -c file:/opt/aws/amazon-cloudwatch-agent/etc/app.json
+"""
+    return base64.b64encode(script.encode()).decode()
