@@ -6,9 +6,11 @@ config -> settings -> provider -> tiers -> outputs. Each tier is one component i
 import pulumi
 
 from components.audit import Audit, AuditArgs
+from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs, default_trail_name
 from components.network import Network, NetworkArgs
 from components.storage import Storage, StorageArgs
+from components.web import WebTier, WebTierArgs
 from provider import aws_provider, component_opts
 from settings import load_settings
 
@@ -47,6 +49,58 @@ audit = Audit(
     opts=component_opts(provider),
 )
 
+web = WebTier(
+    "web",
+    WebTierArgs(
+        vpc_id=network.vpc_id,
+        public_subnet_ids=network.public_subnet_ids,
+        app_subnet_ids=network.app_subnet_ids,
+        kms_key_arn=encryption.key_arn,
+        log_bucket_name=storage.log_bucket_name,
+        # AWS test-writes to the bucket when access logs are turned on: its policy must exist first.
+        access_logs_depends_on=[storage],
+        alert_topic_arn=audit.alert_topic_arn,
+        corporate_cidrs=settings.corporate_cidrs,
+        certificate_arn=settings.web.certificate_arn,
+        domain_name=settings.web.domain_name,
+        hosted_zone_id=settings.web.hosted_zone_id,
+        tls_policy=settings.web.tls_policy,
+        instance_type=settings.web.instance_type,
+        min_size=settings.web.min_size,
+        max_size=settings.web.max_size,
+        desired_capacity=settings.web.desired_capacity,
+        app_port=settings.web.app_port,
+        health_check_path=settings.web.health_check_path,
+        log_retention_days=settings.log_retention_days,
+        deletion_protection=settings.is_production,
+        instance_tags=settings.tags,
+    ),
+    opts=component_opts(provider),
+)
+database = Database(
+    "database",
+    DatabaseArgs(
+        identifier=f"{settings.project}-{settings.stack}-db".lower(),
+        vpc_id=network.vpc_id,
+        data_subnet_ids=network.data_subnet_ids,
+        kms_key_arn=encryption.key_arn,
+        alert_topic_arn=audit.alert_topic_arn,
+        # The only security groups that may reach PostgreSQL; the compliance auditor adds its own here.
+        client_security_group_ids={"app": web.app_security_group_id},
+        engine_version=settings.database.engine_version,
+        instance_class=settings.database.instance_class,
+        allocated_storage_gb=settings.database.allocated_storage_gb,
+        max_allocated_storage_gb=settings.database.max_allocated_storage_gb,
+        port=settings.database.port,
+        backup_retention_days=settings.database.backup_retention_days,
+        master_username=settings.database.master_username,
+        db_name=settings.database.db_name,
+        log_retention_days=settings.log_retention_days,
+        production=settings.is_production,
+    ),
+    opts=component_opts(provider),
+)
+
 pulumi.export("region", settings.region)
 pulumi.export("kmsKeyArn", encryption.key_arn)
 pulumi.export("vpcId", network.vpc_id)
@@ -58,3 +112,10 @@ pulumi.export("trailBucketName", storage.trail_bucket_name)
 pulumi.export("dataBucketName", storage.data_bucket_name)
 pulumi.export("trailArn", audit.trail_arn)
 pulumi.export("alertTopicArn", audit.alert_topic_arn)
+pulumi.export("loadBalancerDnsName", web.load_balancer_dns_name)
+if web.site_url is not None:
+    pulumi.export("siteUrl", web.site_url)
+pulumi.export("targetGroupArn", web.target_group_arn)
+pulumi.export("databaseEndpoint", database.endpoint)
+pulumi.export("databasePort", database.port)
+pulumi.export("databaseMasterSecretArn", database.master_user_secret_arn)

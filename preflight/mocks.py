@@ -86,6 +86,8 @@ class AwsMocks(pulumi.runtime.Mocks):
             return args.inputs.get("bucket") or f"{args.inputs.get('bucketPrefix', name)}{_digest(name, length=8)}"
         if typ == "aws:kms/key:Key":
             return _uuid(typ, name)
+        if typ == "aws:rds/instance:Instance" and args.inputs.get("identifier"):
+            return args.inputs["identifier"]
         if typ in ("aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile", "aws:lambda/function:Function",
                    "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail", "aws:rds/instance:Instance",
                    "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):  # fmt: skip
@@ -184,6 +186,10 @@ class AwsMocks(pulumi.runtime.Mocks):
             return out
         if typ == "aws:route53/record:Record":
             out["fqdn"] = str(inputs.get("name", name)).rstrip(".")
+            return out
+        if typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):
+            kind = "subgrp" if typ == "aws:rds/subnetGroup:SubnetGroup" else "pg"
+            out.update(arn=self._arn("rds", f"{kind}:{rid}"), name=rid)
             return out
         if typ == "aws:rds/instance:Instance":
             port = int(inputs.get("port", 5432))
