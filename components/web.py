@@ -504,7 +504,11 @@ class WebTier(pulumi.ComponentResource):
             health_check_grace_period=300,
             default_instance_warmup=300,
             target_group_arns=[self.target_group.arn],
-            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=launch_template.id, version="$Latest"),
+            # The template's version number, not "$Latest": only a change of this block starts an instance refresh,
+            # and "$Latest" never changes (the provider documents that a refresh then never starts).
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(
+                id=launch_template.id, version=launch_template.latest_version.apply(str)
+            ),
             # A new template version (AMI, user data, instance type) replaces the instances a few at a time.
             instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
                 strategy="Rolling",

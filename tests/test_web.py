@@ -477,11 +477,16 @@ def test_auto_scaling_group_spans_the_app_subnets_with_elb_health_checks(prod_ap
     assert group.inputs["healthCheckType"] == "ELB"
     assert group.inputs["healthCheckGracePeriod"] > 0
     assert (group.inputs["minSize"], group.inputs["maxSize"], group.inputs["desiredCapacity"]) == (2, 4, 2)
-    assert group.inputs["launchTemplate"] == {
-        "id": prod_apply.named("web-launch-template").id,
-        "version": "$Latest",
-    }
     assert group.inputs["instanceRefresh"]["strategy"] == "Rolling"
+
+
+def test_a_new_template_version_rolls_out_through_an_instance_refresh(prod_apply):
+    """The group names the template's version number: "$Latest" would never change, so never refresh."""
+    template = prod_apply.named("web-launch-template")
+    group = prod_apply.named("web-asg")
+    assert group.inputs["launchTemplate"] == {"id": template.id, "version": str(int(template.outputs["latestVersion"]))}
+    assert group.inputs["instanceRefresh"]["strategy"] == "Rolling"
+    assert group.property_dependencies["launchTemplate"] == [template.urn]
 
 
 def test_auto_scaling_group_uses_the_app_subnets_in_preview_too(prod_preview):
