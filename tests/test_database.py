@@ -230,6 +230,7 @@ def test_logs_are_exported_to_encrypted_log_groups_created_first(prod):
         assert group.inputs["retentionInDays"] == 365
         assert group.property_dependencies["kmsKeyId"] == [prod.named("encryption-key").urn]
         assert group.urn in db.dependencies
+        assert group.protect is True
     assert db.inputs["identifier"] == IDENTIFIER
 
 
@@ -279,7 +280,7 @@ def test_exports_give_the_endpoint_port_and_secret_arn_never_a_password(prod_app
 def test_preview_exports_are_unknown_not_missing(prod_preview):
     assert is_unknown(prod_preview.stack_outputs["databaseEndpoint"])
     assert is_unknown(prod_preview.stack_outputs["databaseMasterSecretArn"])
-    assert prod_preview.stack_outputs["databasePort"] == 5432 or is_unknown(prod_preview.stack_outputs["databasePort"])
+    assert prod_preview.stack_outputs["databasePort"] == 5432
 
 
 def test_alarms_watch_cpu_storage_and_memory_and_notify_the_alert_topic(prod_apply):

@@ -413,10 +413,10 @@ def test_instance_role_is_for_ec2_and_grants_only_session_manager_and_the_cloudw
 
 
 def test_instance_role_has_no_managed_policies(prod):
-    assert prod.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == [] or all(
-        not r.name.startswith("web-") for r in prod.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    )
-    assert "managedPolicyArns" not in prod.named("web-instance-role").inputs
+    role = prod.named("web-instance-role")
+    attachments = prod.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert [a.name for a in attachments if a.property_dependencies.get("role") == [role.urn]] == []
+    assert "managedPolicyArns" not in role.inputs
 
 
 def test_app_log_group_is_encrypted_with_our_key_and_kept_for_the_retention(prod_apply):
