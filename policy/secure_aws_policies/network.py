@@ -115,7 +115,7 @@ INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RUL
     config={"worldOpenPorts": WORLD_OPEN_PORTS},
 )
 def security_group_world_ingress_restricted(args: Any, report: Any, config: dict) -> None:
-    allowed_ports = config["worldOpenPorts"]
+    allowed_ports = [int(p) for p in config["worldOpenPorts"]]  # JSON config numbers arrive as floats
     for rule in ingress_rules(args.resource_type, args.props):
         ports = rule.ports()
         if ports.only_tcp_ports(allowed_ports):
@@ -187,7 +187,7 @@ def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) 
     allowed = config["allowedSshCidrs"]
     for rule in ingress_rules(args.resource_type, args.props):
         ports = rule.ports()
-        admin = [p for p in config["adminPorts"] if ports.includes(int(p))]
+        admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if not admin:
             continue
         outside = [c for c in rule.cidrs() if not within(c, allowed)]
@@ -290,7 +290,7 @@ def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict
             ports = PortRange.of(protocol, None, None)
         else:
             ports = PortRange.of(protocol, value(entry, "fromPort"), value(entry, "toPort"))
-        admin = [p for p in config["adminPorts"] if ports.includes(int(p))]
+        admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if not admin:
             continue
         world = [c for c in (value(entry, "cidrBlock"), value(entry, "ipv6CidrBlock")) if c and is_world(c)]

@@ -1,0 +1,90 @@
+"""Fixtures for the policy pack's tests: the fixture programs recorded once per mode, and their findings.
+
+Everything goes through the offline runner (`preflight.record.run_program` + the real pack process started by the
+session's `policy_pack` fixture), the way `pulumi preview --policy-pack policy` would see it. Two fixture
+programs: `compliant` (every judged type, configured right: the pack must find nothing) and `violations` (each
+resource named after the policies it breaks).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from preflight.analyze import Finding, PolicyPack
+from preflight.record import Recording, run_program
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY_DIR = ROOT / "policy"
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+
+# The pack's modules are importable from the tests (for metadata and the docs), never the other way round.
+if str(POLICY_DIR) not in sys.path:
+    sys.path.insert(0, str(POLICY_DIR))
+
+if not (POLICY_DIR / ".venv" / "bin" / "python").exists():
+    pytest.skip("policy/.venv is missing: run `make venv`", allow_module_level=True)
+
+
+def run_fixture(name: str, preview: bool, **config: str) -> Recording:
+    return run_program(PROGRAMS / name, "test", preview=preview, config_overrides=config)
+
+
+def name_of(finding: Finding) -> str:
+    """The resource's name: the last part of its URN ("" for a stack-wide finding)."""
+    return finding.urn.rsplit("::", 1)[-1] if finding.urn else ""
+
+
+def violations(findings: Iterable[Finding], policy: str) -> dict[str, list[str]]:
+    """Resource name -> the messages `policy` reported for it (the SDK's undecided notes left out)."""
+    found: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.policy == policy and not finding.undecided:
+            found.setdefault(name_of(finding), []).append(finding.message)
+    return found
+
+
+def undecided(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.undecided]
+
+
+class Analyses:
+    """Findings per (program run, pack config), each computed once per session."""
+
+    def __init__(self, pack: PolicyPack, recordings: Mapping[str, Recording]) -> None:
+        self.pack = pack
+        self.recordings = recordings
+        self._cache: dict[tuple[str, str], list[Finding]] = {}
+
+    def __call__(self, run: str, config: Mapping[str, Any] | None = None) -> list[Finding]:
+        key = (run, json.dumps(config, sort_keys=True))
+        if key not in self._cache:
+            self._cache[key] = self.pack.analyze(self.recordings[run], config=config)
+        return self._cache[key]
+
+
+@pytest.fixture(scope="session")
+def fixture_recordings() -> dict[str, Recording]:
+    """The two fixture programs in both modes: four program runs for the whole pack suite."""
+    return {
+        f"{name}-{mode}": run_fixture(name, preview=mode == "preview")
+        for name in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
+
+
+@pytest.fixture(scope="session")
+def analyze(policy_pack: PolicyPack, fixture_recordings: dict[str, Recording]) -> Analyses:
+    """`analyze("violations-apply", config=None)` -> the findings of the real pack process."""
+    return Analyses(policy_pack, fixture_recordings)
+
+
+@pytest.fixture(params=["preview", "apply"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Both modes, for behaviour that must not differ between a first preview and an update."""
+    return request.param
