@@ -1,0 +1,43 @@
+"""Reports of an offline preview: JSON, SARIF 2.1.0, Markdown, and the architecture diagram.
+
+`write_reports(outcome, requested)` is what `python -m preflight --json/--sarif/--markdown/--diagram FILE`
+calls: `requested` maps "json", "sarif", "markdown" or "diagram" to the file to write; it returns the files
+written. The diagram's format follows the file's suffix (see `preflight.diagram.write_diagram`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from preflight import diagram
+from preflight.reports import json_report, markdown, sarif
+
+if TYPE_CHECKING:
+    from preflight.cli import Outcome
+
+RENDERERS = {"json": json_report.render, "sarif": sarif.render, "markdown": markdown.render}
+
+
+def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list[Path]:
+    """Writes each requested report; returns the paths written.
+
+    Raises `preflight.diagram.DiagramError` (after writing everything else, and the diagram's Mermaid text)
+    when an image is asked for and Graphviz is not installed.
+    """
+    written: list[Path] = []
+    for kind, render in RENDERERS.items():
+        if kind in requested:
+            path = Path(requested[kind])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(outcome), encoding="utf-8")
+            written.append(path)
+    if "diagram" in requested:
+        path = Path(requested["diagram"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written += diagram.write_diagram(outcome.preview, path)
+    return written
+
+
+__all__ = ["RENDERERS", "write_reports"]

@@ -1,0 +1,97 @@
+"""The Markdown report: a summary fit for a pull-request comment.
+
+A headline that says whether the preview passes, the counts, then a table of violations (mandatory first,
+each with its policy, resource, source line and message), the exemptions with their reasons, and the
+policies that could not decide. Long tables are cut (a code host limits a comment's size).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from preflight.analyze import Finding
+from preflight.reports.common import describe, is_blocking, location, summary, undecided_reason
+
+if TYPE_CHECKING:
+    from preflight.cli import Outcome
+
+MAX_ROWS = 100
+_ICONS = {"mandatory": "🔴", "remediate": "🔴", "advisory": "🟡", "disabled": "⚪"}
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell: no pipes or line breaks."""
+    return " ".join(text.replace("|", "\\|").split("\n")).strip() or "-"
+
+
+def _code(text: str) -> str:
+    return f"`{text}`" if text else "-"
+
+
+def _where(outcome: Outcome, finding: Finding) -> str:
+    where = location(outcome, finding.urn)
+    return _code(f"{where.path}:{where.line}") if where else "-"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        lines.append(f"\n_... and {len(rows) - MAX_ROWS} more: see the JSON or SARIF report._")
+    return lines
+
+
+def render(outcome: Outcome) -> str:
+    counts = summary(outcome)
+    project, stack = outcome.preview.project, outcome.stack
+    if counts["passed"]:
+        headline = f"### ✅ `{project}` / `{stack}`: no mandatory policy violated"
+    else:
+        headline = f"### ❌ `{project}` / `{stack}`: {_plural(counts['mandatoryViolations'], 'mandatory violation')}"
+    lines = [
+        headline,
+        "",
+        f"Offline `pulumi preview --policy-pack` of the `{stack}` stack: **{counts['resources']} resources** to "
+        f"create, checked by **{outcome.pack_name} v{outcome.pack_version}** ({counts['policies']} policies) on "
+        "the preview and on an apply-mode run.",
+        "",
+        "| Mandatory violations | Advisory violations | Exemptions | Undecided |",
+        "|---:|---:|---:|---:|",
+        f"| {counts['mandatoryViolations']} | {counts['advisoryViolations']} | {counts['exemptions']} "
+        f"| {counts['undecided']} |",
+    ]
+    violations = [f for f in outcome.findings if not f.undecided and not f.exempted]
+    violations.sort(key=lambda f: (not is_blocking(f), f.policy, f.urn))
+    if violations:
+        lines += ["", "#### Violations", ""]
+        rows = [
+            [
+                f"{_ICONS.get(f.enforcement_level, '')} {f.enforcement_level}",
+                _code(f.policy),
+                _cell(describe(f.urn, stack)),
+                _where(outcome, f),
+                _cell(f.message or f.description),
+            ]
+            for f in violations
+        ]
+        lines += _table(["Level", "Policy", "Resource", "Source", "Message"], rows)
+    exemptions = [f for f in outcome.findings if f.exempted]
+    if exemptions:
+        lines += ["", "#### Exemptions", ""]
+        rows = [
+            [_code(f.policy), _cell(describe(f.urn, stack)), _where(outcome, f),
+             _cell(f.exemption_reason or "(no reason given)")]
+            for f in exemptions
+        ]  # fmt: skip
+        lines += _table(["Policy", "Resource", "Source", "Reason"], rows)
+    undecided = [f for f in outcome.findings if f.undecided]
+    if undecided:
+        lines += ["", "#### Policies that could not decide", ""]
+        rows = [[_code(f.policy), _cell(describe(f.urn, stack)), _cell(undecided_reason(f))] for f in undecided]
+        lines += _table(["Policy", "Resource", "Why"], rows)
+    lines += ["", "<sub>Written by <code>python -m preflight</code>.</sub>"]
+    return "\n".join(lines) + "\n"

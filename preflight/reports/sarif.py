@@ -1,0 +1,154 @@
+"""The SARIF 2.1.0 report, for code-scanning tools that annotate the line that created a resource.
+
+One rule per policy of the pack: its description, help (the remediation steps), default level and, under
+`properties.tags`, the control ids it implements (`fsbp:S3.17`, `cis:3.7`); `security-severity` carries the
+policy's severity as the number code-scanning hosts sort by. One result per finding:
+
+- level from the enforcement level: mandatory (and remediate) -> error, advisory -> warning, disabled -> none;
+  a policy that could not decide -> note;
+- an exempted finding keeps its level and gets an accepted `suppressions` entry whose justification is the
+  exemption's reason;
+- located at the source line that created the resource (the SDK's source position, relative to the project
+  dir under the `%SRCROOT%` base), and named by its URN (`logicalLocations[].fullyQualifiedName`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from preflight.analyze import Finding
+from preflight.reports.common import (
+    Location,
+    configured_level,
+    describe,
+    location,
+    policy_metadata,
+    program_file,
+    resource_name,
+    undecided_reason,
+)
+
+if TYPE_CHECKING:
+    from preflight.cli import Outcome
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
+# The CVSS-like number code-scanning hosts read from a rule's `security-severity`.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def _rule(outcome: Outcome, metadata: dict[str, Any]) -> dict[str, Any]:
+    level = configured_level(outcome, metadata["name"], metadata["enforcementLevel"])
+    framework = metadata["framework"]
+    help_text = metadata["remediationSteps"] or metadata["description"]
+    properties: dict[str, Any] = {"tags": sorted(set(metadata["tags"])), "enforcementLevel": level}
+    if metadata["severity"]:
+        properties["severity"] = metadata["severity"]
+        properties["security-severity"] = SECURITY_SEVERITY[metadata["severity"]]
+    if framework:
+        properties["framework"] = framework
+    rule: dict[str, Any] = {
+        "id": metadata["name"],
+        "name": metadata["name"],
+        "shortDescription": {"text": metadata["displayName"] or metadata["description"] or metadata["name"]},
+        "fullDescription": {"text": metadata["description"] or metadata["name"]},
+        "help": {"text": help_text or metadata["name"]},
+        "defaultConfiguration": {"level": LEVELS.get(level, "warning"), "enabled": level != "disabled"},
+        "properties": properties,
+    }
+    if framework:
+        controls = f" ({framework.get('name', '')} {framework.get('reference', '')})".rstrip()
+        rule["help"]["markdown"] = f"**Remediation:** {help_text}\n\n**Controls:** {', '.join(metadata['tags'])}"
+        rule["help"]["markdown"] += controls
+    if metadata["url"]:
+        rule["helpUri"] = metadata["url"]
+    return rule
+
+
+def _fingerprint(finding: Finding) -> str:
+    return hashlib.sha256(f"{finding.policy}\n{finding.urn}\n{finding.message}".encode()).hexdigest()
+
+
+def _result(outcome: Outcome, finding: Finding, rule_index: int) -> dict[str, Any]:
+    if finding.undecided:
+        level = "note"
+        text = f"{finding.policy} could not decide for {describe(finding.urn, outcome.stack)}: "
+        text += undecided_reason(finding)
+    else:
+        level = LEVELS.get(finding.enforcement_level, "warning")
+        text = finding.message or finding.description or finding.policy
+    # Code-scanning hosts want a file for every result: one that names no resource created in the project (a
+    # stack policy's, a provider's) is put on the program's entry file.
+    where = location(outcome, finding.urn) or Location(program_file(outcome.project_dir), 1, 0)
+    region: dict[str, int] = {"startLine": where.line}
+    if where.column > 0:
+        region["startColumn"] = where.column
+    place: dict[str, Any] = {
+        "physicalLocation": {"artifactLocation": {"uri": where.path, "uriBaseId": SRCROOT}, "region": region}
+    }
+    if finding.urn:
+        place["logicalLocations"] = [
+            {"fullyQualifiedName": finding.urn, "name": resource_name(finding.urn), "kind": "resource"}
+        ]
+    result: dict[str, Any] = {
+        "ruleId": finding.policy,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": text},
+        "locations": [place],
+        "partialFingerprints": {"preflightFinding/v1": _fingerprint(finding)},
+        "properties": {
+            "enforcementLevel": finding.enforcement_level,
+            "severity": finding.severity,
+            "undecided": finding.undecided,
+            "exempted": finding.exempted,
+        },
+    }
+    if finding.exempted:
+        result["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": finding.exemption_reason or "(no reason)"}
+        ]
+    return result
+
+
+def build(outcome: Outcome) -> dict[str, Any]:
+    rules = [_rule(outcome, policy_metadata(p)) for p in outcome.policies]
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    for finding in outcome.findings:
+        if finding.policy not in index:  # a policy the pack did not list: still one rule for it
+            index[finding.policy] = len(rules)
+            rules.append({"id": finding.policy, "name": finding.policy,
+                          "shortDescription": {"text": finding.description or finding.policy}})  # fmt: skip
+    results = [_result(outcome, f, index[f.policy]) for f in outcome.findings]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": outcome.pack_name,
+                        "version": outcome.pack_version,
+                        "fullName": f"{outcome.pack_name} policy pack (Pulumi CrossGuard, offline preview)",
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {"id": f"preflight/{outcome.preview.project}/{outcome.stack}/"},
+                "originalUriBaseIds": {SRCROOT: {"uri": outcome.project_dir.resolve().as_uri() + "/"}},
+                "invocations": [{"executionSuccessful": True, "exitCode": outcome.exit_code}],
+                "results": results,
+                "properties": {
+                    "project": outcome.preview.project,
+                    "stack": outcome.stack,
+                    "stackUrn": outcome.preview.stack_urn,
+                },  # fmt: skip
+            }
+        ],
+    }
+
+
+def render(outcome: Outcome) -> str:
+    return json.dumps(build(outcome), indent=2) + "\n"
