@@ -229,10 +229,18 @@ def engine_view(recording: Recording) -> list[_Registration]:
             if provider_urn not in defaults:
                 defaults[provider_urn] = name
                 view.append(_default_provider(recording, package, name, provider_urn, resource.version))
+        inputs, outputs = resource.wire_inputs, resource.wire_outputs
+        if resource.is_provider:
+            # The engine writes a provider's version into its inputs, and a provider's state is its inputs.
+            inputs = struct_pb2.Struct()
+            inputs.CopyFrom(resource.wire_inputs)
+            if resource.version:
+                inputs.update({"version": resource.version})
+            outputs = inputs
         view.append(
             _Registration(
                 resource.urn, resource.type, resource.name, resource.custom, resource.parent, provider_urn,
-                resource.wire_inputs, resource.wire_outputs, list(resource.dependencies),
+                inputs, outputs, list(resource.dependencies),
                 {k: list(v) for k, v in resource.property_dependencies.items()}, resource,
             )
         )  # fmt: skip

@@ -262,6 +262,7 @@ def test_analyze_gets_the_explicit_provider_with_its_properties(pack: PolicyPack
         "name": "fixture-aws",
         "urn": urn_of(preview_run, "fixture-aws"),
         "region": "us-east-1",
+        "version": "7.51.1",  # the engine writes the SDK's plugin version into a provider's inputs
     }
 
 
@@ -274,6 +275,7 @@ def test_a_resource_without_a_provider_gets_the_engines_default_provider(
         "name": "default_7_51_1",
         "urn": "urn:pulumi:test::fixture-minimal::pulumi:providers:aws::default_7_51_1",
         "region": "us-east-1",  # from the stack's aws:region
+        "version": "7.51.1",
     }
 
 
