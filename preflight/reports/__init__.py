@@ -7,6 +7,7 @@ written. The diagram's format follows the file's suffix (see `preflight.diagram.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +24,7 @@ RENDERERS = {"json": json_report.render, "sarif": sarif.render, "markdown": mark
 def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list[Path]:
     """Writes each requested report; returns the paths written.
 
-    Raises `preflight.diagram.DiagramError` (after writing everything else, and the diagram's Mermaid text)
-    when an image is asked for and Graphviz is not installed.
+    An image asked for without Graphviz installed is a warning on stderr: its Mermaid text (`.mmd`) is written.
     """
     written: list[Path] = []
     for kind, render in RENDERERS.items():
@@ -36,7 +36,14 @@ def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list
     if "diagram" in requested:
         path = Path(requested["diagram"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        written += diagram.write_diagram(outcome.preview, path)
+        try:
+            written += diagram.write_diagram(outcome.preview, path)
+        except diagram.DiagramError as error:
+            # The image is optional: its Mermaid text is written beside it whatever happens.
+            print(f"warning: {error}", file=sys.stderr)
+            mermaid_text = path.with_suffix(".mmd")
+            if mermaid_text.exists():
+                written.append(mermaid_text)
     return written
 
 

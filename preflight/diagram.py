@@ -1,0 +1,725 @@
+"""Architecture diagram: drawn from a recorded resource graph, never by hand.
+
+`architecture(recording)` reads what the program registered (types, inputs, parents and the property
+dependencies the SDK sends with each registration) and keeps what an architecture diagram shows:
+
+- each component (`<package>:<module>:<Name>`, not a custom resource) as a cluster, named after its module;
+- the VPC, its subnets grouped per availability zone (the subnet's `availabilityZone` input) and labelled with
+  their tier (the subnet's role in its name: `network-app-subnet-us-east-1a` -> `app`), their CIDR and the
+  services placed in them, and each NAT gateway in its zone;
+- the traffic path, from the security group rules: a rule letting group A (or a CIDR) into group B becomes an
+  edge from what uses A (or the internet, or the allowed networks) to what uses B, labelled with its ports.
+  Without rules, an internet-facing load balancer and its listener's target group stand in for them;
+- the egress path (private subnets -> NAT gateway -> internet gateway) from the route tables;
+- the function, its schedule and what it alerts, and the audit/alerting flow: trail -> log group -> metric
+  filters -> alarms -> SNS topic -> subscriptions, and the trail's and load balancer's log buckets.
+
+Repeated resources of one kind in one place (15 metric filters) are one node with a count. Node order follows
+names, so the text is stable from run to run. `mermaid(graph)` renders it as a Mermaid `flowchart` a code host
+shows; `dot(graph)` as Graphviz DOT; `render(graph, path)` an SVG or PNG with Graphviz's `dot` when it is
+installed (Debian's `graphviz`), and `write_diagram(recording, path)` picks the format from the file suffix.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.record import RecordedResource, Recording, is_unknown
+
+IMAGE_SUFFIXES = (".svg", ".png")
+TEXT_SUFFIXES = (".mmd", ".md", ".dot", ".gv")
+
+# Node kinds: how each is drawn.
+EXTERNAL, SERVICE, DATABASE, STORAGE, SUBNET, GATEWAY, FLOW, KEY = (
+    "external", "service", "database", "storage", "subnet", "gateway", "flow", "key",
+)  # fmt: skip
+# Edge kinds: traffic into the stack, the audit and alerting flow, egress to the internet.
+TRAFFIC, DATA, EGRESS = "traffic", "data", "egress"
+
+_SECURITY_GROUP_KEYS = ("securityGroups", "vpcSecurityGroupIds", "networkInterfaces", "vpcConfig", "securityGroupIds")
+_SUBNET_KEYS = ("subnets", "subnetIds", "vpcZoneIdentifiers", "vpcConfig", "subnetMappings", "subnetId")
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+
+
+class DiagramError(Exception):
+    """The diagram cannot be written as asked (an unknown format, or no renderer for an image)."""
+
+
+@dataclass
+class Cluster:
+    id: str
+    label: str
+    parent: str = ""
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    kind: str
+    cluster: str = ""
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    label: str
+    kind: str
+
+
+@dataclass
+class Graph:
+    """Clusters (nested by `parent`), nodes (in a cluster or at top level) and edges, in drawing order."""
+
+    title: str
+    clusters: list[Cluster] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    # Resource URN -> the node that shows it (a cluster's resources, like the VPC, are not in it).
+    shows: dict[str, str] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        for cluster in self.clusters:
+            if cluster.id == cluster_id:
+                return cluster
+        raise KeyError(cluster_id)
+
+    def edge(self, source: str, target: str) -> Edge:
+        for edge in self.edges:
+            if edge.source == source and edge.target == target:
+                return edge
+        raise KeyError((source, target))
+
+
+def _ident(text: str) -> str:
+    """A Mermaid/DOT-safe identifier (Mermaid reserves `end`, hence the prefix)."""
+    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _known(value: object) -> bool:
+    return value is not None and not is_unknown(value)
+
+
+def _short_type(token: str) -> str:
+    return token.rsplit(":", 1)[-1]
+
+
+class _Builder:
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+        self.resources = {r.urn: r for r in recording.resources}
+        self.graph = Graph(title=f"{recording.project} ({recording.stack})")
+        self.node_of = self.graph.shows
+        self.vpc_cluster: dict[str, str] = {}  # VPC URN -> its cluster
+        self._edges: dict[tuple[str, str], Edge] = {}
+        self._clusters: set[str] = set()
+
+    # --- what the recording holds ---------------------------------------------------------------------------
+
+    def of_type(self, *tokens: str) -> list[RecordedResource]:
+        return sorted((r for r in self.recording.resources if r.type in tokens), key=lambda r: r.name)
+
+    def deps(self, resource: RecordedResource, *keys: str) -> list[RecordedResource]:
+        """The resources that the given inputs of `resource` (all inputs when none given) were built from."""
+        urns: list[str] = []
+        for key, values in resource.property_dependencies.items():
+            if not keys or key in keys:
+                urns.extend(u for u in values if u not in urns)
+        return [self.resources[u] for u in urns if u in self.resources]
+
+    def component_of(self, resource: RecordedResource) -> RecordedResource | None:
+        parent = self.resources.get(resource.parent)
+        while parent is not None:
+            if not parent.custom and not parent.is_provider:
+                return parent
+            parent = self.resources.get(parent.parent)
+        return None
+
+    def cluster_of(self, resource: RecordedResource) -> str:
+        component = self.component_of(resource)
+        return self.component_cluster(component) if component is not None else ""
+
+    def component_cluster(self, component: RecordedResource) -> str:
+        cluster_id = _ident("c_" + component.name)
+        if cluster_id not in self._clusters:
+            module = component.type.split(":")[1] if component.type.count(":") == 2 else component.type
+            parent = self.component_of(component)
+            self.add_cluster(cluster_id, f"{module}: {_short_type(component.type)}",
+                             self.component_cluster(parent) if parent else "")  # fmt: skip
+        return cluster_id
+
+    # --- what the graph holds -------------------------------------------------------------------------------
+
+    def add_cluster(self, cluster_id: str, label: str, parent: str = "") -> str:
+        if cluster_id not in self._clusters:
+            self._clusters.add(cluster_id)
+            self.graph.clusters.append(Cluster(cluster_id, label, parent))
+        return cluster_id
+
+    def add_node(self, node_id: str, label: str, kind: str, cluster: str = "",
+                 shows: Iterable[RecordedResource] = ()) -> str:  # fmt: skip
+        if node_id not in {n.id for n in self.graph.nodes}:
+            self.graph.nodes.append(Node(node_id, label, kind, cluster))
+        for resource in shows:
+            self.node_of[resource.urn] = node_id
+        return node_id
+
+    def add_edge(self, source: str, target: str, label: str, kind: str) -> None:
+        if source == target:
+            return
+        edge = self._edges.get((source, target))
+        if edge is None:
+            edge = Edge(source, target, label, kind)
+            self._edges[(source, target)] = edge
+            self.graph.edges.append(edge)
+        elif label and label not in edge.label.split(", "):
+            edge.label = f"{edge.label}, {label}" if edge.label else label
+
+    def resource_node(self, resource: RecordedResource, label: str, kind: str) -> str:
+        return self.add_node(_ident(resource.name), label, kind, self.cluster_of(resource), [resource])
+
+    # --- the parts of the diagram ---------------------------------------------------------------------------
+
+    def build(self) -> Graph:
+        for resource in sorted(self.recording.resources, key=lambda r: r.name):
+            if not resource.custom and not resource.is_provider:
+                self.component_cluster(resource)
+        self.network()
+        self.services()
+        self.traffic()
+        self.egress()
+        self.audit_flow()
+        self.keys()
+        return self.graph
+
+    def network(self) -> None:
+        for vpc in self.of_type("aws:ec2/vpc:Vpc"):
+            cidr = vpc.inputs.get("cidrBlock")
+            label = f"VPC {vpc.name}" + (f" {cidr}" if _known(cidr) else "")
+            self.vpc_cluster[vpc.urn] = self.add_cluster(_ident("vpc_" + vpc.name), label, self.cluster_of(vpc))
+        placed = self._placements()
+        for subnet in sorted(self.of_type("aws:ec2/subnet:Subnet"), key=_subnet_order):
+            zone = subnet.inputs.get("availabilityZone")
+            zone = zone if _known(zone) else "AZ not known until apply"
+            vpcs = self.deps(subnet, "vpcId")
+            parent = self.vpc_cluster.get(vpcs[0].urn, "") if vpcs else ""
+            parent = parent or self.cluster_of(subnet)
+            zone_cluster = self.add_cluster(_ident(f"az_{parent}_{zone}"), str(zone), parent)
+            cidr = subnet.inputs.get("cidrBlock")
+            label = f"{_role(subnet, self.component_of(subnet), 'subnet')} subnet"
+            label += f"<br/>{cidr}" if _known(cidr) else ""
+            if placed.get(subnet.urn):
+                label += "<br/>" + ", ".join(sorted(placed[subnet.urn]))
+            self.resource_node(subnet, label, SUBNET)
+            self.graph.nodes[-1].cluster = zone_cluster
+        for nat in self.of_type("aws:ec2/natGateway:NatGateway"):
+            subnets = self.deps(nat, "subnetId")
+            cluster = self.graph.node(self.node_of[subnets[0].urn]).cluster if subnets else self.cluster_of(nat)
+            self.add_node(_ident(nat.name), "NAT gateway", GATEWAY, cluster, [nat])
+        for gateway in self.of_type("aws:ec2/internetGateway:InternetGateway"):
+            vpcs = self.deps(gateway, "vpcId")
+            cluster = self.vpc_cluster.get(vpcs[0].urn, "") if vpcs else ""
+            self.add_node(_ident(gateway.name), "Internet gateway", GATEWAY, cluster or self.cluster_of(gateway),
+                          [gateway])  # fmt: skip
+
+    def _placements(self) -> dict[str, set[str]]:
+        """Subnet URN -> short names of the services placed in it (through a DB subnet group too)."""
+        placed: dict[str, set[str]] = {}
+        for resource in self.recording.resources:
+            what = _PLACED.get(resource.type)
+            if what is None:
+                continue
+            for dep in self.deps(resource, *_SUBNET_KEYS, "dbSubnetGroupName", "subnetGroupName"):
+                subnets = [dep] if dep.type == "aws:ec2/subnet:Subnet" else self.deps(dep, "subnetIds")
+                for subnet in subnets:
+                    if subnet.type == "aws:ec2/subnet:Subnet":
+                        placed.setdefault(subnet.urn, set()).add(what)
+        return placed
+
+    def services(self) -> None:
+        for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            kind = {"network": "Network", "gateway": "Gateway"}.get(lb.inputs.get("loadBalancerType"), "Application")
+            scheme = "internal" if lb.inputs.get("internal") is True else "internet-facing"
+            self.resource_node(lb, f"{kind} Load Balancer<br/>{lb.name}, {scheme}", SERVICE)
+        for group in self.of_type("aws:autoscaling/group:Group"):
+            low, high = group.inputs.get("minSize"), group.inputs.get("maxSize")
+            size = f", {_number(low)}-{_number(high)} instances" if _known(low) and _known(high) else ""
+            templates = self.deps(group, "launchTemplate", "mixedInstancesPolicy")
+            self.resource_node(group, f"EC2 Auto Scaling group<br/>{group.name}{size}", SERVICE)
+            for template in templates:
+                self.node_of[template.urn] = self.node_of[group.urn]
+        for instance in self.of_type("aws:ec2/instance:Instance"):
+            self.resource_node(instance, f"EC2 instance<br/>{instance.name}", SERVICE)
+        for db in self.of_type("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
+            engine = db.inputs.get("engine")
+            multi_az = ", Multi-AZ" if db.inputs.get("multiAz") is True else ""
+            what = f"RDS {engine}" if _known(engine) else "RDS"
+            self.resource_node(db, f"{what}{multi_az}<br/>{db.name}", DATABASE)
+        for function in self.of_type("aws:lambda/function:Function"):
+            runtime = function.inputs.get("runtime")
+            suffix = f", {runtime}" if _known(runtime) else ""
+            self.resource_node(function, f"Lambda function<br/>{function.name}{suffix}", SERVICE)
+        for rule in self.of_type("aws:cloudwatch/eventRule:EventRule", "aws:scheduler/schedule:Schedule"):
+            schedule = rule.inputs.get("scheduleExpression")
+            what = f"<br/>{schedule}" if _known(schedule) else ""
+            targets = [t for t in self.of_type("aws:cloudwatch/eventTarget:EventTarget")
+                       if any(d.urn == rule.urn for d in self.deps(t, "rule"))]  # fmt: skip
+            aimed = [d for t in targets for d in self.deps(t, "arn")]
+            aimed += self.deps(rule, "target") if rule.type == "aws:scheduler/schedule:Schedule" else []
+            aimed = [d for d in aimed if d.urn in self.node_of]
+            if not aimed:
+                continue
+            node = self.resource_node(rule, f"EventBridge schedule{what}", FLOW)
+            for target in aimed:
+                self.add_edge(node, self.node_of[target.urn], "invokes", DATA)
+        for bucket in self.of_type("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            role = _role(bucket, self.component_of(bucket), "bucket")
+            self.resource_node(bucket, f"S3 {role} bucket", STORAGE)
+        for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            for bucket in self.deps(lb, "accessLogs"):
+                if bucket.urn in self.node_of:
+                    self.add_edge(self.node_of[lb.urn], self.node_of[bucket.urn], "access logs", DATA)
+
+    def _security_groups(self, resource: RecordedResource) -> set[str]:
+        groups = {d.urn for d in self.deps(resource, *_SECURITY_GROUP_KEYS) if d.type == _SG}
+        for template in self.deps(resource, "launchTemplate", "mixedInstancesPolicy"):
+            groups |= {d.urn for d in self.deps(template, *_SECURITY_GROUP_KEYS) if d.type == _SG}
+        return groups
+
+    def traffic(self) -> None:
+        users: dict[str, list[str]] = {}  # security group URN -> nodes using it
+        kinds = {n.id: n.kind for n in self.graph.nodes}
+        for urn, node_id in sorted(self.node_of.items()):
+            if kinds.get(node_id) not in (SERVICE, DATABASE):
+                continue
+            for group in self._security_groups(self.resources[urn]):
+                if node_id not in users.setdefault(group, []):
+                    users[group].append(node_id)
+        for target, source, cidrs, port in self._ingress_rules():
+            sources: list[str] = []
+            if source:
+                sources = users.get(source, [])
+            elif any(c in _ANYWHERE for c in cidrs):
+                sources = [self.add_node("internet", "Internet", EXTERNAL)]
+            elif cidrs:
+                node = self.add_node("allowed_networks", "Allowed networks", EXTERNAL)
+                self.graph.node(node).label = _merge_label(self.graph.node(node).label, cidrs)
+                sources = [node]
+            for source_node in sources:
+                for target_node in users.get(target, []):
+                    self.add_edge(source_node, target_node, port, TRAFFIC)
+        # Without security group rules, an internet-facing load balancer still takes traffic from the internet
+        # and forwards it to its listeners' target groups.
+        for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            lb_node = self.node_of[lb.urn]
+            listeners = [listener for listener in self.of_type("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+                         if any(d.urn == lb.urn for d in self.deps(listener, "loadBalancerArn"))]  # fmt: skip
+            if lb.inputs.get("internal") is not True and not any(e.target == lb_node for e in self.graph.edges):
+                ports = ", ".join(_number(x.inputs.get("port")) for x in listeners if _known(x.inputs.get("port")))
+                self.add_edge(self.add_node("internet", "Internet", EXTERNAL), lb_node, ports, TRAFFIC)
+            groups = {d.urn for x in listeners for d in self.deps(x, "defaultActions")}
+            for attached in self.recording.resources:
+                if attached.urn in self.node_of and {d.urn for d in self.deps(attached, "targetGroupArns")} & groups:
+                    target_node = self.node_of[attached.urn]
+                    if not any(e.source == lb_node and e.target == target_node for e in self.graph.edges):
+                        self.add_edge(lb_node, target_node, "forwards", TRAFFIC)
+
+    def _ingress_rules(self) -> list[tuple[str, str, list[str], str]]:
+        """(target group URN, source group URN or "", source CIDRs, ports) for each ingress rule."""
+        rules = []
+        for rule in self.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+            targets = [d.urn for d in self.deps(rule, "securityGroupId")]
+            sources = [d.urn for d in self.deps(rule, "referencedSecurityGroupId")]
+            cidrs = [c for c in (rule.inputs.get("cidrIpv4"), rule.inputs.get("cidrIpv6")) if _known(c) and c]
+            port = _ports(rule.inputs.get("ipProtocol"), rule.inputs.get("fromPort"), rule.inputs.get("toPort"))
+            for target in targets:
+                rules.append((target, sources[0] if sources else "", cidrs, port))
+        for rule in self.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
+            if rule.inputs.get("type") != "ingress":
+                continue
+            targets = [d.urn for d in self.deps(rule, "securityGroupId")]
+            sources = [d.urn for d in self.deps(rule, "sourceSecurityGroupId")]
+            cidrs = [c for c in (rule.inputs.get("cidrBlocks") or []) if _known(c)]
+            port = _ports(rule.inputs.get("protocol"), rule.inputs.get("fromPort"), rule.inputs.get("toPort"))
+            for target in targets:
+                rules.append((target, sources[0] if sources else "", cidrs, port))
+        for group in self.of_type(_SG):
+            ingress = group.inputs.get("ingress")
+            for entry in ingress if isinstance(ingress, list) else []:
+                cidrs = [c for c in (entry.get("cidrBlocks") or []) if _known(c)]
+                if cidrs:
+                    port = _ports(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"))
+                    rules.append((group.urn, "", cidrs, port))
+        return rules
+
+    def egress(self) -> None:
+        """Subnets -> NAT gateway -> internet gateway, from the routes of their route tables."""
+        tables: dict[str, list[RecordedResource]] = {}
+        for association in self.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation"):
+            for table in self.deps(association, "routeTableId"):
+                tables.setdefault(table.urn, []).extend(self.deps(association, "subnetId"))
+        routes: list[tuple[str, RecordedResource]] = []
+        for route in self.of_type("aws:ec2/route:Route"):
+            for table in self.deps(route, "routeTableId"):
+                routes += [(table.urn, hop) for hop in self.deps(route, "natGatewayId", "gatewayId")]
+        for table_urn, hop in routes:
+            if hop.urn not in self.node_of:
+                continue
+            hop_node = self.node_of[hop.urn]
+            for subnet in tables.get(table_urn, []):
+                subnet_node = self.node_of.get(subnet.urn)
+                if subnet_node is None:
+                    continue
+                if hop.type == "aws:ec2/natGateway:NatGateway":
+                    self.add_edge(subnet_node, hop_node, "egress", EGRESS)
+                elif hop.type == "aws:ec2/internetGateway:InternetGateway":
+                    # A NAT gateway in a public subnet leaves through the internet gateway.
+                    for nat in self.of_type("aws:ec2/natGateway:NatGateway"):
+                        if any(s.urn == subnet.urn for s in self.deps(nat, "subnetId")):
+                            self.add_edge(self.node_of[nat.urn], hop_node, "", EGRESS)
+        for gateway in self.of_type("aws:ec2/internetGateway:InternetGateway"):
+            if any(e.target == self.node_of[gateway.urn] for e in self.graph.edges):
+                self.add_edge(self.node_of[gateway.urn], self.add_node("internet", "Internet", EXTERNAL), "", EGRESS)
+
+    def audit_flow(self) -> None:
+        """Trail -> log group -> metric filters -> alarms -> topic -> subscriptions; who else alerts the topic."""
+        for trail in self.of_type("aws:cloudtrail/trail:Trail"):
+            multi = ", multi-region" if trail.inputs.get("isMultiRegionTrail") is True else ""
+            trail_node = self.resource_node(trail, f"CloudTrail{multi}<br/>{trail.name}", FLOW)
+            for bucket in self.deps(trail, "s3BucketName"):
+                if bucket.urn in self.node_of:
+                    self.add_edge(trail_node, self.node_of[bucket.urn], "log files", DATA)
+            for group in self.deps(trail, "cloudWatchLogsGroupArn"):
+                group_node = self.resource_node(group, f"CloudWatch log group<br/>{group.name}", FLOW)
+                self.add_edge(trail_node, group_node, "events", DATA)
+        filters_by_metric: dict[tuple[str, str], str] = {}
+        filters = self.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+        for group_urn in sorted({d.urn for f in filters for d in self.deps(f, "logGroupName")}):
+            group = self.resources[group_urn]
+            mine = [f for f in filters if any(d.urn == group_urn for d in self.deps(f, "logGroupName"))]
+            group_node = self.node_of.get(group_urn) or self.resource_node(
+                group, f"CloudWatch log group<br/>{group.name}", FLOW
+            )
+            node = self.add_node(_ident(group.name + "_filters"), _counted("metric filter", len(mine)), FLOW,
+                                 self.cluster_of(mine[0]), mine)  # fmt: skip
+            self.add_edge(group_node, node, "", DATA)
+            for metric_filter in mine:
+                transformation = metric_filter.inputs.get("metricTransformation") or {}
+                key = (str(transformation.get("namespace")), str(transformation.get("name")))
+                filters_by_metric[key] = node
+        topics = self.of_type("aws:sns/topic:Topic")
+        for topic in topics:
+            self.resource_node(topic, f"SNS topic<br/>{topic.name}", FLOW)
+        alarms_by_place: dict[tuple[str, str], list[RecordedResource]] = {}
+        for alarm in self.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+            source = filters_by_metric.get((str(alarm.inputs.get("namespace")), str(alarm.inputs.get("metricName"))))
+            alarms_by_place.setdefault((self.cluster_of(alarm), source or ""), []).append(alarm)
+        for (cluster, source), alarms in sorted(alarms_by_place.items()):
+            node_id = _ident(f"{cluster.removeprefix('n_c_') or 'stack'}_alarms" + ("_on_filters" if source else ""))
+            node = self.add_node(node_id, _counted("CloudWatch alarm", len(alarms)), FLOW, cluster, alarms)
+            if source:
+                self.add_edge(source, node, "", DATA)
+            for alarm in alarms:
+                for topic in self.deps(alarm, "alarmActions"):
+                    if topic.urn in self.node_of:
+                        self.add_edge(node, self.node_of[topic.urn], "alarm", DATA)
+        for subscription in self.of_type("aws:sns/topicSubscription:TopicSubscription"):
+            protocol = subscription.inputs.get("protocol")
+            label = f"{protocol} subscription" if _known(protocol) else "subscription"
+            node = self.resource_node(subscription, label, EXTERNAL)
+            for topic in self.deps(subscription, "topic", "topicArn"):
+                if topic.urn in self.node_of:
+                    self.add_edge(self.node_of[topic.urn], node, "notifies", DATA)
+        for function in self.of_type("aws:lambda/function:Function"):
+            for topic in self.deps(function, "environment"):
+                if topic.type == "aws:sns/topic:Topic" and topic.urn in self.node_of:
+                    self.add_edge(self.node_of[function.urn], self.node_of[topic.urn], "alerts", DATA)
+
+    def keys(self) -> None:
+        for key in self.of_type("aws:kms/key:Key"):
+            users = {r.urn for r in self.recording.resources for d in self.deps(r) if d.urn == key.urn}
+            rotation = ", rotating" if key.inputs.get("enableKeyRotation") is True else ""
+            self.resource_node(key, f"KMS key{rotation}<br/>encrypts {len(users)} resources", KEY)
+
+
+_SG = "aws:ec2/securityGroup:SecurityGroup"
+_PLACED = {
+    "aws:lb/loadBalancer:LoadBalancer": "load balancer",
+    "aws:alb/loadBalancer:LoadBalancer": "load balancer",
+    "aws:autoscaling/group:Group": "instances",
+    "aws:ec2/instance:Instance": "instance",
+    "aws:rds/instance:Instance": "database",
+    "aws:rds/cluster:Cluster": "database",
+    "aws:lambda/function:Function": "function",
+    "aws:ec2/natGateway:NatGateway": "NAT",
+}
+
+
+def _subnet_order(subnet: RecordedResource) -> tuple[str, int, str]:
+    tiers = ("public", "app", "private", "data", "database", "isolated")
+    role = subnet.name
+    rank = next((i for i, tier in enumerate(tiers) if f"-{tier}-" in f"-{role}-"), len(tiers))
+    return (str(subnet.inputs.get("availabilityZone")), rank, subnet.name)
+
+
+def _role(resource: RecordedResource, component: RecordedResource | None, noun: str) -> str:
+    """`network-app-subnet-us-east-1a` in component `network` -> `app`."""
+    name = resource.name
+    if component is not None and name.startswith(component.name + "-"):
+        name = name[len(component.name) + 1 :]
+    zone = resource.inputs.get("availabilityZone")
+    if _known(zone) and name.endswith(f"-{zone}"):
+        name = name[: -len(zone) - 1]
+    name = re.sub(rf"(^|-){noun}s?($|-)", "-", name).strip("-")
+    return name.replace("-", " ") or noun
+
+
+def _number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _ports(protocol: object, low: object, high: object) -> str:
+    protocol = str(protocol) if _known(protocol) else "tcp"
+    if protocol in ("-1", "all"):
+        return "all traffic"
+    if not (_known(low) and _known(high)):
+        return protocol
+    span = _number(low) if low == high else f"{_number(low)}-{_number(high)}"
+    return f"{protocol} {span}"
+
+
+def _counted(noun: str, count: int) -> str:
+    return f"{count} {noun}s" if count != 1 else f"1 {noun}"
+
+
+def _merge_label(label: str, cidrs: list[str]) -> str:
+    head, _, rest = label.partition("<br/>")
+    known = rest.split(", ") if rest else []
+    known += [c for c in cidrs if c not in known]
+    return head + "<br/>" + ", ".join(known)
+
+
+def architecture(recording: Recording) -> Graph:
+    """The architecture graph of a recorded program."""
+    graph = _Builder(recording).build()
+    # Components with nothing to draw (a key-only tier is still drawn: its node is the key) are left out.
+    used = {n.cluster for n in graph.nodes}
+    changed = True
+    while changed:
+        changed = False
+        for cluster in graph.clusters:
+            if cluster.id in used and cluster.parent and cluster.parent not in used:
+                used.add(cluster.parent)
+                changed = True
+    graph.clusters = [c for c in graph.clusters if c.id in used]
+    return graph
+
+
+# --- Mermaid -----------------------------------------------------------------------------------------------------
+
+_MERMAID_SHAPES = {
+    EXTERNAL: ('(["', '"])'),
+    DATABASE: ('[("', '")]'),
+    STORAGE: ('[("', '")]'),
+    GATEWAY: ('{{"', '"}}'),
+    KEY: ('>"', '"]'),
+}
+_MERMAID_ARROWS = {TRAFFIC: "==>", DATA: "-->", EGRESS: "-.->"}
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def mermaid(graph: Graph) -> str:
+    """A Mermaid `flowchart`: clusters as subgraphs, traffic as thick arrows, egress dotted."""
+    lines = ["flowchart LR"]
+
+    def emit(cluster_id: str, indent: str) -> None:
+        for node in graph.nodes:
+            if node.cluster == cluster_id:
+                opening, closing = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
+                lines.append(f"{indent}{node.id}{opening}{_mermaid_text(node.label)}{closing}")
+        for cluster in graph.clusters:
+            if cluster.parent == cluster_id:
+                lines.append(f'{indent}subgraph {cluster.id}["{_mermaid_text(cluster.label)}"]')
+                emit(cluster.id, indent + "  ")
+                lines.append(f"{indent}end")
+
+    emit("", "  ")
+    for edge in graph.edges:
+        arrow = _MERMAID_ARROWS[edge.kind]
+        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
+        lines.append(f"  {edge.source} {arrow}{label} {edge.target}")
+    return "\n".join(lines) + "\n"
+
+
+# --- Graphviz ----------------------------------------------------------------------------------------------------
+
+_DOT_SHAPES = {
+    EXTERNAL: 'shape=oval, style="filled", fillcolor="#f2f2f2"',
+    SERVICE: 'shape=box, style="rounded,filled", fillcolor="#fff2cc"',
+    DATABASE: 'shape=cylinder, style="filled", fillcolor="#dae8fc"',
+    STORAGE: 'shape=cylinder, style="filled", fillcolor="#d5e8d4"',
+    SUBNET: 'shape=box, style="filled", fillcolor="#ffffff"',
+    GATEWAY: 'shape=hexagon, style="filled", fillcolor="#e1d5e7"',
+    FLOW: 'shape=box, style="rounded,filled", fillcolor="#f8cecc"',
+    KEY: 'shape=note, style="filled", fillcolor="#fff2cc"',
+}
+_DOT_EDGES = {
+    TRAFFIC: 'penwidth=2.2, color="#1f5fbf"',
+    DATA: 'color="#555555"',
+    EGRESS: 'style=dashed, color="#888888"',
+}
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<br/>", "\\n")
+
+
+def dot(graph: Graph) -> str:
+    """Graphviz DOT with the same clusters, nodes and edges as the Mermaid text."""
+    lines = [
+        "digraph architecture {",
+        f'  label="{_dot_text(graph.title)}"; labelloc=t; fontname="Helvetica"; fontsize=18;',
+        "  rankdir=LR; newrank=true; nodesep=0.3; ranksep=0.6;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
+
+    def emit(cluster_id: str, indent: str) -> None:
+        for node in graph.nodes:
+            if node.cluster == cluster_id:
+                lines.append(f'{indent}{node.id} [label="{_dot_text(node.label)}", {_DOT_SHAPES[node.kind]}];')
+        for cluster in graph.clusters:
+            if cluster.parent == cluster_id:
+                lines.append(f"{indent}subgraph cluster_{cluster.id} {{")
+                lines.append(f'{indent}  label="{_dot_text(cluster.label)}"; style="rounded"; color="#999999";')
+                emit(cluster.id, indent + "  ")
+                lines.append(f"{indent}}}")
+
+    emit("", "  ")
+    for edge in graph.edges:
+        label = f'label="{_dot_text(edge.label)}", ' if edge.label else ""
+        lines.append(f"  {edge.source} -> {edge.target} [{label}{_DOT_EDGES[edge.kind]}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def renderer() -> str | None:
+    """Graphviz's `dot`, if installed (Debian: `apt-get install graphviz`)."""
+    return shutil.which("dot")
+
+
+def render(graph: Graph, path: Path) -> None:
+    """Renders the graph to an SVG or PNG with Graphviz `dot`. Raises DiagramError without it."""
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES:
+        raise DiagramError(f"{path}: an image must be .svg or .png")
+    program = renderer()
+    if program is None:
+        raise DiagramError(
+            f"{path}: rendering an image needs Graphviz's `dot` (Debian/Ubuntu: apt-get install graphviz; "
+            "macOS: brew install graphviz); the Mermaid text is written anyway"
+        )
+    result = subprocess.run(
+        [program, f"-T{suffix[1:]}", "-o", str(path)], input=dot(graph).encode(), capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise DiagramError(f"{path}: dot failed: {result.stderr.decode(errors='replace').strip()}")
+
+
+def write_diagram(recording: Recording, path: Path | str) -> list[Path]:
+    """Writes the diagram in the format the suffix names; an image gets its Mermaid text beside it (`.mmd`).
+
+    Returns the files written. `.mmd`/`.md`: Mermaid (`.md` fenced, for a page); `.dot`/`.gv`: Graphviz DOT;
+    `.svg`/`.png`: an image rendered by Graphviz (DiagramError, after writing the Mermaid, without `dot`).
+    """
+    path = Path(path)
+    graph = architecture(recording)
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        path.write_text(f"```mermaid\n{mermaid(graph)}```\n")
+        return [path]
+    if suffix in (".dot", ".gv"):
+        path.write_text(dot(graph))
+        return [path]
+    if suffix == ".mmd":
+        path.write_text(mermaid(graph))
+        return [path]
+    if suffix not in IMAGE_SUFFIXES:
+        raise DiagramError(f"{path}: unknown diagram format {suffix or '(none)'}; use .svg, .png, .mmd, .md or .dot")
+    text_path = path.with_suffix(".mmd")
+    text_path.write_text(mermaid(graph))
+    render(graph, path)
+    return [path, text_path]
+
+
+README_START, README_END = "<!-- diagram:start -->", "<!-- diagram:end -->"
+
+
+def readme_block(graph: Graph) -> str:
+    """What README.md holds between its diagram markers."""
+    return f"{README_START}\n```mermaid\n{mermaid(graph)}```\n{README_END}"
+
+
+def update_readme(readme: Path, graph: Graph) -> bool:
+    """Replaces the diagram between the markers; returns whether the file changed."""
+    text = readme.read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise DiagramError(f"{readme} has no {README_START} ... {README_END} markers")
+    updated = text[:start] + readme_block(graph) + text[end + len(README_END) :]
+    if updated != text:
+        readme.write_text(updated)
+    return updated != text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m preflight.diagram`: the prod stack's diagram into README.md and docs/architecture.svg."""
+    import argparse
+
+    from preflight.record import ProgramError, run_program
+
+    parser = argparse.ArgumentParser(prog="python -m preflight.diagram", description=main.__doc__)
+    parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="the Pulumi project (default: .)")
+    parser.add_argument("--stack", default="prod", help="the stack (default: prod)")
+    parser.add_argument("--readme", type=Path, default=None, help="update this file between the diagram markers")
+    parser.add_argument("output", nargs="*", type=Path, help="files to write (.svg, .png, .mmd, .md, .dot)")
+    options = parser.parse_args(argv)
+    try:
+        recording = run_program(options.cwd, options.stack, preview=True)
+    except ProgramError as error:
+        print(f"error: {error}")
+        return 2
+    try:
+        if options.readme is not None:
+            changed = update_readme(options.readme, architecture(recording))
+            print(f"{'Updated' if changed else 'Unchanged'} {options.readme}")
+        for path in options.output:
+            for written in write_diagram(recording, path):
+                print(f"Wrote {written}")
+    except DiagramError as error:
+        print(f"error: {error}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["Cluster", "DiagramError", "Edge", "Graph", "Node", "architecture", "dot", "mermaid", "render",
+           "readme_block", "renderer", "update_readme", "write_diagram"]  # fmt: skip
