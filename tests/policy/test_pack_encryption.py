@@ -34,9 +34,10 @@ def test_compliant_resources_draw_no_encryption_finding(analyze, mode, policy):
 
 def test_s3_buckets_without_a_linked_kms_configuration_are_refused(analyze, mode):
     found = violations(analyze(f"violations-{mode}"), "s3-bucket-encrypted-with-cmk")
-    assert set(found) == {"unencrypted-bucket", "aes256-bucket", "aws-managed-key-bucket"}
+    assert set(found) == {"unencrypted-bucket", "aes256-bucket", "aws-managed-key-bucket", "inline-aes256-bucket"}
     assert "no BucketServerSideEncryptionConfiguration" in found["unencrypted-bucket"][0]
     assert "AES256" in found["aes256-bucket"][0]
+    assert "inline encryption configuration: it uses AES256" in found["inline-aes256-bucket"][0]
     assert "kmsMasterKeyId" in found["aws-managed-key-bucket"][0]
 
 
@@ -49,7 +50,7 @@ def test_the_s3_policy_is_a_mandatory_stack_policy_reporting_on_the_bucket(analy
 def test_an_allow_listed_bucket_may_use_aes256_and_only_that_one(analyze):
     config = {"s3-bucket-encrypted-with-cmk": {"aes256Buckets": ["aes256-bucket"]}}
     found = violations(analyze("violations-apply", config), "s3-bucket-encrypted-with-cmk")
-    assert set(found) == {"unencrypted-bucket", "aws-managed-key-bucket"}
+    assert set(found) == {"unencrypted-bucket", "aws-managed-key-bucket", "inline-aes256-bucket"}
 
 
 def test_rds_storage_must_be_encrypted_with_our_key(analyze, mode):

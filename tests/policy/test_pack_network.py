@@ -105,7 +105,9 @@ def test_the_default_security_group_has_no_rules(analyze, mode):
 
 def test_security_group_names_do_not_start_with_sg(analyze, mode):
     found = violations(analyze(f"violations-{mode}"), "security-group-name-not-sg-prefix")
-    assert list(found) == ["sg-prefixed-name"] and "'sg-web'" in found["sg-prefixed-name"][0]
+    assert set(found) == {"sg-prefixed-name", "sg-autonamed"}
+    assert "name 'sg-web'" in found["sg-prefixed-name"][0]
+    assert "resource name 'sg-autonamed'" in found["sg-autonamed"][0]
 
 
 def test_missing_descriptions_are_advisory(analyze, mode):

@@ -34,6 +34,20 @@ aws.s3.BucketServerSideEncryptionConfiguration(
     ],
     opts=opts,
 )
+# The deprecated inline form still works in pulumi-aws v7 and is judged the same way.
+aws.s3.Bucket(
+    "inline-encrypted-bucket",
+    server_side_encryption_configuration=aws.s3.BucketServerSideEncryptionConfigurationArgs(
+        rule=aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                sse_algorithm="aws:kms", kms_master_key_id=key.arn
+            ),
+        )
+    ),
+    opts=opts,
+)
+# KMS cannot rotate asymmetric keys: the rotation policy does not apply to this one.
+aws.kms.Key("signing-key", customer_master_key_spec="RSA_2048", key_usage="SIGN_VERIFY", opts=opts)
 aws.rds.Instance(
     "db",
     engine="postgres",

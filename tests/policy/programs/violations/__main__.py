@@ -36,6 +36,17 @@ def sse(name: str, bucket: aws.s3.Bucket, algorithm: str, key_id: pulumi.Input[s
 aws.s3.Bucket("unencrypted-bucket", opts=opts)
 sse("aes256-bucket-sse", aws.s3.Bucket("aes256-bucket", opts=opts), "AES256")
 sse("aws-managed-key-bucket-sse", aws.s3.Bucket("aws-managed-key-bucket", opts=opts), "aws:kms")
+aws.s3.Bucket(
+    "inline-aes256-bucket",
+    server_side_encryption_configuration=aws.s3.BucketServerSideEncryptionConfigurationArgs(
+        rule=aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                sse_algorithm="AES256"
+            ),
+        )
+    ),
+    opts=opts,
+)
 aws.rds.Instance(
     "unencrypted-public-db",
     engine="postgres",
@@ -125,6 +136,8 @@ aws.ec2.SecurityGroup(
     opts=opts,
 )
 aws.ec2.SecurityGroup("sg-prefixed-name", name="sg-web", vpc_id=vpc.id, description="Named like an id", opts=opts)
+# Auto-named from its Pulumi name, so its AWS name starts with sg- too.
+aws.ec2.SecurityGroup("sg-autonamed", vpc_id=vpc.id, description="Auto-named like an id", opts=opts)
 aws.ec2.SecurityGroupRule("all-ports-from-partner-rule", type="ingress", security_group_id=world_sg.id,
                           protocol="tcp", from_port=0, to_port=65535, cidr_blocks=["198.51.100.0/24"],
                           description="Partner network, every TCP port", opts=opts)  # fmt: skip
