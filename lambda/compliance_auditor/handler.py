@@ -20,15 +20,11 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from auditor import cloudtrail, kms_keys, rds_instances, s3_buckets, security_groups
 from auditor.alerts import publish_findings, put_findings_metric
-from auditor.cloudtrail import check_cloudtrail
 from auditor.config import AuditConfig, ConfigurationError
 from auditor.findings import CheckResult, Finding, check_failed
-from auditor.kms_keys import check_kms_keys
 from auditor.logs import get_logger, log
-from auditor.rds_instances import check_rds_instances
-from auditor.s3_buckets import check_s3_buckets
-from auditor.security_groups import check_security_groups
 
 # Throttling is retried with backoff before it can become an audit-error finding.
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
@@ -59,11 +55,11 @@ Check = Callable[[Clients, AuditConfig], CheckResult]
 
 # The check areas in run order: (name used in audit-error findings, how to run it).
 CHECKS: tuple[tuple[str, Check], ...] = (
-    ("security-groups", lambda c, cfg: check_security_groups(c.ec2, cfg.allowed_ssh_cidrs)),
-    ("s3-buckets", lambda c, cfg: check_s3_buckets(c.s3, c.region)),
-    ("cloudtrail", lambda c, cfg: check_cloudtrail(c.cloudtrail, c.region)),
-    ("rds-instances", lambda c, cfg: check_rds_instances(c.rds)),
-    ("kms-keys", lambda c, cfg: check_kms_keys(c.kms)),
+    (security_groups.CHECK, lambda c, cfg: security_groups.check_security_groups(c.ec2, cfg.allowed_ssh_cidrs)),
+    (s3_buckets.CHECK, lambda c, cfg: s3_buckets.check_s3_buckets(c.s3, c.region)),
+    (cloudtrail.CHECK, lambda c, cfg: cloudtrail.check_cloudtrail(c.cloudtrail, c.region)),
+    (rds_instances.CHECK, lambda c, cfg: rds_instances.check_rds_instances(c.rds)),
+    (kms_keys.CHECK, lambda c, cfg: kms_keys.check_kms_keys(c.kms)),
 )
 
 
