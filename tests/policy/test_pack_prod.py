@@ -12,8 +12,6 @@ KNOWN_FINDINGS = {
     # S3 server access logs can only be delivered to a bucket with SSE-S3 default encryption; the pack's default
     # stays strict and the exemption (with its reason) comes with the exemption mechanism.
     ("s3-bucket-encrypted-with-cmk", "storage-logs-bucket"),
-    # provider default_tags never reach Auto Scaling groups: the web tier must tag the group itself.
-    ("required-tags", "web-asg"),
 }
 
 
