@@ -163,7 +163,11 @@ def main(argv: Sequence[str] | None = None, *, pack: PolicyPack | None = None) -
     except Failure as failure:
         print(f"error: {failure}", file=err)
         return EXIT_ERROR
-    _write_reports(outcome, options, out, err)
+    try:
+        _write_reports(outcome, options, out, err)
+    except OSError as error:
+        print(f"error: cannot write a report to {error.filename}: {error.strerror}", file=err)
+        return EXIT_ERROR
     return outcome.exit_code
 
 

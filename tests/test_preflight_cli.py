@@ -6,6 +6,7 @@ a subprocess to check what a user or CI sees (exit status, stderr without a trac
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import types
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from preflight.analyze import PolicyPack
-from preflight.cli import Outcome, main
+from preflight.cli import Outcome, build_parser, main, run
 from preflight.plan import display_type, plan_rows
 from preflight.record import run_program
 
@@ -186,6 +187,20 @@ def test_progress_stays_quiet_when_not_on_a_terminal(pack: PolicyPack, capsys: p
     assert err == ""
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal(pack: PolicyPack, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main([*BASE, "--config", "loose=false"], pack=pack) == 0
+    assert "Running the program for stack test (preview)..." in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\x1b[K")  # the progress line is cleared before the results
+
+
 # Options and the reports seam ----------------------------------------------------------------------------------
 
 
@@ -230,3 +245,32 @@ def test_reports_not_yet_available_are_a_warning_not_a_failure(
     code, _, err = preflight(pack, capsys, "--config", "loose=false", "--markdown", str(tmp_path / "r.md"))
     assert code == 0
     assert "--markdown: reports are not available yet" in err
+
+
+def test_a_report_that_cannot_be_written_exits_2(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def write_reports(outcome: Outcome, requested: dict[str, Path]) -> list[Path]:
+        return [Path(requested["json"]).write_text("{}") and requested["json"]]
+
+    fake = types.ModuleType("preflight.reports")
+    fake.write_reports = write_reports  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "preflight.reports", fake)
+    code, _, err = preflight(pack, capsys, "--config", "loose=false", "--json", str(tmp_path / "missing" / "r.json"))
+    assert code == 2
+    assert err.startswith(f"error: cannot write a report to {tmp_path / 'missing' / 'r.json'}")
+
+
+# This project ----------------------------------------------------------------------------------------------------
+
+
+def test_the_prod_stack_exits_0_but_for_the_findings_its_tiers_are_fixing(policy_pack: PolicyPack) -> None:
+    """Issue 7: `make preview` of the prod stack exits 0. The policy tests keep the list of known findings."""
+    from tests.policy.test_pack_prod import KNOWN_FINDINGS
+
+    out = io.StringIO()
+    outcome = run(build_parser().parse_args(["--cwd", str(ROOT)]), out=out, err=io.StringIO(), pack=policy_pack)
+    blocking = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in outcome.mandatory}
+    assert blocking <= KNOWN_FINDINGS, out.getvalue()
+    assert outcome.exit_code == (1 if blocking else 0)
+    assert f"+ {len(outcome.preview.resources) + 1} to create" in out.getvalue()
