@@ -36,6 +36,8 @@ import grpc
 import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2
 
 from preflight.pack_process import (
@@ -64,6 +66,13 @@ SEVERITIES = {
 }
 # pulumi-policy's advisory note when a policy read a value that is unknown until the resource exists.
 UNDECIDED = re.compile(r"^can't run policy '[^']*' from policy pack '[^']*' during preview: ")
+# What a pack logs instead of reporting a violation on an exempted resource (policy/secure_aws_policies/exemptions.py).
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+EXEMPTED = re.compile(
+    rf"^exempted: policy=(?P<policy>\S+) urn=(?P<urn>{_JSON_STRING}) reason=(?P<reason>{_JSON_STRING}) "
+    rf"violation=(?P<violation>{_JSON_STRING})$",
+    re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +162,9 @@ def reconcile_policy_pack_config(
 ) -> dict[str, PolicyConfig]:
     """The engine's ReconcilePolicyPackConfig: schema defaults, then initialConfig, then the given config.
 
-    Raises PolicyConfigError listing every schema violation, prefixed by the policy name, as the CLI does.
+    Raises PolicyConfigError listing every schema violation, prefixed by the policy name, as the CLI does, and
+    for a policy name the pack does not have (stricter than the engine, which ignores one: a misspelt name would
+    silently exempt nothing).
     """
     result: dict[str, PolicyConfig] = {}
     for policy in info.policies:
@@ -168,8 +179,12 @@ def reconcile_policy_pack_config(
         for name, entry in info.initialConfig.items()
     }
     _apply_config(result, initial)
-    _apply_config(result, parse_policy_pack_config(config))
-    errors = []
+    given = parse_policy_pack_config(config)
+    _apply_config(result, given)
+    known = {policy.name for policy in info.policies}
+    errors = [
+        f"{name}: the policy pack {info.name} has no such policy" for name in given if name not in known | {"all"}
+    ]
     for policy in info.policies:
         if not policy.HasField("configSchema"):
             continue
@@ -217,7 +232,7 @@ def engine_view(recording: Recording) -> list[_Registration]:
     """Every resource the engine would register for this program, in the order it would see them."""
     stack_name = recording.stack_urn.rsplit("::", 1)[-1] if recording.stack_urn else ""
     stack_outputs = struct_pb2.Struct()
-    stack_outputs.update(json.loads(json.dumps(recording.stack_outputs, default=str)))
+    stack_outputs.update(_wire_value(recording.stack_outputs))
     view = [_Registration(recording.stack_urn, STACK_TYPE, stack_name, custom=False, outputs=stack_outputs)]
     defaults: dict[str, str] = {}
     for resource in recording.resources:
@@ -245,6 +260,19 @@ def engine_view(recording: Recording) -> list[_Registration]:
             )
         )  # fmt: skip
     return view
+
+
+def _wire_value(value: Any) -> Any:
+    """A resolved stack output in wire form: unknowns as the engine's UNKNOWN sentinel, the rest as JSON."""
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN
+    if isinstance(value, Mapping):
+        return {str(k): _wire_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wire_value(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
 
 
 def _default_provider(recording: Recording, package: str, name: str, urn: str, version: str) -> _Registration:
@@ -368,7 +396,7 @@ class PolicyPack:
                 + (f"\n{stderr}" if stderr else "")
             ) from error
 
-    def configure(self, process: PackProcess, config: Mapping[str, Any] | None) -> None:
+    def configure(self, process: PackProcess, config: Mapping[str, Any] | None) -> dict[str, PolicyConfig]:
         reconciled = reconcile_policy_pack_config(self.info, config)
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, entry in reconciled.items():
@@ -380,13 +408,15 @@ class PolicyPack:
                 policy_config.properties.update(entry.properties)
         if request.policyConfig:
             self._call(process, "Configure", request, "")
+        return reconciled
 
     def analyze(self, recording: Recording, config: Mapping[str, Any] | None = None) -> list[Finding]:
         """Configure, Analyze every registration, then AnalyzeStack; returns every diagnostic as a Finding."""
         context = StackContext(recording.project, recording.stack, recording.preview, config_tuple(recording.config))
         with self._lock:
             process = self._process(context)
-            self.configure(process, config)
+            reconciled = self.configure(process, config)
+            logged_before = len(self.engine.messages)
             view = engine_view(recording)
             providers = {r.urn: r for r in view if r.type.startswith("pulumi:providers:")}
             findings: list[Finding] = []
@@ -410,7 +440,30 @@ class PolicyPack:
                 self._set_provider(resource, registration, providers)
             response = self._call(process, "AnalyzeStack", stack_request, "")
             findings.extend(_finding(d, d.urn) for d in response.diagnostics)
+            findings.extend(self._exempted(self.engine.messages[logged_before:], reconciled))
         return findings
+
+    def _exempted(
+        self, messages: Iterable[tuple[str, str, str]], reconciled: Mapping[str, PolicyConfig]
+    ) -> list[Finding]:
+        """The pack's `exempted: ...` log lines as exempted findings (the violation it did not report)."""
+        policies = {policy.name: policy for policy in self.info.policies}
+        found = []
+        for _, _, message in messages:
+            match = EXEMPTED.match(message)
+            if match is None or match["policy"] not in policies:
+                continue
+            policy = policies[match["policy"]]
+            found.append(
+                Finding(
+                    policy=policy.name, pack=self.info.name,
+                    enforcement_level=reconciled[policy.name].enforcement_level or LEVELS[policy.enforcementLevel],
+                    severity=SEVERITIES.get(policy.severity, ""), urn=json.loads(match["urn"]),
+                    message=json.loads(match["violation"]), description=policy.description, exempted=True,
+                    exemption_reason=json.loads(match["reason"]),
+                )
+            )  # fmt: skip
+        return found
 
     @staticmethod
     def _set_provider(request: Any, registration: _Registration, providers: Mapping[str, _Registration]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pulumi.runtime import rpc
 
 from preflight.analyze import (
     Finding,
@@ -299,6 +300,33 @@ def test_analyze_stack_sees_dependencies_and_property_dependencies(pack: PolicyP
     assert sorted(sse["dependencies"]) == sorted([bucket, key])
     assert sse["propertyDependencies"]["bucket"] == [bucket]
     assert sse["propertyDependencies"]["rules"] == [key]
+
+
+def test_a_secret_reaches_the_pack_as_the_engine_sends_it(pack: PolicyPack, preview_run: Recording) -> None:
+    owner = preview_run.named("loose").wire_inputs["tags"]["Owner"]
+    assert owner["4dabf18193072939515e22adb298388d"] == "1b47061264138c4ac30d75fd1eb44270"  # rpc's secret signature
+    seen = probes(pack.analyze(preview_run, PROBES_ON), "resource-probe")
+    assert seen["loose"]["tags"] == {"Environment": "Production", "Owner": "secops"}
+
+
+def test_an_unknown_stack_output_is_sent_as_the_unknown_sentinel(preview_run: Recording) -> None:
+    [stack] = [r for r in engine_view(preview_run) if r.type == "pulumi:pulumi:Stack"]
+    assert stack.outputs["keyArn"] == rpc.UNKNOWN
+
+
+def test_a_policy_that_crashes_is_an_error_naming_the_resource(tmp_path: Path, preview_run: Recording) -> None:
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "from pulumi_policy import PolicyPack, ResourceValidationPolicy\n"
+        "def crash(args, report):\n"
+        "    if args.name == 'store-key':\n"
+        "        raise KeyError('no such property')\n"
+        "PolicyPack('crashy', [ResourceValidationPolicy(name='crash', description='crashes', validate=crash)])\n"
+    )
+    with PolicyPack(tmp_path, python=PACK_PYTHON) as crashy, pytest.raises(PolicyPackError) as caught:
+        crashy.analyze(preview_run)
+    assert f"Analyze on {urn_of(preview_run, 'store-key')} failed" in str(caught.value)
+    assert "no such property" in str(caught.value)
 
 
 def test_a_pack_that_logs_still_analyzes(pack: PolicyPack, preview_run: Recording) -> None:
