@@ -31,6 +31,13 @@ if not (POLICY_DIR / ".venv" / "bin" / "python").exists():
     pytest.skip("policy/.venv is missing: run `make venv`", allow_module_level=True)
 
 
+def part_one_policies() -> set[str]:
+    """This suite's policies: encryption, tagging, network and region (other areas bring their own tests)."""
+    from secure_aws_policies import encryption, network, region, tagging
+
+    return {p.name for module in (encryption, tagging, network, region) for p in module.POLICIES}
+
+
 def run_fixture(name: str, preview: bool, **config: str) -> Recording:
     return run_program(PROGRAMS / name, "test", preview=preview, config_overrides=config)
 
