@@ -33,6 +33,7 @@ from preflight.record import RecordedResource, Recording, is_unknown
 
 IMAGE_SUFFIXES = (".svg", ".png")
 TEXT_SUFFIXES = (".mmd", ".md", ".dot", ".gv")
+SUFFIXES = IMAGE_SUFFIXES + TEXT_SUFFIXES
 
 # Node kinds: how each is drawn.
 EXTERNAL, SERVICE, DATABASE, STORAGE, SUBNET, GATEWAY, FLOW, KEY = (

@@ -20,6 +20,7 @@ import pytest
 
 from preflight.analyze import Finding, PolicyPack
 from preflight.cli import Outcome, main
+from preflight.diagram import architecture, mermaid
 from preflight.record import Recording, run_program
 from preflight.reports import json_report, markdown, sarif, write_reports
 from tests.conftest import PROJECT_DIR
@@ -295,3 +296,21 @@ def test_write_reports_writes_each_requested_file_and_no_other(fixture_preview: 
     written = write_reports(outcome, {"sarif": tmp_path / "out" / "r.sarif", "markdown": tmp_path / "r.md"})
     assert written == [tmp_path / "out" / "r.sarif", tmp_path / "r.md"]
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["r.md", "r.sarif"]
+
+
+def test_write_reports_draws_the_diagram_in_the_format_its_suffix_names(
+    fixture_preview: Recording, tmp_path: Path
+) -> None:
+    outcome = outcome_of(fixture_preview, [])
+    written = write_reports(outcome, {"diagram": tmp_path / "architecture.md"})
+    assert written == [tmp_path / "architecture.md"]
+    expected = mermaid(architecture(fixture_preview))
+    assert (tmp_path / "architecture.md").read_text() == f"```mermaid\n{expected}```\n"
+
+
+def test_an_unknown_diagram_format_is_refused_before_any_report_is_written(
+    fixture_preview: Recording, tmp_path: Path
+) -> None:
+    with pytest.raises(OSError, match=r"unknown diagram format \.txt"):
+        write_reports(outcome_of(fixture_preview, []), {"json": tmp_path / "r.json", "diagram": tmp_path / "d.txt"})
+    assert not list(tmp_path.iterdir())

@@ -7,6 +7,7 @@ written. The diagram's format follows the file's suffix (see `preflight.diagram.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +28,11 @@ def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list
     An image asked for without Graphviz installed is a warning on stderr: its Mermaid text (`.mmd`) is written.
     """
     written: list[Path] = []
+    if "diagram" in requested and Path(requested["diagram"]).suffix.lower() not in diagram.SUFFIXES:
+        # Before anything is written, and reported by the CLI like any file it cannot write (exit status 2).
+        suffix = Path(requested["diagram"]).suffix or "(none)"
+        raise OSError(errno.EINVAL, f"unknown diagram format {suffix}; use {', '.join(diagram.SUFFIXES)}",
+                      str(requested["diagram"]))  # fmt: skip
     for kind, render in RENDERERS.items():
         if kind in requested:
             path = Path(requested[kind])
