@@ -274,3 +274,11 @@ def test_the_prod_stack_exits_0_but_for_the_findings_its_tiers_are_fixing(policy
     assert blocking <= KNOWN_FINDINGS, out.getvalue()
     assert outcome.exit_code == (1 if blocking else 0)
     assert f"+ {len(outcome.preview.resources) + 1} to create" in out.getvalue()
+
+
+def test_a_bad_prod_config_value_exits_2_naming_the_key(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--cwd", str(ROOT), "--config", "azCount=9"], pack=pack)
+    first_line = capsys.readouterr().err.splitlines()[0]
+    assert code == 2
+    assert first_line.startswith("error: ")
+    assert "azCount" in first_line
