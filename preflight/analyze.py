@@ -65,7 +65,7 @@ SEVERITIES = {
     analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
 }
 # pulumi-policy's advisory note when a policy read a value that is unknown until the resource exists.
-UNDECIDED = re.compile(r"^can't run policy '[^']*' from policy pack '[^']*' during preview: ")
+UNDECIDED = re.compile(r"^can't run (?:policy|remediation) '[^']*' from policy pack '[^']*' during preview: ")
 # What a pack logs instead of reporting a violation on an exempted resource (policy/secure_aws_policies/exemptions.py).
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 EXEMPTED = re.compile(
@@ -81,7 +81,9 @@ class Finding:
 
     `message` is what the policy reported: pulumi-policy sends `description + "\\n" + message`, and the
     description (kept in `description`) is taken off the front. An `undecided` finding is the SDK's
-    "can't run policy ... during preview" note, kept whole.
+    "can't run policy ... during preview" note, kept whole. Level `remediate` marks a remediation the pack
+    applied to a resource's inputs, which blocks nothing: pulumi-policy reports a violation that remains after
+    remediation, and any stack policy at level remediate, as `mandatory`.
     """
 
     policy: str
@@ -420,12 +422,17 @@ class PolicyPack:
             view = engine_view(recording)
             providers = {r.urn: r for r in view if r.type.startswith("pulumi:providers:")}
             findings: list[Finding] = []
+            # The engine asks for remediations first; pulumi-policy only runs policies at level remediate there,
+            # so without one the call changes nothing and is skipped.
+            remediating = any(entry.enforcement_level == "remediate" for entry in reconciled.values())
             for registration in view:
                 request = analyzer_pb2.AnalyzeRequest(
                     type=registration.type, properties=registration.inputs, urn=registration.urn,
                     name=registration.name, options=_options(registration),
                 )  # fmt: skip
                 self._set_provider(request, registration, providers)
+                if remediating:
+                    findings.extend(self._remediate(process, request, registration))
                 response = self._call(process, "Analyze", request, registration.urn)
                 findings.extend(_finding(d, registration.urn) for d in response.diagnostics)
             stack_request = analyzer_pb2.AnalyzeStackRequest()
@@ -442,6 +449,38 @@ class PolicyPack:
             findings.extend(_finding(d, d.urn) for d in response.diagnostics)
             findings.extend(self._exempted(self.engine.messages[logged_before:], reconciled))
         return findings
+
+    def _remediate(
+        self, process: PackProcess, request: analyzer_pb2.AnalyzeRequest, registration: _Registration
+    ) -> list[Finding]:
+        """The engine's first pass: apply each remediation to the inputs Analyze (and the resource) then get.
+
+        An applied remediation is a finding at level `remediate` (the CLI lists it, it blocks nothing); a
+        remediation that could not run at preview is an advisory note, as the engine shows it.
+        """
+        response = self._call(process, "Remediate", request, registration.urn)
+        found = []
+        for remediation in response.remediations:
+            if remediation.diagnostic:
+                level, message = "advisory", remediation.diagnostic
+            elif remediation.HasField("properties"):
+                request.properties.CopyFrom(remediation.properties)
+                registration.inputs = remediation.properties
+                outputs = struct_pb2.Struct()
+                outputs.CopyFrom(registration.outputs)
+                outputs.update(json_format.MessageToDict(remediation.properties))
+                registration.outputs = outputs
+                level, message = "remediate", "remediated: the engine creates the resource with the policy's fix"
+            else:
+                continue
+            found.append(
+                Finding(
+                    policy=remediation.policyName, pack=remediation.policyPackName, enforcement_level=level,
+                    severity="", urn=registration.urn, message=message, description=remediation.description,
+                    undecided=bool(UNDECIDED.match(message)),
+                )
+            )  # fmt: skip
+        return found
 
     def _exempted(
         self, messages: Iterable[tuple[str, str, str]], reconciled: Mapping[str, PolicyConfig]

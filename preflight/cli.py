@@ -66,11 +66,16 @@ class Outcome:
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if not f.undecided and not f.exempted]
+        return [f for f in self.findings if not (f.undecided or f.exempted or f.enforcement_level == "remediate")]
 
     @property
     def mandatory(self) -> list[Finding]:
-        return [f for f in self.violations if f.enforcement_level in ("mandatory", "remediate")]
+        return [f for f in self.violations if f.enforcement_level == "mandatory"]
+
+    @property
+    def remediations(self) -> list[Finding]:
+        """Fixes that policies at level remediate applied to inputs (what still fails is reported as mandatory)."""
+        return [f for f in self.findings if f.enforcement_level == "remediate" and not f.exempted]
 
     @property
     def exemptions(self) -> list[Finding]:
@@ -277,6 +282,12 @@ def render_findings(outcome: Outcome) -> str:
                 lines.append(f"      - {_where(outcome, finding.urn)}")
                 for message_line in (finding.message or "").splitlines():
                     lines.append(f"          {message_line}")
+        lines.append("")
+    if outcome.remediations:
+        lines.append("Policy Remediations:")
+        for finding in outcome.remediations:
+            lines.append(f"    [remediate]  {finding.policy}  {_where(outcome, finding.urn)}")
+            lines.append(f"          {finding.description}")
         lines.append("")
     if outcome.exemptions:
         lines.append("Exemptions:")

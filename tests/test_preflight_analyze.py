@@ -83,7 +83,7 @@ def test_get_analyzer_info_lists_every_policy_with_its_default_level(pack: Polic
     levels = {p.name: p.enforcementLevel for p in pack.info.policies}
     assert pack.info.name == "fixture-minimal"
     assert levels == {"kms-key-rotation": 1, "sse-key-region": 1, "bucket-encrypted": 1, "resource-probe": 2,
-                      "graph-probe": 2}  # fmt: skip
+                      "tag-remediation": 2, "graph-probe": 2}  # fmt: skip
 
 
 def test_the_pack_version_comes_from_pulumipolicy_yaml(pack: PolicyPack) -> None:
@@ -333,6 +333,21 @@ def test_a_pack_that_logs_still_analyzes(pack: PolicyPack, preview_run: Recordin
     findings = pack.analyze(preview_run, PROBES_ON)
     assert by_policy(findings, "resource-probe") != []
     assert "probing" in "".join(p.stderr for p in pack.processes) + str(pack.log)
+
+
+def test_a_remediation_fixes_the_inputs_analyze_then_sees(pack: PolicyPack, preview_run: Recording) -> None:
+    findings = pack.analyze(preview_run, {**PROBES_ON, "tag-remediation": "remediate"})
+    seen = probes(findings, "resource-probe")
+    assert seen["loose"]["tags"] == {"Environment": "Production", "Owner": "secops", "Remediated": "yes"}
+    assert seen["store-key"]["tags"] is None
+    remediated = {f.urn for f in by_policy(findings, "tag-remediation")}
+    assert remediated == {urn_of(preview_run, "loose"), urn_of(preview_run, "store-bucket-0")}
+    assert {f.enforcement_level for f in by_policy(findings, "tag-remediation")} == {"remediate"}
+
+
+def test_no_remediation_runs_unless_a_policy_is_at_remediate(pack: PolicyPack, preview_run: Recording) -> None:
+    seen = probes(pack.analyze(preview_run, PROBES_ON), "resource-probe")
+    assert "Remediated" not in seen["loose"]["tags"]
 
 
 # Merging preview and apply -------------------------------------------------------------------------------------

@@ -93,6 +93,17 @@ def test_an_advisory_violation_is_shown_but_exits_0(
     assert "1 advisory violation" in out
 
 
+def test_a_remediation_is_listed_and_blocks_nothing(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "remediate.json"
+    config.write_text('{"tag-remediation": "remediate"}')
+    code, out, _ = preflight(pack, capsys, "--policy-pack-config", str(config), "--config", "loose=false")
+    assert code == 0
+    remediations = out[out.index("Policy Remediations:") :]
+    assert "[remediate]  tag-remediation  aws:s3:Bucket store-bucket-0" in remediations
+
+
 def test_a_bad_config_value_exits_2_with_the_programs_message_first_and_no_traceback() -> None:
     result = command("--config", "bucketCount=many")
     assert result.returncode == 2
