@@ -12,7 +12,8 @@ does not (an unknown `kmsKeyId` is still a key that was set). So:
 
 Policies. Each policy is a small named validator `fn(args, report, config)` plus its metadata, built by
 `resource_policy` / `stack_policy`. `config` is the policy's config with the schema defaults filled in, so a
-policy behaves the same whether or not the engine sends `Configure`.
+policy behaves the same whether or not the engine sends `Configure`. Every policy also takes an `exemptions`
+config (see `exemptions.py`): its `report` logs a violation on an exempted resource instead of reporting it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
+
+from .exemptions import exempting, with_exemptions
 
 
 class _Unknown:
@@ -364,7 +367,8 @@ def resource_policy(
     def decorate(fn: Validator) -> ResourceValidationPolicy:
         def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
             if args.resource_type in type_set or "*" in type_set:
-                fn(args, report, _with_defaults(args, config))
+                settings = _with_defaults(args, config)
+                fn(args, exempting(name, report, settings, {args.urn: args.name}, args.urn), settings)
 
         validate.__name__ = fn.__name__
         validate.__doc__ = fn.__doc__
@@ -373,7 +377,7 @@ def resource_policy(
             description=description,
             validate=validate,
             enforcement_level=_level(advisory_reason),
-            config_schema=PolicyConfigSchema(properties=dict(config)) if config else None,
+            config_schema=PolicyConfigSchema(properties=with_exemptions(config)),
             severity=severity,
             framework=framework_of(controls),
             tags=[c.tag for c in controls],
@@ -404,7 +408,9 @@ def stack_policy(
 
     def decorate(fn: Validator) -> StackValidationPolicy:
         def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-            fn(args, report, _with_defaults(args, config))
+            settings = _with_defaults(args, config)
+            names = {resource.urn: resource.name for resource in args.resources}
+            fn(args, exempting(name, report, settings, names), settings)
 
         validate.__name__ = fn.__name__
         validate.__doc__ = fn.__doc__
@@ -413,7 +419,7 @@ def stack_policy(
             description=description,
             validate=validate,
             enforcement_level=_level(advisory_reason),
-            config_schema=PolicyConfigSchema(properties=dict(config)) if config else None,
+            config_schema=PolicyConfigSchema(properties=with_exemptions(config)),
             severity=severity,
             framework=framework_of(controls),
             tags=[c.tag for c in controls],

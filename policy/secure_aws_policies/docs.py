@@ -14,7 +14,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 
-from . import ALL_POLICIES
+from . import ALL_POLICIES, exemptions
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -53,9 +53,14 @@ def _level(policy: Any) -> str:
     return (policy.enforcement_level or EnforcementLevel.MANDATORY).value
 
 
-def _config_defaults(policy: Any) -> dict[str, Any]:
+def _settings(policy: Any) -> dict[str, Any]:
+    """The policy's own config properties (every policy also takes `exemptions`, documented once below)."""
     schema = policy.config_schema.properties if policy.config_schema else {}
-    return {key: prop.get("default") for key, prop in schema.items()}
+    return {key: prop for key, prop in schema.items() if key != exemptions.EXEMPTIONS}
+
+
+def _config_defaults(policy: Any) -> dict[str, Any]:
+    return {key: prop.get("default") for key, prop in _settings(policy).items()}
 
 
 def _cell(text: str) -> str:
@@ -86,7 +91,7 @@ def render() -> str:
             lines.append(f"- Why advisory: {policy.advisory_reason}")
         lines.append(f"- Controls: {', '.join(str(c) for c in policy.controls)}.")
         lines.append(f"- Checks: {types} resources.")
-        for key, prop in (policy.config_schema.properties if policy.config_schema else {}).items():
+        for key, prop in _settings(policy).items():
             lines.append(
                 f"- Config `{key}` (default `{json.dumps(prop.get('default'))}`): {prop.get('description', '')}"
             )
@@ -99,6 +104,8 @@ def render() -> str:
             example[policy.name] = {"enforcementLevel": _level(policy), **defaults}
     example["security-group-rules-described"] = "advisory"
     lines.append(CONFIG_INTRO + "```json\n" + json.dumps(example, indent=2) + "\n```")
+    lines.append("")
+    lines.append(exemptions.guide(README.parent / "config.json"))
     return "\n".join(lines) + "\n"
 
 

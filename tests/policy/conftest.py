@@ -48,10 +48,10 @@ def name_of(finding: Finding) -> str:
 
 
 def violations(findings: Iterable[Finding], policy: str) -> dict[str, list[str]]:
-    """Resource name -> the messages `policy` reported for it (the SDK's undecided notes left out)."""
+    """Resource name -> the messages `policy` reported for it (undecided notes and exempted findings left out)."""
     found: dict[str, list[str]] = {}
     for finding in findings:
-        if finding.policy == policy and not finding.undecided:
+        if finding.policy == policy and not finding.undecided and not finding.exempted:
             found.setdefault(name_of(finding), []).append(finding.message)
     return found
 

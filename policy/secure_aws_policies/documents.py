@@ -1,0 +1,146 @@
+"""IAM policy documents as the engine passes them: JSON strings (or, rarely, objects), possibly unknown at preview.
+
+`document(props, key)` parses one with `json`; an unknown document raises the SDK's `UnknownValueError` (only a
+document that is truly unknown is undecided: a known string is always judged). The statement helpers normalise
+IAM's "string or list" shapes and compare actions the way IAM does: case-insensitively, with `*` and `?`
+wildcards in the statement's action.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .common import has, value
+
+
+class InvalidDocument(ValueError):
+    """A policy document that is not a JSON object: AWS would refuse it."""
+
+
+def parse(found: Any) -> dict[str, Any] | None:
+    """A document from its JSON string (or object); None when absent or empty. Raises InvalidDocument."""
+    if found in (None, ""):
+        return None
+    if isinstance(found, str):
+        try:
+            decoded = json.loads(found)
+        except json.JSONDecodeError as error:
+            raise InvalidDocument(f"is not valid JSON ({error.msg} at character {error.pos})") from error
+    elif isinstance(found, Mapping):
+        decoded = json.loads(json.dumps(_plain(found)))
+    else:
+        raise InvalidDocument(f"is a {type(found).__name__}, not a JSON policy document")
+    if not isinstance(decoded, dict):
+        raise InvalidDocument("is not a JSON object")
+    return decoded
+
+
+def _plain(found: Any) -> Any:
+    """A proxied mapping/list as plain values (reading each value: an unknown raises)."""
+    if isinstance(found, Mapping):
+        return {key: _plain(found[key]) for key in list(found)}
+    if isinstance(found, list | tuple):
+        return [_plain(item) for item in found]
+    return found
+
+
+def document(props: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    """The parsed document at `props[key]`; an unknown value raises (the SDK's undecided note)."""
+    if not has(props, key):
+        return None
+    return parse(value(props, key))
+
+
+def as_list(found: Any) -> list[Any]:
+    if found is None:
+        return []
+    return list(found) if isinstance(found, list | tuple) else [found]
+
+
+def statements(doc: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The document's statements (a single statement object counts as one)."""
+    if not doc:
+        return []
+    return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
+
+
+def allows(statement: Mapping[str, Any]) -> bool:
+    return str(statement.get("Effect", "")).lower() == "allow"
+
+
+def denies(statement: Mapping[str, Any]) -> bool:
+    return str(statement.get("Effect", "")).lower() == "deny"
+
+
+def actions(statement: Mapping[str, Any]) -> list[str]:
+    return [str(a) for a in as_list(statement.get("Action"))]
+
+
+def resources(statement: Mapping[str, Any]) -> list[str]:
+    return [str(r) for r in as_list(statement.get("Resource"))]
+
+
+def grants(pattern: str, action: str) -> bool:
+    """The statement's action `pattern` (`s3:*`, `kms:Decrypt*`, `*`) covers `action` (case-insensitively, as IAM)."""
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def service_wildcard(pattern: str) -> bool:
+    """`s3:*` style: every action of one service."""
+    return re.fullmatch(r"[a-z0-9-]+:\*", pattern.strip().lower()) is not None
+
+
+def principal_values(statement: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The statement's principals by kind ("*" is kind "*"): {"AWS": [...], "Service": [...], ...}."""
+    principal = statement.get("Principal")
+    if principal is None:
+        return {}
+    if isinstance(principal, str):
+        return {"*": [principal]} if principal == "*" else {"AWS": [principal]}
+    if isinstance(principal, dict):
+        return {str(kind): [str(v) for v in as_list(values)] for kind, values in principal.items()}
+    return {}
+
+
+def names_everyone(statement: Mapping[str, Any]) -> bool:
+    """Principal `*` or `{"AWS": "*"}`: anyone, in any account, unless a condition narrows it."""
+    kinds = principal_values(statement)
+    return "*" in kinds or "*" in kinds.get("AWS", [])
+
+
+_ROOT = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$")
+
+
+def only_account_roots(statement: Mapping[str, Any]) -> bool:
+    """Every principal is an account's root (`arn:aws:iam::<account>:root` or the bare account id)."""
+    kinds = principal_values(statement)
+    return bool(kinds) and set(kinds) == {"AWS"} and all(_ROOT.match(p) for p in kinds["AWS"])
+
+
+def condition_keys(statement: Mapping[str, Any]) -> set[str]:
+    """The condition keys the statement tests, lower-cased (IAM condition keys are case-insensitive)."""
+    found: set[str] = set()
+    condition = statement.get("Condition")
+    if isinstance(condition, dict):
+        for tests in condition.values():
+            if isinstance(tests, dict):
+                found.update(str(key).lower() for key in tests)
+    return found
+
+
+def tests_false(statement: Mapping[str, Any], key: str) -> bool:
+    """The statement has `{"Bool": {key: "false"}}` (or false, or ["false"])."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return False
+    for operator, tests in condition.items():
+        if str(operator).lower() not in ("bool", "boolifexists") or not isinstance(tests, dict):
+            continue
+        for test_key, test_value in tests.items():
+            if str(test_key).lower() == key.lower() and [str(v).lower() for v in as_list(test_value)] == ["false"]:
+                return True
+    return False

@@ -1,0 +1,249 @@
+"""IAM: least privilege in every policy document the stack writes, no policies on IAM users, trust policies that
+name who may assume a role, and resource policies (buckets, topics, queues, keys) that are not public.
+
+Documents arrive as JSON strings (`aws.iam.get_policy_document_output(...).json`), unknown at a first preview
+when they embed an ARN that does not exist yet: such a document is undecided (the SDK's advisory note) and is
+judged at `pulumi up`; a known document is always parsed with `json` and judged.
+
+KMS key policies are read as what they are. In a key policy `"Resource": "*"` means "this key", and the standard
+first statement gives the account root `kms:*` so that IAM policies can grant access at all (without it the key
+becomes unmanageable); so `kms:*` (or `*`) for account-root principals is not a wildcard finding, while `kms:*`
+for any other principal is. A statement for `{"AWS": "*"}` limited by `kms:CallerAccount` (usually with
+`kms:ViaService`) lets only principals of that account use the key through that service: it is not public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pulumi_policy import Severity
+
+from . import documents
+from .common import (
+    CDK_NAG,
+    FSBP,
+    KMS_KEY,
+    PROJECT,
+    S3_BUCKETS,
+    SNS_TOPIC,
+    SQS_QUEUE,
+    items,
+    resource_policy,
+    value,
+)
+
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+MANAGED_POLICY = "aws:iam/policy:Policy"
+GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+
+IDENTITY_POLICIES = frozenset({ROLE, ROLE_POLICY, MANAGED_POLICY, GROUP_POLICY, USER_POLICY})
+RESOURCE_POLICIES = frozenset({BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY, SNS_TOPIC, SQS_QUEUE,
+                               KMS_KEY, *S3_BUCKETS})  # fmt: skip
+ALL_POLICY_HOLDERS = IDENTITY_POLICIES | RESOURCE_POLICIES
+
+DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
+# Condition keys that tie "everyone" to one account, organization, source or network endpoint.
+NARROWING_KEYS = frozenset({
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+    "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
+    "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "aws:username", "kms:calleraccount",
+})  # fmt: skip
+
+Document = tuple[str, dict[str, Any], str]  # (where, document, "identity" | "resource" | "key")
+
+
+def policy_documents(args: Any, report: Callable[[str], None] | None = None) -> list[Document]:
+    """The documents this resource writes (a role's inline policies, not its trust policy). An unknown document
+    raises the SDK's undecided error; an invalid one is reported through `report` when given, else skipped."""
+    props, kind = args.props, args.resource_type
+    raw: list[tuple[str, Any]] = []
+    if kind == ROLE:
+        for index, inline in enumerate(items(value(props, "inlinePolicies", []))):
+            raw.append((f"inlinePolicies[{index}]", value(inline, "policy")))
+    elif kind in ALL_POLICY_HOLDERS:
+        raw.append(("policy", value(props, "policy")))
+    role = "key" if kind == KMS_KEY else "identity" if kind in IDENTITY_POLICIES else "resource"
+    parsed: list[Document] = []
+    for where, found in raw:
+        try:
+            doc = documents.parse(found)
+        except documents.InvalidDocument as error:
+            if report is not None:
+                report(f"{args.name}: {where} {error}; AWS would refuse it.")
+            continue
+        if doc is not None:
+            parsed.append((where, doc, role))
+    return parsed
+
+
+def _allow_statements(args: Any, report: Callable[[str], None] | None = None) -> list[tuple[str, dict, str]]:
+    return [
+        (f"{where} statement {statement.get('Sid') or index}", statement, role)
+        for where, doc, role in policy_documents(args, report)
+        for index, statement in enumerate(documents.statements(doc))
+        if documents.allows(statement)
+    ]
+
+
+def _key_admin(statement: dict, role: str) -> bool:
+    """The key policy's standard statement: account root principals get the key's actions."""
+    return role == "key" and documents.only_account_roots(statement)
+
+
+@resource_policy(
+    name="iam-no-admin-wildcard",
+    description="No policy document (IAM role, inline, managed, group or user policy; bucket, topic, queue or key "
+    'policy) allows "Action": "*" (or NotAction) on "Resource": "*". Key policies are exempt for account-root '
+    "principals: that is the key's standard administration statement, and Resource * there means this key.",
+    types=ALL_POLICY_HOLDERS,
+    severity=Severity.HIGH,
+    controls=[FSBP("IAM.1"), CDK_NAG("AwsSolutions-IAM5")],
+    remediation="List the actions the principal needs and the ARNs it needs them on (aws.iam.get_policy_document "
+    "with specific actions and resources).",
+)
+def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
+    for where, statement, role in _allow_statements(args, report):
+        if "*" not in documents.resources(statement) or _key_admin(statement, role):
+            continue
+        if "*" in documents.actions(statement):
+            report(f"{args.name}: {where} allows every action on every resource.")
+        elif statement.get("NotAction") is not None:
+            report(f"{args.name}: {where} allows everything but {statement.get('NotAction')} on every resource.")
+
+
+@resource_policy(
+    name="iam-no-service-wildcard",
+    description='No policy document allows a service-wide wildcard action such as "s3:*" or "kms:*". In key '
+    "policies the account root's `kms:*` (the standard administration statement) is allowed; `kms:*` for any "
+    "other principal is not.",
+    types=ALL_POLICY_HOLDERS,
+    severity=Severity.MEDIUM,
+    controls=[FSBP("IAM.21"), CDK_NAG("AwsSolutions-IAM5")],
+    remediation="Replace `<service>:*` with the actions needed (prefix wildcards such as `s3:Get*` only where the "
+    "whole family is needed).",
+)
+def iam_no_service_wildcard(args: Any, report: Any, config: dict) -> None:
+    for where, statement, role in _allow_statements(args):
+        if _key_admin(statement, role):
+            continue
+        wildcards = [a for a in documents.actions(statement) if documents.service_wildcard(a)]
+        if wildcards:
+            report(f"{args.name}: {where} allows {', '.join(wildcards)} (every action of the service).")
+
+
+def _covers_all_keys(resource: str) -> bool:
+    text = resource.strip().lower()
+    return text == "*" or (text.startswith("arn:aws") and ":kms:" in text and text.endswith(("/*", ":*")))
+
+
+@resource_policy(
+    name="iam-no-decrypt-on-all-keys",
+    description="No IAM policy (role, inline, managed, group or user) allows kms:Decrypt or kms:ReEncryptFrom on "
+    "all KMS keys (Resource * or a key/* wildcard). Key policies are not judged here: their Resource * is the key "
+    "itself.",
+    types=IDENTITY_POLICIES,
+    severity=Severity.MEDIUM,
+    controls=[FSBP("KMS.1"), FSBP("KMS.2")],
+    remediation="Name the key ARNs the principal may decrypt with (and, for service use, add a kms:ViaService "
+    "condition).",
+)
+def iam_no_decrypt_on_all_keys(args: Any, report: Any, config: dict) -> None:
+    for where, statement, _ in _allow_statements(args):
+        granted = [a for a in DECRYPT_ACTIONS if any(documents.grants(p, a) for p in documents.actions(statement))]
+        if granted and any(_covers_all_keys(r) for r in documents.resources(statement)):
+            report(f"{args.name}: {where} allows {', '.join(granted)} on all KMS keys.")
+
+
+@resource_policy(
+    name="iam-no-user-policies",
+    description="No IAM policy is attached to or written inline on an IAM user: permissions go to roles (or "
+    "groups), which people assume.",
+    types=[USER_POLICY, USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT],
+    severity=Severity.LOW,
+    controls=[FSBP("IAM.2")],
+    remediation="Grant the permissions to a role the user assumes (or to a group), not to the user.",
+)
+def iam_no_user_policies(args: Any, report: Any, config: dict) -> None:
+    if args.resource_type == POLICY_ATTACHMENT:
+        if items(value(args.props, "users", [])):
+            report(f"{args.name} attaches a policy to IAM users.")
+        return
+    report(f"{args.name} gives an IAM user its own policy.")
+
+
+@resource_policy(
+    name="iam-trust-policy-names-principal",
+    description="Role trust policies let only named principals assume the role: a service, an account or role "
+    'ARN, or a federated identity provider, never "*" (or {"AWS": "*"}).',
+    types=[ROLE],
+    severity=Severity.CRITICAL,
+    controls=[PROJECT("least-privilege"), CDK_NAG("AwsSolutions-IAM5")],
+    remediation="Set Principal to the service (e.g. {Service: 'ec2.amazonaws.com'}) or the account/role ARN that "
+    "assumes the role, with aws:SourceAccount/aws:SourceArn conditions for services.",
+)
+def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> None:
+    try:
+        doc = documents.document(args.props, "assumeRolePolicy")
+    except documents.InvalidDocument as error:
+        report(f"role {args.name}: assumeRolePolicy {error}.")
+        return
+    for index, statement in enumerate(documents.statements(doc)):
+        if not documents.allows(statement):
+            continue
+        where = statement.get("Sid") or index
+        if documents.names_everyone(statement):
+            report(f'role {args.name}: trust statement {where} lets any principal ("*") assume the role.')
+        elif not documents.principal_values(statement):
+            report(f"role {args.name}: trust statement {where} names no principal.")
+
+
+def _narrowed(statement: dict) -> bool:
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return False
+    for tests in condition.values():
+        if not isinstance(tests, dict):
+            continue
+        for key, found in tests.items():
+            values = [str(v) for v in documents.as_list(found)]
+            if str(key).lower() in NARROWING_KEYS and values and "*" not in values:
+                return True
+    return False
+
+
+@resource_policy(
+    name="resource-policy-not-public",
+    description='Bucket, topic, queue and key policies grant nothing to everyone: an Allow for Principal "*" (or '
+    '{"AWS": "*"}) must be narrowed by a condition on the source or caller account, organization, ARN or VPC '
+    "endpoint (e.g. aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount). Deny statements for everyone (such "
+    "as the TLS-only deny) are fine.",
+    types=RESOURCE_POLICIES,
+    severity=Severity.CRITICAL,
+    controls=[FSBP("KMS.5"), FSBP("SNS.4"), FSBP("S3.2"), FSBP("S3.3")],
+    remediation="Name the principals (service or account ARNs), or add a condition that ties '*' to our account or "
+    "organization (aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount).",
+)
+def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
+    for where, statement, _ in _allow_statements(args):
+        if documents.names_everyone(statement) and not _narrowed(statement):
+            actions = ", ".join(documents.actions(statement)) or "actions"
+            report(f"{args.name}: {where} allows {actions} to everyone (Principal \"*\") without a condition that "
+                   "limits it to an account or organization.")  # fmt: skip
+
+
+POLICIES = [
+    iam_no_admin_wildcard,
+    iam_no_service_wildcard,
+    iam_no_decrypt_on_all_keys,
+    iam_no_user_policies,
+    iam_trust_policy_names_principal,
+    resource_policy_not_public,
+]
