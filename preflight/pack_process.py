@@ -12,6 +12,7 @@ to stderr, which `PackProcess` keeps too.)
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -164,6 +165,7 @@ class PackProcess:
             self.close()
             raise PolicyPackError(f"the policy pack {pack_dir} printed port {self.port} but never served it") from error
         self.analyzer = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        _LIVE.add(self)
 
     def _read_port(self) -> int:
         """The first stdout line is the port (the engine reads exactly one line)."""
@@ -198,6 +200,7 @@ class PackProcess:
 
     def close(self) -> None:
         """Cancel (as the engine does at shutdown, tolerating Unimplemented), then terminate and reap."""
+        _LIVE.discard(self)
         channel = getattr(self, "channel", None)
         if channel is not None and self.alive:
             # pulumi-policy's Python servicer does not implement Cancel: the engine tolerates that too.
@@ -216,6 +219,16 @@ class PackProcess:
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+
+
+# A pack process serves forever: whatever a caller forgets to close is stopped when this interpreter exits.
+_LIVE: set[PackProcess] = set()
+
+
+@atexit.register
+def _close_forgotten() -> None:
+    for process in list(_LIVE):
+        process.close()
 
 
 def config_tuple(config: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +101,16 @@ def test_close_stops_every_pack_process_and_reaps_it(preview_run: Recording) -> 
     for pid in pids:
         with pytest.raises(ProcessLookupError):  # neither running nor a zombie
             os.kill(pid, 0)
+
+
+def test_a_pack_nobody_closed_stops_when_the_interpreter_exits() -> None:
+    script = (
+        f"from preflight.analyze import PolicyPack; print(PolicyPack({str(FIXTURE_PACK)!r}).processes[0].process.pid)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    pid = int(result.stdout.strip())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 def test_the_pack_python_is_the_virtualenv_pulumipolicy_yaml_names() -> None:
