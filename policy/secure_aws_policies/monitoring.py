@@ -309,10 +309,9 @@ def s3_bucket_access_logging(args: Any, report: Any, config: dict) -> None:
     },
 )
 def log_group_retention(args: Any, report: Any, config: dict) -> None:
-    days = value(args.props, "retentionInDays", 0)
-    if days and int(days) < config["minRetentionDays"]:
-        report(f"log group {args.name} keeps events {int(days)} days; at least {config['minRetentionDays']} are "
-               "required.")  # fmt: skip
+    days, minimum = int(value(args.props, "retentionInDays", 0) or 0), int(config["minRetentionDays"])
+    if days and days < minimum:
+        report(f"log group {args.name} keeps events {days} days; at least {minimum} are required.")
 
 
 @resource_policy(
@@ -396,11 +395,11 @@ def rds_logs_exported(args: Any, report: Any, config: dict) -> None:
 )
 def rds_enhanced_monitoring(args: Any, report: Any, config: dict) -> None:
     interval = int(value(args.props, "monitoringInterval", 0) or 0)
+    maximum = int(config["maxMonitoringIntervalSeconds"])
     if interval <= 0:
         report(f"database {args.name} has no enhanced monitoring (monitoringInterval is 0).")
-    elif interval > config["maxMonitoringIntervalSeconds"]:
-        report(f"database {args.name} samples OS metrics every {interval} s; at most "
-               f"{config['maxMonitoringIntervalSeconds']} s is allowed.")  # fmt: skip
+    elif interval > maximum:
+        report(f"database {args.name} samples OS metrics every {interval} s; at most {maximum} s is allowed.")
     if interval > 0 and not is_set(args.props, "monitoringRoleArn"):
         report(f"database {args.name} has a monitoring interval but no monitoringRoleArn.")
 

@@ -89,10 +89,9 @@ def rds_multi_az(args: Any, report: Any, config: dict) -> None:
 def rds_backup_retention(args: Any, report: Any, config: dict) -> None:
     _not_for_replicas(args)
     # The API's default retention is 1 day.
-    days = int(value(args.props, "backupRetentionPeriod", 1) or 0)
-    if days < config["minBackupRetentionDays"]:
-        report(f"database {args.name} keeps {days} day(s) of backups; at least {config['minBackupRetentionDays']} "
-               "are required.")  # fmt: skip
+    days, minimum = int(value(args.props, "backupRetentionPeriod", 1) or 0), int(config["minBackupRetentionDays"])
+    if days < minimum:
+        report(f"database {args.name} keeps {days} day(s) of backups; at least {minimum} are required.")
 
 
 @resource_policy(
@@ -334,7 +333,7 @@ def s3_bucket_lifecycle(args: Any, report: Any, config: dict) -> None:
 def autoscaling_group_multi_az(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
     subnets = {r.urn: r for r in args.resources if r.resource_type == SUBNET}
-    minimum = config["minAvailabilityZones"]
+    minimum = int(config["minAvailabilityZones"])
     for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
         with deferred.guard():
             zones = {str(z) for z in items(value(group.props, "availabilityZones", []))}
