@@ -14,7 +14,7 @@ DEFAULT_ENCRYPTION = "s3-bucket-default-encryption"
 RULES = (PUBLIC_ACCESS_BLOCK, DEFAULT_ENCRYPTION)
 
 PUBLIC_ACCESS_BLOCK_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-# ListBuckets pages at 10,000 by default once BucketRegion is set; the API's documented maximum page is 1,000.
+# With BucketRegion set, ListBuckets pages at 10,000 unless asked for less; 1,000 keeps each response small.
 PAGE_SIZE = 1000
 _NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"
 _NO_ENCRYPTION = "ServerSideEncryptionConfigurationNotFoundError"
