@@ -1,0 +1,79 @@
+"""IAM: no admin or service-wide wildcards, no decrypt on all keys, no user policies, trust policies that name a
+principal, resource policies that are not public; key policies read as key policies. Through the real pack."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policy.conftest import Analyses, run_fixture, undecided, violations
+
+POLICIES = [
+    "iam-no-admin-wildcard",
+    "iam-no-service-wildcard",
+    "iam-no-decrypt-on-all-keys",
+    "iam-no-user-policies",
+    "iam-trust-policy-names-principal",
+    "resource-policy-not-public",
+]
+
+
+@pytest.fixture(scope="module")
+def iam(policy_pack) -> Analyses:
+    runs = {f"{kind}-{mode}": run_fixture(f"iam_{kind}", preview=mode == "preview")
+            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    return Analyses(policy_pack, runs)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_compliant_program_violates_no_iam_policy(iam, mode, policy):
+    """Includes the standard key policy: root `kms:*` on `*`, and `{"AWS": "*"}` bound by kms:CallerAccount."""
+    assert violations(iam(f"compliant-{mode}"), policy) == {}
+
+
+def test_a_document_unknown_at_preview_is_undecided_only_there_and_only_for_its_resource(iam):
+    notes = [f for f in undecided(iam("compliant-preview")) if f.policy in POLICIES]
+    assert {f.urn.rsplit("::", 1)[-1] for f in notes} == {"app-data-access"}
+    assert {f.enforcement_level for f in notes} == {"advisory"}
+    assert [f for f in undecided(iam("compliant-apply")) if f.policy in POLICIES] == []
+
+
+def test_no_policy_allows_every_action_on_every_resource(iam, mode):
+    found = violations(iam(f"violations-{mode}"), "iam-no-admin-wildcard")
+    assert set(found) == {"admin-policy", "notaction-role-policy", "broken-json-policy"}
+    assert "allows every action on every resource" in found["admin-policy"][0]
+    assert "allows everything but iam:* on every resource" in found["notaction-role-policy"][0]
+
+
+def test_a_document_that_is_not_json_is_reported_not_crashed_on(iam, mode):
+    [message] = violations(iam(f"violations-{mode}"), "iam-no-admin-wildcard")["broken-json-policy"]
+    assert "policy is not valid JSON" in message
+
+
+def test_service_wide_wildcards_are_refused_but_the_key_roots_kms_star_is_not(iam, mode):
+    found = violations(iam(f"violations-{mode}"), "iam-no-service-wildcard")
+    assert set(found) == {"s3-wildcard-role-policy", "loose-key"}
+    assert found["loose-key"] == ["loose-key: policy statement AppAdmin allows kms:* (every action of the service)."]
+
+
+def test_no_identity_policy_decrypts_with_every_key(iam, mode):
+    found = violations(iam(f"violations-{mode}"), "iam-no-decrypt-on-all-keys")
+    assert set(found) == {"admin-policy", "decrypt-everything-policy", "decrypt-all-keys-role"}
+    assert "inlinePolicies[0] statement 0 allows kms:Decrypt on all KMS keys" in found["decrypt-all-keys-role"][0]
+
+
+def test_iam_users_get_no_policies(iam, mode):
+    found = violations(iam(f"violations-{mode}"), "iam-no-user-policies")
+    assert set(found) == {"user-policy", "user-attachment", "users-attachment"}
+
+
+def test_trust_policies_never_let_everyone_assume_a_role(iam, mode):
+    found = violations(iam(f"violations-{mode}"), "iam-trust-policy-names-principal")
+    assert set(found) == {"open-trust-role", "open-aws-trust-role"}
+
+
+def test_resource_policies_grant_everyone_only_within_an_account_or_organization(iam, mode):
+    """kms:ViaService alone and aws:SourceIp do not bind "*" to an account; aws:PrincipalOrgID (compliant topic)
+    and kms:CallerAccount (compliant key) do."""
+    found = violations(iam(f"violations-{mode}"), "resource-policy-not-public")
+    assert set(found) == {"public-bucket-policy", "public-topic", "loose-key"}
+    assert "statement AnyoneViaS3 allows kms:Decrypt to everyone" in found["loose-key"][0]
