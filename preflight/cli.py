@@ -35,7 +35,7 @@ from preflight.analyze import (
     load_policy_pack_config,
     merge_findings,
 )
-from preflight.plan import display_type, render_plan
+from preflight.plan import display_type, render_plan, source_order
 from preflight.record import ProgramError, RecordedResource, Recording, run_program
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -268,7 +268,7 @@ def _progress(err: TextIO) -> Callable[[str], None]:
 def render_findings(outcome: Outcome) -> str:
     """Violations grouped by policy (mandatory first), then exemptions, then undecided policies, then a summary."""
     lines: list[str] = []
-    order = {r.urn: i for i, r in enumerate(outcome.apply.resources)}
+    order = {r.urn: i for i, r in enumerate(sorted(outcome.apply.resources, key=source_order))}
     descriptions = {p.name: p.description for p in outcome.policies}
     violations = sorted(outcome.violations, key=lambda f: (f.enforcement_level != "mandatory", f.policy,
                                                           order.get(f.urn, -1)))  # fmt: skip

@@ -12,14 +12,15 @@
 
 Rows nest under their parent (components, the stack). As in the CLI, types are shown simplified
 (`aws:s3/bucket:Bucket` as `aws:s3:Bucket`), the engine's default providers are not shown, and the stack
-counts as one of the resources to create.
+counts as one of the resources to create. Siblings are in source order (file, line, then name) rather than
+the CLI's registration order, which varies from run to run with the program's async resolution.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from preflight.record import STACK_TYPE, Recording
+from preflight.record import STACK_TYPE, RecordedResource, Recording
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,20 @@ def display_type(token: str) -> str:
     return token
 
 
+def source_order(resource: RecordedResource) -> tuple[str, int, int, str]:
+    """A stable sort key: where the program created the resource, then its name."""
+    position = resource.source_position
+    if position is None:
+        return ("", 0, 0, resource.name)
+    return (position.uri, position.line, position.column, resource.name)
+
+
 def plan_rows(recording: Recording) -> list[PlanRow]:
-    """Every resource to create, depth first in registration order, under the root stack."""
+    """Every resource to create, depth first in source order, under the root stack."""
     stack_name = recording.stack_urn.rsplit("::", 1)[-1]
     children: dict[str, list[tuple[str, str, str]]] = {}
     known = {recording.stack_urn} | {r.urn for r in recording.resources}
-    for resource in recording.resources:
+    for resource in sorted(recording.resources, key=source_order):
         parent = resource.parent if resource.parent in known else recording.stack_urn
         children.setdefault(parent, []).append((resource.urn, display_type(resource.type), resource.name))
     rows = [PlanRow("", STACK_TYPE, stack_name, recording.stack_urn)]

@@ -17,8 +17,8 @@ import pytest
 
 from preflight.analyze import PolicyPack
 from preflight.cli import Outcome, build_parser, main, run
-from preflight.plan import display_type, plan_rows
-from preflight.record import run_program
+from preflight.plan import display_type, plan_rows, render_plan
+from preflight.record import Recording, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_PACK = ROOT / "tests" / "fixtures" / "packs" / "minimal"
@@ -153,10 +153,17 @@ def test_the_plan_is_a_tree_of_creates_nested_under_components(
     assert rows[0].split() == ["+", "pulumi:pulumi:Stack", "fixture-minimal-test", "create"]
     store = next(i for i, row in enumerate(rows) if row.split()[-2] == "store")
     assert rows[store].split()[-3:] == ["fixture:index:Store", "store", "create"]
-    children = {row.split()[-2]: row for row in rows[store + 1 :]}
+    depth = type_column(rows[store])
+    children = {row.split()[-2]: row for row in rows[store + 1 :] if type_column(row) > depth}
     assert set(children) == {"store-key", "store-bucket-0", "store-bucket-0-sse"}
-    for row in children.values():  # one level deeper than the component
-        assert row.index("aws:") == rows[store].index("fixture:") + 3
+    assert {type_column(row) for row in children.values()} == {depth + 3}  # one level deeper than the component
+    assert rows[-1].split()[-3:] == ["aws:s3:Bucket", "loose", "create"]  # back at the stack's level
+    assert type_column(rows[-1]) == depth
+
+
+def type_column(row: str) -> int:
+    """Where a plan row's type starts: its depth in the tree."""
+    return row.index(row.split()[-3])
 
 
 def test_the_plan_ends_with_the_count_to_create(pack: PolicyPack, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,6 +175,13 @@ def test_the_plan_ends_with_the_count_to_create(pack: PolicyPack, capsys: pytest
 def test_the_plan_hides_the_engines_default_provider() -> None:
     rows = plan_rows(run_program(FIXTURE_PROGRAM, "test", preview=True))
     assert [row.name for row in rows if row.type == "pulumi:providers:aws"] == ["fixture-aws"]
+
+
+def test_the_plan_is_the_same_on_every_run_in_source_order(prod_preview: Recording) -> None:
+    again = run_program(ROOT, "prod", preview=True)
+    assert render_plan(again) == render_plan(prod_preview)  # registration order varies from run to run
+    names = [row.name for row in plan_rows(prod_preview)]
+    assert names.index("encryption") < names.index("network") < names.index("storage")  # as __main__.py goes
 
 
 def test_types_are_shown_simplified_like_the_cli() -> None:
