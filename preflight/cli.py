@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import importlib
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent import futures
@@ -254,8 +255,8 @@ def _record(project_dir: Path, stack: str, *, preview: bool, overrides: dict[str
 
 
 def _progress(err: TextIO) -> Callable[[str], None]:
-    """Progress lines on a terminal only: CI logs stay quiet."""
-    if not (hasattr(err, "isatty") and err.isatty()):
+    """Progress lines on a terminal only: CI logs stay quiet (also when a CI runner fakes a terminal)."""
+    if not (hasattr(err, "isatty") and err.isatty()) or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         return lambda message: None
 
     def show(message: str) -> None:

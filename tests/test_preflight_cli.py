@@ -218,12 +218,22 @@ class Terminal(io.StringIO):
 
 
 def test_progress_shows_on_a_terminal(pack: PolicyPack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     assert main([*BASE, "--config", "loose=false"], pack=pack) == 0
     assert "Running the program for stack test (preview)..." in terminal.getvalue()
     assert terminal.getvalue().endswith("\r\x1b[K")  # the progress line is cleared before the results
+
+
+def test_progress_stays_quiet_in_ci_even_on_a_terminal(pack: PolicyPack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert main([*BASE, "--config", "loose=false"], pack=pack) == 0
+    assert terminal.getvalue() == ""
 
 
 # Options and the reports seam ----------------------------------------------------------------------------------
