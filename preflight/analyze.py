@@ -15,11 +15,13 @@ when it starts it), and drives it in the engine's order:
    (unknowns and secrets kept), its options and its provider. As in the engine's step generator this
    includes the root stack, components and provider resources, and the default provider the engine creates
    for a custom resource that names no provider (`pulumi:providers:<pkg>::default_<version>`, its inputs
-   the stack config of that package), just before that resource;
+   the stack config of that package), just before that resource; `Remediate` first when a policy is at
+   level remediate, Analyze then seeing the remediated inputs;
 4. `AnalyzeStack` with every resource's outputs, parent, dependencies, property dependencies and provider.
 
 Each diagnostic becomes a `Finding`. As the engine does, a finding from `Analyze` carries the URN of the
-resource being analyzed; one from `AnalyzeStack` the URN the policy reported ("" if none).
+resource being analyzed; one from `AnalyzeStack` the URN the policy reported ("" if none). What the pack
+logs to the engine as `exempted: ...` (policy/secure_aws_policies/exemptions.py) becomes an exempted Finding.
 """
 
 from __future__ import annotations
