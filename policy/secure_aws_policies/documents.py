@@ -121,6 +121,32 @@ def only_account_roots(statement: Mapping[str, Any]) -> bool:
     return bool(kinds) and set(kinds) == {"AWS"} and all(_ROOT.match(p) for p in kinds["AWS"])
 
 
+# Condition keys that tie "everyone" to one account, organization, source or network endpoint.
+NARROWING_KEYS = frozenset({
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+    "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
+    "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "aws:username", "kms:calleraccount",
+})  # fmt: skip
+
+
+def narrowed(statement: Mapping[str, Any]) -> bool:
+    """A condition ties the statement to an account, organization, source ARN or VPC endpoint (not `*`).
+
+    `kms:ViaService` alone does not (any account's principals can call that service), nor does `aws:SourceIp`.
+    """
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return False
+    for tests in condition.values():
+        if not isinstance(tests, dict):
+            continue
+        for key, found in tests.items():
+            values = [str(v) for v in as_list(found)]
+            if str(key).lower() in NARROWING_KEYS and values and "*" not in values:
+                return True
+    return False
+
+
 def condition_keys(statement: Mapping[str, Any]) -> set[str]:
     """The condition keys the statement tests, lower-cased (IAM condition keys are case-insensitive)."""
     found: set[str] = set()

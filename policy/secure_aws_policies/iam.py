@@ -50,12 +50,6 @@ RESOURCE_POLICIES = frozenset({BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY
 ALL_POLICY_HOLDERS = IDENTITY_POLICIES | RESOURCE_POLICIES
 
 DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
-# Condition keys that tie "everyone" to one account, organization, source or network endpoint.
-NARROWING_KEYS = frozenset({
-    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-    "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "aws:username", "kms:calleraccount",
-})  # fmt: skip
 
 Document = tuple[str, dict[str, Any], str]  # (where, document, "identity" | "resource" | "key")
 
@@ -205,20 +199,6 @@ def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> No
             report(f"role {args.name}: trust statement {where} names no principal.")
 
 
-def _narrowed(statement: dict) -> bool:
-    condition = statement.get("Condition")
-    if not isinstance(condition, dict):
-        return False
-    for tests in condition.values():
-        if not isinstance(tests, dict):
-            continue
-        for key, found in tests.items():
-            values = [str(v) for v in documents.as_list(found)]
-            if str(key).lower() in NARROWING_KEYS and values and "*" not in values:
-                return True
-    return False
-
-
 @resource_policy(
     name="resource-policy-not-public",
     description='Bucket, topic, queue and key policies grant nothing to everyone: an Allow for Principal "*" (or '
@@ -233,7 +213,7 @@ def _narrowed(statement: dict) -> bool:
 )
 def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
     for where, statement, _ in _allow_statements(args):
-        if documents.names_everyone(statement) and not _narrowed(statement):
+        if documents.names_everyone(statement) and not documents.narrowed(statement):
             actions = ", ".join(documents.actions(statement)) or "actions"
             report(f"{args.name}: {where} allows {actions} to everyone (Principal \"*\") without a condition that "
                    "limits it to an account or organization.")  # fmt: skip

@@ -127,8 +127,8 @@ def _linked(resources: Iterable[Any], type_token: str, key: str) -> dict[str, li
 
 
 def _grants_everyone(doc: Any) -> bool:
-    """An Allow for everyone that no condition narrows (a condition may well be a public one: we do not guess)."""
-    return any(documents.allows(s) and documents.names_everyone(s) and not s.get("Condition")
+    """An Allow for everyone that no condition ties to an account, organization or source."""
+    return any(documents.allows(s) and documents.names_everyone(s) and not documents.narrowed(s)
                for s in documents.statements(doc))  # fmt: skip
 
 
@@ -206,7 +206,8 @@ def _balancer_kind(args: Any) -> str:
 
 @resource_policy(
     name="lb-access-logging",
-    description="Application, network and classic load balancers write access logs to S3.",
+    description="Application and classic load balancers write access logs to S3 (FSBP ELB.5 covers those two; "
+    "network load balancers log only their TLS listeners and gateway load balancers not at all).",
     types=LOAD_BALANCERS,
     severity=Severity.MEDIUM,
     controls=[FSBP("ELB.5"), CDK_NAG("AwsSolutions-ELB2")],
@@ -215,8 +216,8 @@ def _balancer_kind(args: Any) -> str:
 )
 def lb_access_logging(args: Any, report: Any, config: dict) -> None:
     kind = _balancer_kind(args)
-    if kind == "gateway":
-        args.not_applicable("gateway load balancers have no access logs")
+    if kind not in ("application", "classic"):
+        args.not_applicable(f"ELB.5 covers application and classic load balancers, not {kind} ones")
     access_logs = value(args.props, "accessLogs")
     # The classic ELB's block is enabled unless it says otherwise; the v2 one only when it says so.
     enabled = truthy(value(access_logs, "enabled", kind == "classic")) if access_logs else False

@@ -387,6 +387,12 @@ def autoscaling_group_elb_health_check(args: Any, report: Any, config: dict) -> 
     "http_put_response_hop_limit: 1}.",
 )
 def imdsv2_required(args: Any, report: Any, config: dict) -> None:
+    if (
+        args.resource_type == EC2_INSTANCE
+        and not has(args.props, "metadataOptions")
+        and is_set(args.props, "launchTemplate")
+    ):
+        args.not_applicable("the instance takes its metadata options from its launch template, judged on its own")
     options = value(args.props, "metadataOptions") or {}
     if value(options, "httpEndpoint", "enabled") == "disabled":
         return

@@ -23,6 +23,7 @@ from .common import (
     SECURITY_HUB,
     SNS_TOPIC,
     Deferred,
+    has,
     items,
     peek,
     resource_policy,
@@ -54,7 +55,10 @@ FIRST_POSTGRES_FORCING_SSL_BY_DEFAULT = 15
 
 
 def _protocol(props: Any) -> str:
-    # An ALB listener without a protocol is HTTP (an NLB listener must name one).
+    # An ALB listener without a protocol is HTTP (an NLB listener must name one); a gateway load balancer's
+    # listener has neither protocol nor port (it forwards GENEVE).
+    if not has(props, "protocol") and not has(props, "port"):
+        return "GENEVE"
     return str(value(props, "protocol", "HTTP")).upper()
 
 
@@ -102,6 +106,8 @@ def alb_http_listener_redirects_to_https(args: Any, report: Any, config: dict) -
 )
 def lb_listener_secure_protocol(args: Any, report: Any, config: dict) -> None:
     protocol = _protocol(args.props)
+    if protocol == "GENEVE":
+        args.not_applicable("a gateway load balancer's listener carries GENEVE to appliances inside the VPC")
     if protocol not in ("HTTPS", "TLS"):
         report(f"listener {args.name} accepts {protocol}, which is not encrypted in transit.")
 

@@ -170,3 +170,5 @@ aws.rds.Instance(
     monitoring_interval=60,
     monitoring_role_arn=monitoring_role.arn,
 )
+# ELB.5 covers application and classic load balancers; an NLB logs only its TLS listeners.
+aws.lb.LoadBalancer("nlb", load_balancer_type="network", subnets=["subnet-1a", "subnet-1b"])

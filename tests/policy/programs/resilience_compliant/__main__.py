@@ -95,3 +95,9 @@ aws.ec2.LaunchTemplate(
 aws.lb.LoadBalancer(
     "alb", load_balancer_type="application", subnets=[s.id for s in subnets], enable_deletion_protection=True
 )
+# Launched from the template: it takes the template's IMDSv2 settings.
+aws.ec2.Instance(
+    "from-template",
+    launch_template=aws.ec2.InstanceLaunchTemplateArgs(id=template.id, version="$Latest"),
+    subnet_id=subnets[1].id,
+)

@@ -116,3 +116,12 @@ aws.rds.Instance(
     username="appadmin",
     manage_master_user_password=True,
 )
+
+# A gateway load balancer's listener has neither protocol nor port: it forwards GENEVE, not HTTP.
+gateway = aws.lb.LoadBalancer("gwlb", load_balancer_type="gateway", subnets=["subnet-1a"])
+appliances = aws.lb.TargetGroup("appliances", port=6081, protocol="GENEVE", vpc_id="vpc-0123456789abcdef0")
+aws.lb.Listener(
+    "gwlb-listener",
+    load_balancer_arn=gateway.arn,
+    default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=appliances.arn)],
+)
