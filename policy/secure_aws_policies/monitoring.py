@@ -56,7 +56,7 @@ PUBLIC_ACCESS_SETTINGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicA
     "management events, and are logging.",
     types=[CLOUDTRAIL],
     severity=Severity.HIGH,
-    controls=[FSBP("CloudTrail.1"), CDK_NAG("NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled")],
+    controls=[FSBP("CloudTrail.1")],
     remediation="Set is_multi_region_trail=True, include_global_service_events=True and enable_logging=True, and "
     "either no event selectors or one with include_management_events=True and read_write_type='All'.",
 )
@@ -230,7 +230,7 @@ def lb_access_logging(args: Any, report: Any, config: dict) -> None:
     description="Application load balancers drop HTTP headers with invalid names instead of passing them on.",
     types=LOAD_BALANCERS - {CLASSIC_LOAD_BALANCER},
     severity=Severity.MEDIUM,
-    controls=[FSBP("ELB.4"), CDK_NAG("NIST.800.53.R5-ALBHttpDropInvalidHeaderEnabled")],
+    controls=[FSBP("ELB.4")],
     remediation="Set drop_invalid_header_fields=True on the load balancer.",
 )
 def alb_drops_invalid_headers(args: Any, report: Any, config: dict) -> None:
@@ -574,7 +574,7 @@ def _alarm_acts(alarm: Any) -> bool:
     "trail and its alarms live elsewhere.)",
     types=[CLOUDTRAIL, METRIC_FILTER, METRIC_ALARM, LOG_GROUP],
     severity=Severity.MEDIUM,
-    controls=[CIS("4.1-4.15"), SECURITY_HUB("CloudWatch.1-14")],
+    controls=[*(CIS(f"4.{n}") for n in range(1, 16)), *(SECURITY_HUB(f"CloudWatch.{n}") for n in range(1, 15))],
     remediation="For each missing item add an aws.cloudwatch.LogMetricFilter on the trail's log group with the "
     "published pattern (see the policy pack's monitoring.py) and a metric_transformation {name, namespace, value: "
     "'1'}, and an aws.cloudwatch.MetricAlarm on that metric (Sum >= 1 over 300 s) with alarm_actions=[<SNS topic>].",

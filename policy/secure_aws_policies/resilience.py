@@ -213,7 +213,7 @@ def _buckets(args: Any) -> list[Any]:
     "overwritten or deleted object can be recovered.",
     types=[*sorted(S3_BUCKETS), BUCKET_VERSIONING],
     severity=Severity.LOW,
-    controls=[SECURITY_HUB("S3.14"), CDK_NAG("NIST.800.53.R5-S3BucketVersioningEnabled")],
+    controls=[SECURITY_HUB("S3.14")],
     remediation="Add an aws.s3.BucketVersioning with bucket=<bucket>.id and versioning_configuration={status: "
     "'Enabled'}.",
 )
