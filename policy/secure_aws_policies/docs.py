@@ -27,8 +27,10 @@ A CrossGuard policy pack that refuses insecure changes at preview time, for any 
 imports the program or pulumi-aws):
 
 ```sh
-pulumi preview --policy-pack policy --policy-pack-config policy-config.json
+pulumi preview --policy-pack policy --policy-pack-config policy/config.json
 ```
+
+`policy/config.json` holds this project's exemptions (see [Exemptions](#exemptions-how-to-write-one)).
 
 Offline, `make preview` runs the same pack over the same gRPC interface (`preflight/`).
 
