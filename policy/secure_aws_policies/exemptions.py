@@ -17,13 +17,14 @@ A violation on an exempted resource is not reported. The pack logs it instead, t
 
     exempted: policy=<name> urn="<urn>" reason="<reason>" violation="<message>"
 
-(values after `urn=` are JSON strings). The offline runner turns these lines into exempted findings.
+(values after `urn=` are JSON strings). The offline runner turns these lines into exempted findings. If the
+pack cannot reach the engine's log, the exemption is not applied and the violation is reported (fail safe: an
+exemption nobody sees must not hide anything).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import fnmatch
 import json
 import os
@@ -109,7 +110,10 @@ def exempting(
             else:
                 report(message, urn)
             return
-        log(log_line(policy, target, str(entry.get("reason", "")), message), target)
+        if not log(log_line(policy, target, str(entry.get("reason", "")), message), target):
+            # Fail safe: an exemption nobody can see is not applied.
+            report(f"{message} (an exemption names this resource, but it could not be recorded through the "
+                   "engine's log, so it is not applied)", target)  # fmt: skip
 
     return report_or_exempt
 
@@ -152,19 +156,23 @@ def _connect() -> Any:
     return engine_pb2_grpc.EngineStub(grpc.insecure_channel(args.engineAddress))
 
 
-def log(message: str, urn: str) -> None:
-    """Logs an info message on `urn` through the engine; `pulumi.log.info` (stderr) when there is no engine."""
+def log(message: str, urn: str) -> bool:
+    """Logs an info message on `urn` through the engine's Log RPC; False when there is no engine to log to.
+
+    (`pulumi.log.info` is no substitute: in a pack it only prints to stderr, which the runner cannot tie to a
+    resource.)
+    """
     stub = _engine_stub()
-    if stub is not None:
-        import grpc
-        from pulumi.runtime.proto import engine_pb2
+    if stub is None:
+        return False
+    import grpc
+    from pulumi.runtime.proto import engine_pb2
 
-        with contextlib.suppress(grpc.RpcError):
-            stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn))
-            return
-    import pulumi
-
-    pulumi.log.info(message)
+    try:
+        stub.Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn))
+    except grpc.RpcError:
+        return False
+    return True
 
 
 # Section: documentation ###################################################################################
@@ -201,7 +209,8 @@ An exemption is part of the policy's config, in the same file you pass with `--p
 - An exempted violation is not a violation: it does not fail `pulumi preview`. The pack logs it instead, as an
   info message on the resource, in one machine-readable line:
   `exempted: policy=<name> urn="<urn>" reason="<reason>" violation="<message>"`. The offline runner and its
-  reports list it under "exemptions", with its reason.
+  reports list it under "exemptions", with its reason. If that log line cannot be delivered, the exemption is
+  not applied and the violation is reported as usual.
 - `pulumi preview --policy-pack policy --policy-pack-config policy/config.json` applies this project's own
   exemptions; the offline `make preview` uses `policy/config.json` by default.
 """

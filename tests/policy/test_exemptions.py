@@ -172,3 +172,15 @@ def test_the_shipped_exemptions_are_the_documented_deviations(shipped):
         "s3-bucket-encrypted-with-cmk": ["storage-logs-bucket"],
         "rds-non-default-port": ["database-instance"],
     }
+
+
+def test_an_exemption_that_cannot_be_logged_is_not_applied():
+    """Outside a pack process there is no engine to record the exemption: the violation is reported (fail safe)."""
+    from secure_aws_policies.exemptions import exempting
+
+    reported = []
+    config = {"exemptions": [{"name": "web-*", "reason": REASON}]}
+    report = exempting("lb-listener-secure-protocol", lambda *a: reported.append(a), config, {"urn:1": "web-http"})
+    report("listener web-http accepts HTTP.", "urn:1")
+    [(message, urn)] = reported
+    assert urn == "urn:1" and message.startswith("listener web-http accepts HTTP. (an exemption names this resource")
