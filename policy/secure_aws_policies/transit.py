@@ -32,6 +32,7 @@ from .common import (
 )
 
 LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
+LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
@@ -81,16 +82,48 @@ def alb_http_listener_redirects_to_https(args: Any, report: Any, config: dict) -
     actions = items(value(args.props, "defaultActions", []))
     if not actions:
         report(f"listener {args.name} serves plain HTTP with no default action; make it redirect to HTTPS.")
+    for problem in _redirect_problems(actions, "defaultActions"):
+        report(f"listener {args.name}: {problem}")
+
+
+def _redirect_problems(actions: list[Any], key: str) -> list[str]:
+    """What in these actions of a plain-HTTP listener (or rule) does anything but redirect to HTTPS."""
+    problems = []
     for index, action in enumerate(actions):
         kind = value(action, "type")
         if kind != "redirect":
-            report(f"listener {args.name}: defaultActions[{index}] is {kind!r} on plain HTTP, so requests are "
-                   "answered unencrypted; use a redirect to HTTPS.")  # fmt: skip
+            problems.append(f"{key}[{index}] is {kind!r} on plain HTTP, so requests are answered unencrypted; use "
+                            "a redirect to HTTPS.")  # fmt: skip
             continue
         # A redirect without a protocol keeps the request's ("#{protocol}"): HTTP stays HTTP.
         target = str(value(value(action, "redirect") or {}, "protocol", "#{protocol}"))
         if target.upper() != "HTTPS":
-            report(f"listener {args.name}: defaultActions[{index}] redirects to {target}, not HTTPS.")
+            problems.append(f"{key}[{index}] redirects to {target}, not HTTPS.")
+    return problems
+
+
+@stack_policy(
+    name="alb-http-listener-rules-redirect-to-https",
+    description="Listener rules on a plain-HTTP listener only redirect to HTTPS too: a rule that forwards or "
+    "answers on port 80 would bypass the listener's redirect.",
+    types=sorted(LISTENERS | LISTENER_RULES),
+    severity=Severity.MEDIUM,
+    controls=[FSBP("ELB.1")],
+    remediation="Attach forwarding rules to the HTTPS listener (listener_arn=<https listener>.arn); on the HTTP "
+    "listener keep only redirect actions with protocol HTTPS.",
+)
+def alb_http_listener_rules_redirect_to_https(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    listeners = {r.urn: r for r in args.resources if r.resource_type in LISTENERS}
+    for rule in (r for r in args.resources if r.resource_type in LISTENER_RULES):
+        with deferred.guard():
+            linked = [listeners[d.urn] for d in rule.property_dependencies.get("listenerArn", []) if d.urn in listeners]
+            for listener in linked:
+                if _protocol(listener.props) != "HTTP":
+                    continue
+                for problem in _redirect_problems(items(value(rule.props, "actions", [])), "actions"):
+                    report(f"rule {rule.name} of HTTP listener {listener.name}: {problem}", rule.urn)
+    deferred.finish()
 
 
 @resource_policy(
@@ -303,6 +336,7 @@ def rds_postgres_forces_ssl(args: Any, report: Any, config: dict) -> None:
 
 POLICIES = [
     alb_http_listener_redirects_to_https,
+    alb_http_listener_rules_redirect_to_https,
     lb_listener_secure_protocol,
     lb_listener_tls_policy,
     s3_bucket_denies_insecure_transport,

@@ -9,6 +9,7 @@ from tests.policy.conftest import Analyses, run_fixture, undecided, violations
 
 POLICIES = [
     "alb-http-listener-redirects-to-https",
+    "alb-http-listener-rules-redirect-to-https",
     "lb-listener-secure-protocol",
     "lb-listener-tls-policy",
     "s3-bucket-denies-insecure-transport",
@@ -47,9 +48,18 @@ def test_plain_http_listeners_must_redirect_to_https(transit, mode):
     assert "redirects to #{protocol}, not HTTPS" in found["http-redirect-same-protocol-listener"][0]
 
 
+def test_rules_on_a_plain_http_listener_must_redirect_to_https_too(transit, mode):
+    """Joined to their listener through property dependencies: rules on the HTTPS listener may forward."""
+    found = violations(transit(f"violations-{mode}"), "alb-http-listener-rules-redirect-to-https")
+    assert found == {"http-forwarding-rule": [
+        "rule http-forwarding-rule of HTTP listener http-redirect-listener: actions[0] is 'forward' on plain HTTP, "
+        "so requests are answered unencrypted; use a redirect to HTTPS."
+    ]}  # fmt: skip
+
+
 def test_listeners_must_accept_only_encrypted_protocols(transit, mode):
     found = violations(transit(f"violations-{mode}"), "lb-listener-secure-protocol")
-    assert set(found) == {"http-forwarding-listener", "http-redirect-same-protocol-listener"}
+    assert set(found) == {"http-forwarding-listener", "http-redirect-same-protocol-listener", "http-redirect-listener"}
 
 
 def test_https_listeners_need_an_elb17_tls_policy(transit, mode):

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", subnets=["subnet-1a", "subnet-1b"])
 target_group = aws.lb.TargetGroup("app", port=8080, protocol="HTTP", vpc_id="vpc-0123456789abcdef0")
-aws.lb.Listener(
+http_listener = aws.lb.Listener(
     "http-redirect",
     load_balancer_arn=alb.arn,
     port=80,
@@ -22,7 +22,7 @@ aws.lb.Listener(
         )
     ],
 )
-aws.lb.Listener(
+https_listener = aws.lb.Listener(
     "https",
     load_balancer_arn=alb.arn,
     port=443,
@@ -31,6 +31,30 @@ aws.lb.Listener(
     certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/0b7a2c33-2f5e-4c8e-9d31-4a1f7b0e9c11",
     default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)],
 )
+
+# Rules: the HTTP listener's only redirects (a legacy path, to HTTPS); forwarding rules sit on the HTTPS listener.
+aws.lb.ListenerRule(
+    "legacy-path-redirect",
+    listener_arn=http_listener.arn,
+    priority=10,
+    actions=[
+        aws.lb.ListenerRuleActionArgs(
+            type="redirect",
+            redirect=aws.lb.ListenerRuleActionRedirectArgs(protocol="HTTPS", port="443", path="/app/#{path}",
+                                                           status_code="HTTP_301"),
+        )
+    ],
+    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
+        values=["/legacy/*"]))],
+)  # fmt: skip
+aws.lb.ListenerRule(
+    "api-forward",
+    listener_arn=https_listener.arn,
+    priority=10,
+    actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
+    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
+        values=["/api/*"]))],
+)  # fmt: skip
 
 
 def tls_only_bucket_policy(bucket_arn):

@@ -8,7 +8,7 @@ alb = aws.lb.LoadBalancer("alb", load_balancer_type="application", subnets=["sub
 target_group = aws.lb.TargetGroup("app", port=8080, protocol="HTTP", vpc_id="vpc-0123456789abcdef0")
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b7a2c33-2f5e-4c8e-9d31-4a1f7b0e9c11"
 
-aws.lb.Listener(
+http_forwarding = aws.lb.Listener(
     "http-forwarding-listener",
     load_balancer_arn=alb.arn,
     port=80,
@@ -43,6 +43,27 @@ aws.lb.Listener(
     certificate_arn=CERTIFICATE,
     default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)],
 )
+# A redirect-only HTTP listener whose rule forwards /api over plain HTTP anyway.
+http_redirect = aws.lb.Listener(
+    "http-redirect-listener",
+    load_balancer_arn=alb.arn,
+    port=80,
+    protocol="HTTP",
+    default_actions=[
+        aws.lb.ListenerDefaultActionArgs(
+            type="redirect", redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443",
+                                                                               status_code="HTTP_301"),
+        )
+    ],
+)  # fmt: skip
+aws.lb.ListenerRule(
+    "http-forwarding-rule",
+    listener_arn=http_redirect.arn,
+    priority=10,
+    actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
+    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
+        values=["/api/*"]))],
+)  # fmt: skip
 
 aws.s3.Bucket("policyless-bucket")
 # Its policy denies plain HTTP only for the objects, not for the bucket itself.
