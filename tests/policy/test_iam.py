@@ -77,3 +77,32 @@ def test_resource_policies_grant_everyone_only_within_an_account_or_organization
     found = violations(iam(f"violations-{mode}"), "resource-policy-not-public")
     assert set(found) == {"public-bucket-policy", "public-topic", "loose-key"}
     assert "statement AnyoneViaS3 allows kms:Decrypt to everyone" in found["loose-key"][0]
+
+
+def test_policy_documents_are_read_in_every_shape_iam_accepts():
+    from secure_aws_policies import documents
+
+    doc = documents.parse('{"Statement": {"Effect": "Allow", "Action": "S3:*", "Resource": "*", "Principal": '
+                          '"123456789012"}}')  # fmt: skip
+    [statement] = documents.statements(doc)
+    assert documents.allows(statement) and documents.actions(statement) == ["S3:*"]
+    assert documents.service_wildcard("S3:*") and not documents.service_wildcard("s3:Get*")
+    assert documents.grants("kms:Decrypt*", "kms:Decrypt") and documents.grants("KMS:*", "kms:ReEncryptFrom")
+    assert not documents.grants("kms:Describe*", "kms:Decrypt")
+    assert documents.only_account_roots(statement)  # a bare account id means that account's root
+    assert documents.parse("") is None
+    with pytest.raises(documents.InvalidDocument, match="is not a JSON object"):
+        documents.parse("[]")
+
+
+def test_an_account_or_organization_condition_narrows_everyone_but_a_service_or_ip_condition_does_not():
+    from secure_aws_policies import documents
+
+    def statement(condition):
+        return {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Condition": condition}
+
+    assert documents.narrowed(statement({"StringEquals": {"kms:CallerAccount": "123456789012"}}))
+    assert documents.narrowed(statement({"StringEquals": {"AWS:PrincipalOrgID": ["o-a1b2c3d4e5"]}}))
+    assert not documents.narrowed(statement({"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}))
+    assert not documents.narrowed(statement({"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}))
+    assert not documents.narrowed(statement({"StringLike": {"aws:SourceAccount": "*"}}))
