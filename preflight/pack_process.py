@@ -7,7 +7,8 @@ Analyzer gRPC interface on. `PackProcess` does the same and hands back a connect
 
 The engine address a pack gets is served here by `EngineServer`, a tiny in-process `pulumirpc.Engine` that
 keeps what the pack logs. (pulumi-policy's Python runtime does not dial it today: `pulumi.log` in a pack writes
-to stderr, which `PackProcess` keeps too.)
+to stderr, which `PackProcess` keeps too. The secure-aws pack dials it itself to log exemptions: see
+policy/secure_aws_policies/exemptions.py.)
 """
 
 from __future__ import annotations
