@@ -119,7 +119,7 @@ def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
     "policies the account root's `kms:*` (the standard administration statement) is allowed; `kms:*` for any "
     "other principal is not.",
     types=ALL_POLICY_HOLDERS,
-    severity=Severity.MEDIUM,
+    severity=Severity.LOW,
     controls=[FSBP("IAM.21"), CDK_NAG("AwsSolutions-IAM5")],
     remediation="Replace `<service>:*` with the actions needed (prefix wildcards such as `s3:Get*` only where the "
     "whole family is needed).",

@@ -90,7 +90,7 @@ def _advanced_records_management(selector: Any) -> bool:
     name="cloudtrail-log-file-validation",
     description="CloudTrail trails write digest files, so a changed or deleted log file can be detected.",
     types=[CLOUDTRAIL],
-    severity=Severity.MEDIUM,
+    severity=Severity.LOW,
     controls=[FSBP("CloudTrail.4"), CDK_NAG("NIST.800.53.R5-CloudTrailLogFileValidationEnabled")],
     remediation="Set enable_log_file_validation=True on the trail.",
 )
@@ -104,7 +104,7 @@ def cloudtrail_log_file_validation(args: Any, report: Any, config: dict) -> None
     description="CloudTrail trails deliver to a CloudWatch Logs group (with a role to write it), where the CIS "
     "metric filters and alarms watch them.",
     types=[CLOUDTRAIL],
-    severity=Severity.MEDIUM,
+    severity=Severity.LOW,
     controls=[FSBP("CloudTrail.5"), CDK_NAG("NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled")],
     remediation="Set cloud_watch_logs_group_arn=f'{<log group>.arn}:*' and cloud_watch_logs_role_arn=<a role "
     "CloudTrail may assume that can only CreateLogStream/PutLogEvents on that group>.",
@@ -573,7 +573,7 @@ def _alarm_acts(alarm: Any) -> bool:
     "filter's metric has an alarm with an action. (A stack without such a trail is not judged: the account's "
     "trail and its alarms live elsewhere.)",
     types=[CLOUDTRAIL, METRIC_FILTER, METRIC_ALARM, LOG_GROUP],
-    severity=Severity.MEDIUM,
+    severity=Severity.LOW,
     controls=[*(CIS(f"4.{n}") for n in range(1, 16)), *(SECURITY_HUB(f"CloudWatch.{n}") for n in range(1, 15))],
     remediation="For each missing item add an aws.cloudwatch.LogMetricFilter on the trail's log group with the "
     "published pattern (see the policy pack's monitoring.py) and a metric_transformation {name, namespace, value: "

@@ -150,7 +150,7 @@ def lb_listener_secure_protocol(args: Any, report: Any, config: dict) -> None:
     description="HTTPS and TLS listeners use an allowed TLS 1.2+ security policy (by default the ones FSBP ELB.17 "
     "accepts). A listener without one gets the API default ELBSecurityPolicy-2016-08, which accepts TLS 1.0.",
     types=LISTENERS,
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     controls=[FSBP("ELB.17")],
     remediation="Set ssl_policy to one of the allowed policies, e.g. ELBSecurityPolicy-TLS13-1-2-Res-2021-06 "
     "(TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only).",
