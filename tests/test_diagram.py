@@ -13,10 +13,11 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from google.protobuf.struct_pb2 import Struct
 
 from preflight import diagram
 from preflight.diagram import Graph, architecture, mermaid
-from preflight.record import Recording
+from preflight.record import RecordedResource, Recording
 from tests.conftest import PROJECT_DIR
 
 needs_graphviz = pytest.mark.skipif(
@@ -174,3 +175,45 @@ def test_an_image_without_graphviz_still_writes_the_mermaid_text(
 def test_the_committed_svg_exists_and_is_an_svg() -> None:
     root = ElementTree.parse(PROJECT_DIR / "docs" / "architecture.svg").getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def resource(
+    name: str, type_: str, parent: str = "", inputs: dict | None = None, **deps: list[str]
+) -> RecordedResource:
+    """A registration as the recorder keeps it, for a graph the prod stack does not have (yet)."""
+    custom = type_.startswith("aws:")
+    parent_part = f"{parent.split('::')[2]}$" if parent else ""
+    return RecordedResource(
+        urn=f"urn:pulumi:test::p::{parent_part}{type_}::{name}", type=type_, name=name, parent=parent, custom=custom,
+        provider="", id=None, inputs=inputs or {}, wire_inputs=Struct(), outputs={}, wire_outputs=Struct(),
+        dependencies=[u for urns in deps.values() for u in urns], property_dependencies=deps, protect=False,
+        source_position=None,
+    )  # fmt: skip
+
+
+def test_a_scheduled_function_is_drawn_with_its_schedule_its_alerts_and_its_database_access() -> None:
+    component = resource("function", "secure-aws:function:ComplianceAuditor")
+    topic = resource("alerts", "aws:sns/topic:Topic")
+    function_sg = resource("function-sg", "aws:ec2/securityGroup:SecurityGroup", component.urn)
+    db_sg = resource("db-sg", "aws:ec2/securityGroup:SecurityGroup")
+    database = resource("db", "aws:rds/instance:Instance", "", {"engine": "postgres"},
+                        vpcSecurityGroupIds=[db_sg.urn])  # fmt: skip
+    function = resource("function-auditor", "aws:lambda/function:Function", component.urn,
+                        {"runtime": "python3.12"}, environment=[topic.urn], vpcConfig=[function_sg.urn])  # fmt: skip
+    rule = resource("function-schedule", "aws:cloudwatch/eventRule:EventRule", component.urn,
+                    {"scheduleExpression": "rate(1 hour)"})  # fmt: skip
+    target = resource("function-target", "aws:cloudwatch/eventTarget:EventTarget", component.urn,
+                      rule=[rule.urn], arn=[function.urn])  # fmt: skip
+    access = resource("db-from-function", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "",
+                      {"ipProtocol": "tcp", "fromPort": 5432.0, "toPort": 5432.0},
+                      securityGroupId=[db_sg.urn], referencedSecurityGroupId=[function_sg.urn])  # fmt: skip
+    recording = Recording(project="p", stack="test", preview=True)
+    recording.resources = [component, topic, function_sg, db_sg, database, function, rule, target, access]
+    graph = architecture(recording)
+    function_node, schedule_node = graph.shows[function.urn], graph.shows[rule.urn]
+    assert graph.node(function_node).label == "Lambda function<br/>function-auditor, python3.12"
+    assert graph.cluster(graph.node(function_node).cluster).label == "function: ComplianceAuditor"
+    assert graph.node(schedule_node).label == "EventBridge schedule<br/>rate(1 hour)"
+    assert graph.edge(schedule_node, function_node).label == "invokes"
+    assert graph.edge(function_node, graph.shows[topic.urn]).label == "alerts"
+    assert graph.edge(function_node, graph.shows[database.urn]).label == "tcp 5432"
