@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from preflight.analyze import PolicyPack
-from preflight.record import ProgramError, Recording, run_program
+from preflight.record import Recording, run_program
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,13 +23,6 @@ def run_stack(preview: bool, **overrides: object) -> Recording:
     """Runs the prod stack with config overrides (plain values; lists and dicts are sent as JSON)."""
     config = {key: value if isinstance(value, str) else json.dumps(value) for key, value in overrides.items()}
     return run_program(PROJECT_DIR, "prod", preview=preview, config_overrides=config)
-
-
-def program_error(**overrides: object) -> tuple[str, Recording | None]:
-    """Runs the prod stack expecting a config error; returns its message."""
-    with pytest.raises(ProgramError) as caught:
-        run_stack(preview=True, **overrides)
-    return str(caught.value), None
 
 
 @pytest.fixture(scope="session")
