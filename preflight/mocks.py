@@ -215,7 +215,7 @@ class AwsMocks(pulumi.runtime.Mocks):
             out.update(publicIp=f"198.51.100.{int(_digest(name, length=2), 16) % 250 + 1}", allocationId=rid)
             return out
         if typ == "aws:cloudwatch/eventRule:EventRule":
-            out.update(arn=self._arn("events", f"rule/{inputs.get('name', rid)}"))
+            out.update(arn=self._arn("events", f"rule/{inputs.get('name', rid)}"), name=inputs.get("name", rid))
             return out
         if typ == "aws:autoscaling/group:Group":
             out.update(arn=self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
