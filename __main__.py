@@ -8,6 +8,7 @@ import pulumi
 from components.audit import Audit, AuditArgs
 from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs, default_trail_name
+from components.function import ComplianceAuditor, ComplianceAuditorArgs
 from components.network import Network, NetworkArgs
 from components.storage import Storage, StorageArgs
 from components.web import WebTier, WebTierArgs
@@ -77,6 +78,23 @@ web = WebTier(
     ),
     opts=component_opts(provider),
 )
+# Catches drift the policy pack cannot see (console and other tools) and reports it to the alert topic.
+auditor = ComplianceAuditor(
+    "function",
+    ComplianceAuditorArgs(
+        function_name=f"{settings.project}-{settings.stack}-compliance-auditor",
+        vpc_id=network.vpc_id,
+        app_subnet_ids=network.app_subnet_ids,
+        kms_key_arn=encryption.key_arn,
+        alert_topic_arn=audit.alert_topic_arn,
+        allowed_ssh_cidrs=settings.corporate_cidrs,
+        region=settings.region,
+        schedule=settings.function.audit_schedule,
+        log_retention_days=settings.log_retention_days,
+        is_production=settings.is_production,
+    ),
+    opts=component_opts(provider),
+)
 database = Database(
     "database",
     DatabaseArgs(
@@ -86,7 +104,7 @@ database = Database(
         kms_key_arn=encryption.key_arn,
         alert_topic_arn=audit.alert_topic_arn,
         # The only security groups that may reach PostgreSQL; the compliance auditor adds its own here.
-        client_security_group_ids={"app": web.app_security_group_id},
+        client_security_group_ids={"app": web.app_security_group_id, "auditor": auditor.security_group_id},
         engine_version=settings.database.engine_version,
         instance_class=settings.database.instance_class,
         allocated_storage_gb=settings.database.allocated_storage_gb,
@@ -119,3 +137,4 @@ pulumi.export("targetGroupArn", web.target_group_arn)
 pulumi.export("databaseEndpoint", database.endpoint)
 pulumi.export("databasePort", database.port)
 pulumi.export("databaseMasterSecretArn", database.master_user_secret_arn)
+pulumi.export("auditorFunctionName", auditor.function_name)

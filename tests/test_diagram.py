@@ -66,7 +66,7 @@ def test_each_subnet_shows_its_tier_cidr_and_what_runs_in_it(graph: Graph, prod_
     data = graph.node(node_of(graph, prod_preview, "network-data-subnet-us-east-1a"))
     cidr = prod_preview.named("network-app-subnet-us-east-1b").inputs["cidrBlock"]
     assert public.label.startswith("public subnet<br/>") and "load balancer" in public.label
-    assert app.label == f"app subnet<br/>{cidr}<br/>instances"
+    assert app.label == f"app subnet<br/>{cidr}<br/>function, instances"
     assert data.label.startswith("data subnet<br/>") and data.label.endswith("<br/>database")
 
 

@@ -1,0 +1,457 @@
+"""The function tier: the compliance auditor Lambda, its network, role, logs, dead-letter queue, schedule, alarms."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore import xform_name
+
+from components.function import (
+    ComplianceAuditorArgs,
+    alarm_period_seconds,
+    code_archive,
+    validate_compliance_auditor_args,
+)
+from preflight.record import RecordedResource, Recording, is_unknown
+from tests.conftest import PROJECT_DIR, run_stack
+
+COMPONENT = "secure-aws:function:ComplianceAuditor"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+PERMISSION = "aws:lambda/permission:Permission"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+FUNCTION_NAME = "secure-aws-prod-compliance-auditor"
+CODE_DIR = PROJECT_DIR / "lambda" / "compliance_auditor"
+
+
+def part(rec: Recording, role: str) -> RecordedResource:
+    return rec.named(f"function-{role}")
+
+
+def depends_on(resource: RecordedResource, prop: str) -> list[str]:
+    return resource.property_dependencies.get(prop, [])
+
+
+def rules_on(rec: Recording, kind: str, group: RecordedResource) -> list[RecordedResource]:
+    return [r for r in rec.of_type(kind) if depends_on(r, "securityGroupId") == [group.urn]]
+
+
+def policy(rec: Recording) -> dict[str, Any]:
+    document = part(rec, "policy").inputs["policy"]
+    assert not is_unknown(document)
+    return json.loads(document)
+
+
+def statements(rec: Recording) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in policy(rec)["Statement"]}
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+# Section: structure ---------------------------------------------------------------------------------------------
+
+
+def test_every_auditor_resource_is_a_child_of_the_function_tier(prod):
+    (tier,) = prod.of_type(COMPONENT)
+    children = [r for r in prod.resources if r.name.startswith("function-")]
+    assert {r.parent for r in children} == {tier.urn}
+    assert tier.name == "function"
+    assert {
+        "function-auditor",
+        "function-sg",
+        "function-role",
+        "function-logs",
+        "function-dlq",
+        "function-schedule",
+    } <= {r.name for r in children}
+
+
+def test_function_name_is_exported(prod_apply, prod_preview):
+    assert prod_apply.stack_outputs["auditorFunctionName"] == FUNCTION_NAME
+    assert prod_preview.stack_outputs["auditorFunctionName"] == FUNCTION_NAME
+
+
+# Section: the function ------------------------------------------------------------------------------------------
+
+
+def test_function_runs_python_312_on_arm64(prod):
+    function = part(prod, "auditor")
+    assert function.inputs["runtime"] == "python3.12"
+    assert function.inputs["architectures"] == ["arm64"]
+    assert function.inputs["handler"] == "handler.handler"
+    assert function.inputs["name"] == FUNCTION_NAME
+
+
+def test_code_is_every_module_of_the_auditor_package_at_the_archive_root(prod):
+    archive = part(prod, "auditor").inputs["code"]
+    expected = {p.relative_to(CODE_DIR).as_posix() for p in CODE_DIR.rglob("*.py") if "__pycache__" not in p.parts}
+    assert set(archive.assets) == expected
+    assert {"handler.py", "auditor/security_groups.py", "auditor/kms_keys.py"} <= expected
+    assert archive.assets["handler.py"].path == "lambda/compliance_auditor/handler.py"
+
+
+def test_code_archive_leaves_out_bytecode(tmp_path: Path, monkeypatch):
+    (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "handler.py").write_text("def handler(event, context): ...\n")
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "notes.txt").write_text("not code")
+    monkeypatch.chdir(tmp_path)
+
+    assert set(code_archive(".").assets) == {"handler.py", "pkg/__init__.py"}
+
+
+def test_function_runs_in_the_app_subnets_of_every_az_with_its_own_security_group(prod):
+    function = part(prod, "auditor")
+    app_subnets = {r.urn for r in prod.resources if r.name.startswith("network-app-subnet")}
+    assert len(app_subnets) == 2
+    assert set(depends_on(function, "vpcConfig")) == app_subnets | {part(prod, "sg").urn}
+    assert len(function.inputs["vpcConfig"]["subnetIds"]) == 2
+    assert len(function.inputs["vpcConfig"]["securityGroupIds"]) == 1
+
+
+def test_function_is_in_the_app_subnets_by_id(prod_apply):
+    vpc_config = part(prod_apply, "auditor").inputs["vpcConfig"]
+    app_subnet_ids = prod_apply.stack_outputs["appSubnetIds"]
+    assert vpc_config["subnetIds"] == app_subnet_ids
+    assert vpc_config["securityGroupIds"] == [part(prod_apply, "sg").id]
+
+
+def test_environment_is_encrypted_with_the_stack_key(prod):
+    function = part(prod, "auditor")
+    assert depends_on(function, "kmsKeyArn") == [prod.named("encryption-key").urn]
+
+
+def test_environment_names_the_alert_topic_namespace_and_corporate_ranges(prod_apply):
+    variables = part(prod_apply, "auditor").inputs["environment"]["variables"]
+    assert variables == {
+        "FINDINGS_TOPIC_ARN": prod_apply.stack_outputs["alertTopicArn"],
+        "METRIC_NAMESPACE": f"ComplianceAuditor/{FUNCTION_NAME}",
+        "ALLOWED_SSH_CIDRS": "203.0.113.0/24",
+    }
+    assert part(prod_apply, "auditor").inputs["kmsKeyArn"] == prod_apply.stack_outputs["kmsKeyArn"]
+
+
+def test_several_corporate_ranges_reach_the_function_comma_separated():
+    rec = run_stack(preview=True, corporateCidrs=["203.0.113.0/24", "198.51.100.0/25"])
+    variables = part(rec, "auditor").inputs["environment"]["variables"]
+    assert variables["ALLOWED_SSH_CIDRS"] == "203.0.113.0/24,198.51.100.0/25"
+
+
+def test_tracing_is_active_and_one_execution_is_reserved(prod):
+    function = part(prod, "auditor")
+    assert function.inputs["tracingConfig"] == {"mode": "Active"}
+    assert function.inputs["reservedConcurrentExecutions"] == 1
+
+
+def test_timeout_and_memory_fit_a_few_hundred_paginated_calls(prod):
+    function = part(prod, "auditor")
+    assert 60 <= function.inputs["timeout"] <= 900
+    assert 128 <= function.inputs["memorySize"] <= 1024
+
+
+def test_failed_invocations_go_to_a_kms_encrypted_dead_letter_queue(prod):
+    function, queue = part(prod, "auditor"), part(prod, "dlq")
+    assert depends_on(function, "deadLetterConfig") == [queue.urn]
+    assert depends_on(queue, "kmsMasterKeyId") == [prod.named("encryption-key").urn]
+    assert "sqsManagedSseEnabled" not in queue.inputs
+    assert queue.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+
+
+def test_dead_letter_queue_is_the_function_target_by_arn(prod_apply):
+    function, queue = part(prod_apply, "auditor"), part(prod_apply, "dlq")
+    assert function.inputs["deadLetterConfig"]["targetArn"] == queue.outputs["arn"]
+    assert queue.inputs["kmsMasterKeyId"] == prod_apply.stack_outputs["kmsKeyArn"]
+
+
+# Section: logs --------------------------------------------------------------------------------------------------
+
+
+def test_logs_go_to_a_dedicated_encrypted_log_group_named_after_the_function(prod):
+    function, log_group = part(prod, "auditor"), part(prod, "logs")
+    assert log_group.inputs["name"] == f"/aws/lambda/{FUNCTION_NAME}"
+    assert depends_on(log_group, "kmsKeyId") == [prod.named("encryption-key").urn]
+    assert log_group.inputs["retentionInDays"] == 365
+    assert function.inputs["loggingConfig"] == {"logFormat": "Text", "logGroup": f"/aws/lambda/{FUNCTION_NAME}"}
+    # The group exists before the function, so Lambda never creates an unencrypted one on the first run.
+    assert depends_on(function, "loggingConfig") == [log_group.urn]
+
+
+def test_log_group_is_protected_in_production_only(prod):
+    assert part(prod, "logs").protect is True
+    staging = run_stack(preview=True, environment="Staging")
+    assert part(staging, "logs").protect is False
+
+
+def test_log_retention_follows_config():
+    rec = run_stack(preview=True, logRetentionDays="731")
+    assert part(rec, "logs").inputs["retentionInDays"] == 731
+
+
+# Section: network -----------------------------------------------------------------------------------------------
+
+
+def test_security_group_is_described_and_not_named_like_an_id(prod):
+    group = part(prod, "sg")
+    assert group.inputs["description"]
+    assert not group.inputs["namePrefix"].startswith("sg-")
+    assert "ingress" not in group.inputs and "egress" not in group.inputs
+    assert depends_on(group, "vpcId") == [prod.named("network-vpc").urn]
+
+
+def test_nothing_may_reach_the_function(prod):
+    assert rules_on(prod, INGRESS, part(prod, "sg")) == []
+
+
+def test_the_function_may_only_call_out_on_https(prod):
+    (tier,) = prod.of_type(COMPONENT)
+    own = [r for r in rules_on(prod, EGRESS, part(prod, "sg")) if r.parent == tier.urn]
+    assert [(r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in own] == [
+        ("tcp", 443, 443, "0.0.0.0/0")
+    ]
+    assert own[0].inputs["description"]
+
+
+def test_its_only_other_egress_is_the_database_port_to_the_database_group(prod):
+    (tier,) = prod.of_type(COMPONENT)
+    others = [r for r in rules_on(prod, EGRESS, part(prod, "sg")) if r.parent != tier.urn]
+    assert [(r.inputs["fromPort"], depends_on(r, "referencedSecurityGroupId")) for r in others] == [
+        (5432, [prod.named("database-sg").urn])
+    ]
+    assert not any("cidrIpv4" in r.inputs or "cidrIpv6" in r.inputs for r in others)
+
+
+# Section: role --------------------------------------------------------------------------------------------------
+
+
+def test_only_lambda_acting_for_this_account_may_assume_the_role(prod_apply):
+    trust = json.loads(part(prod_apply, "role").inputs["assumeRolePolicy"])
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_no_statement_allows_a_wildcard_action(prod_apply):
+    for statement in policy(prod_apply)["Statement"]:
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, statement["Sid"]
+
+
+def test_the_role_grants_exactly_these_actions(prod_apply):
+    granted = {action for s in policy(prod_apply)["Statement"] for action in as_list(s["Action"])}
+    assert granted == {
+        # the checks
+        "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "ec2:DescribeSecurityGroups", "kms:ListKeys",
+        "kms:DescribeKey", "kms:GetKeyRotationStatus", "rds:DescribeDBInstances", "s3:ListAllMyBuckets",
+        "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
+        # reporting
+        "sns:Publish", "cloudwatch:PutMetricData",
+        # running in the VPC
+        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+        # its logs, traces, dead letters and the key behind them
+        "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+        "sqs:SendMessage", "kms:Decrypt", "kms:GenerateDataKey",
+    }  # fmt: skip
+
+
+# boto3 method -> IAM action where the two differ; otherwise the action is the operation's name.
+_IAM_ACTION_NAMES = {
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+}
+_CLIENTS = ("ec2", "s3", "cloudtrail", "rds", "kms", "sns", "cloudwatch")
+
+
+def _actions_the_handler_calls() -> set[str]:
+    """Every AWS operation the auditor's code calls (directly or through a paginator), as an IAM action."""
+    session = botocore.session.get_session()
+    source = "\n".join(p.read_text() for p in CODE_DIR.rglob("*.py"))
+    actions = set()
+    for service in _CLIENTS:
+        operations = {xform_name(op): op for op in session.get_service_model(service).operation_names}
+        called = re.findall(rf"\b{service}\.(\w+)\(", source)
+        called += re.findall(rf"\b{service}\.get_paginator\(\"(\w+)\"\)", source)
+        for method in called:
+            if method in operations:
+                operation = operations[method]
+                actions.add(f"{service}:{_IAM_ACTION_NAMES.get((service, operation), operation)}")
+    return actions
+
+
+def test_the_role_allows_every_call_the_handler_makes_and_no_other_service_call(prod_apply):
+    called = _actions_the_handler_calls()
+    assert "rds:DescribeDBInstances" in called and "s3:ListAllMyBuckets" in called  # the scan finds paginators
+    runtime = {"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+               "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+               "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+               "sqs:SendMessage", "kms:Decrypt", "kms:GenerateDataKey"}  # fmt: skip
+    granted = {action for s in policy(prod_apply)["Statement"] for action in as_list(s["Action"])}
+    assert granted - runtime == called
+
+
+def test_read_actions_that_take_a_resource_are_scoped_to_its_type(prod_apply):
+    by_sid = statements(prod_apply)
+    assert by_sid["ReadBucketSettings"]["Resource"] == "arn:aws:s3:::*"
+    assert by_sid["ReadKeyRotation"]["Resource"] == "arn:aws:kms:us-east-1:123456789012:key/*"
+    assert by_sid["ReadTrailStatus"]["Resource"] == "arn:aws:cloudtrail:*:*:trail/*"
+    assert set(as_list(by_sid["ListAndDescribeForChecks"]["Action"])) == {
+        "cloudtrail:DescribeTrails", "ec2:DescribeSecurityGroups", "kms:ListKeys", "rds:DescribeDBInstances",
+        "s3:ListAllMyBuckets",
+    }  # fmt: skip
+
+
+def test_findings_go_only_to_the_alert_topic(prod_apply):
+    assert statements(prod_apply)["PublishFindings"]["Resource"] == prod_apply.stack_outputs["alertTopicArn"]
+
+
+def test_the_metric_may_only_be_put_in_the_auditor_namespace(prod_apply):
+    statement = statements(prod_apply)["PutFindingsMetric"]
+    assert statement["Action"] == "cloudwatch:PutMetricData"
+    assert statement["Condition"] == {"StringEquals": {"cloudwatch:namespace": f"ComplianceAuditor/{FUNCTION_NAME}"}}
+
+
+def test_logs_dead_letters_and_key_use_are_limited_to_its_own_resources(prod_apply):
+    by_sid = statements(prod_apply)
+    log_group_arn = part(prod_apply, "logs").outputs["arn"]
+    assert by_sid["WriteOwnLogs"]["Resource"] == f"{log_group_arn}:*"
+    assert log_group_arn.endswith(f":log-group:/aws/lambda/{FUNCTION_NAME}")
+    assert by_sid["SendFailedEventsToDeadLetterQueue"]["Resource"] == part(prod_apply, "dlq").outputs["arn"]
+    key = by_sid["UseStackKeyThroughServices"]
+    assert key["Resource"] == prod_apply.stack_outputs["kmsKeyArn"]
+    assert key["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": [
+                "lambda.us-east-1.amazonaws.com", "sns.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com"
+            ]
+        }
+    }  # fmt: skip
+
+
+def test_the_function_is_created_after_its_permissions(prod):
+    assert part(prod, "policy").urn in part(prod, "auditor").dependencies
+
+
+# Section: schedule ----------------------------------------------------------------------------------------------
+
+
+def test_an_eventbridge_schedule_targets_the_function(prod):
+    rule, target, function = part(prod, "schedule"), part(prod, "schedule-target"), part(prod, "auditor")
+    assert rule.inputs["scheduleExpression"] == "rate(1 hour)"
+    assert depends_on(target, "rule") == [rule.urn]
+    assert depends_on(target, "arn") == [function.urn]
+
+
+def test_the_schedule_follows_audit_schedule():
+    rec = run_stack(preview=True, auditSchedule="cron(0 6 * * ? *)")
+    assert part(rec, "schedule").inputs["scheduleExpression"] == "cron(0 6 * * ? *)"
+
+
+def test_only_the_schedule_may_invoke_the_function(prod):
+    function = part(prod, "auditor")
+    permissions = [p for p in prod.of_type(PERMISSION) if depends_on(p, "function") == [function.urn]]
+    assert len(permissions) == 1
+    (permission,) = permissions
+    assert permission.inputs["action"] == "lambda:InvokeFunction"
+    assert permission.inputs["principal"] == "events.amazonaws.com"
+    assert depends_on(permission, "sourceArn") == [part(prod, "schedule").urn]
+
+
+def test_the_permission_names_the_rule_by_arn(prod_apply):
+    permission = part(prod_apply, "invoke-from-schedule")
+    assert permission.inputs["sourceArn"] == part(prod_apply, "schedule").outputs["arn"]
+    assert permission.inputs["function"] == FUNCTION_NAME
+
+
+# Section: alarms ------------------------------------------------------------------------------------------------
+
+
+def test_function_errors_above_zero_alarm_to_the_alert_topic(prod_apply):
+    alarm = part(prod_apply, "errors-alarm")
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Lambda", "Errors")
+    assert alarm.inputs["dimensions"] == {"FunctionName": FUNCTION_NAME}
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("GreaterThanThreshold", 0)
+    assert alarm.inputs["alarmActions"] == [prod_apply.stack_outputs["alertTopicArn"]]
+
+
+def test_findings_above_zero_alarm_to_the_alert_topic(prod_apply):
+    alarm = part(prod_apply, "findings-alarm")
+    variables = part(prod_apply, "auditor").inputs["environment"]["variables"]
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == (
+        variables["METRIC_NAMESPACE"],
+        "ComplianceFindings",
+    )
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("GreaterThanThreshold", 0)
+    assert alarm.inputs["alarmActions"] == [prod_apply.stack_outputs["alertTopicArn"]]
+    # The all-clear is mailed too, so people know the drift was fixed.
+    assert alarm.inputs["okActions"] == [prod_apply.stack_outputs["alertTopicArn"]]
+    assert alarm.inputs["period"] == 3600
+
+
+def test_messages_in_the_dead_letter_queue_alarm_to_the_alert_topic(prod):
+    alarm = part(prod, "dead-letters-alarm")
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert depends_on(alarm, "dimensions") == [part(prod, "dlq").urn]
+    assert depends_on(alarm, "alarmActions") == [prod.named("audit-alerts").urn]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "seconds"),
+    [
+        ("rate(1 hour)", 3600),
+        ("rate(15 minutes)", 900),
+        ("rate(1 minute)", 60),
+        ("rate(6 hours)", 21600),
+        ("rate(1 day)", 86400),
+        ("rate(7 days)", 86400),
+        ("cron(0 6 * * ? *)", 3600),
+    ],
+)
+def test_the_findings_alarm_looks_at_one_schedule_interval(schedule, seconds):
+    assert alarm_period_seconds(schedule) == seconds
+
+
+# Section: arguments ---------------------------------------------------------------------------------------------
+
+
+def _args(**changes: Any) -> ComplianceAuditorArgs:
+    args = {
+        "function_name": "secure-aws-prod-compliance-auditor",
+        "vpc_id": "vpc-1",
+        "app_subnet_ids": ["subnet-1", "subnet-2"],
+        "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
+        "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+        "allowed_ssh_cidrs": ["203.0.113.0/24"],
+        "code_path": str(CODE_DIR),
+    }
+    return ComplianceAuditorArgs(**{**args, **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"function_name": "has space"}, "not a Lambda function name"),
+        ({"function_name": "x" * 65}, "not a Lambda function name"),
+        ({"app_subnet_ids": ["subnet-1"]}, "at least two AZs"),
+        ({"allowed_ssh_cidrs": []}, "allowed_ssh_cidrs is empty"),
+        ({"code_path": "lambda/nowhere"}, "handler.py not found"),
+    ],
+)
+def test_component_refuses_broken_args(changes, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        validate_compliance_auditor_args(_args(**changes))
+
+
+def test_good_args_pass_validation():
+    validate_compliance_auditor_args(_args())
