@@ -18,6 +18,7 @@ TIERS = {
     "secure-aws:audit:Audit": "audit",
     "secure-aws:web:WebTier": "web",
     "secure-aws:database:Database": "database",
+    "secure-aws:function:ComplianceAuditor": "function",
 }
 
 
@@ -89,7 +90,7 @@ def test_stack_outputs_are_the_documented_contract(prod_apply: Recording):
     expected = {
         "region", "kmsKeyArn", "vpcId", "publicSubnetIds", "appSubnetIds", "dataSubnetIds", "logBucketName",
         "trailBucketName", "dataBucketName", "trailArn", "alertTopicArn", "loadBalancerDnsName", "siteUrl",
-        "targetGroupArn", "databaseEndpoint", "databasePort", "databaseMasterSecretArn",
+        "targetGroupArn", "databaseEndpoint", "databasePort", "databaseMasterSecretArn", "auditorFunctionName",
     }  # fmt: skip
     assert expected <= set(prod_apply.stack_outputs)
     assert prod_apply.stack_outputs["kmsKeyArn"].startswith("arn:aws:kms:us-east-1:")
