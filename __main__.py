@@ -103,8 +103,10 @@ database = Database(
         data_subnet_ids=network.data_subnet_ids,
         kms_key_arn=encryption.key_arn,
         alert_topic_arn=audit.alert_topic_arn,
-        # The only security groups that may reach PostgreSQL; the compliance auditor adds its own here.
-        client_security_group_ids={"app": web.app_security_group_id, "auditor": auditor.security_group_id},
+        # The only security groups that may reach PostgreSQL. The app instances connect (this tier also opens
+        # their egress); the auditor is admitted, but its own group sends nothing but HTTPS.
+        connecting_security_group_ids={"app": web.app_security_group_id},
+        admitted_security_group_ids={"auditor": auditor.security_group_id},
         engine_version=settings.database.engine_version,
         instance_class=settings.database.instance_class,
         allocated_storage_gb=settings.database.allocated_storage_gb,

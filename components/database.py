@@ -3,9 +3,10 @@
 Storage, Performance Insights, the exported logs and the RDS-managed master secret are all encrypted with our KMS
 key; a parameter group forces TLS and logs every connection; no password ever passes through config, code or
 Pulumi state (RDS generates it into Secrets Manager). The database's security group admits the database port only
-from the client security groups it is given, and this tier also writes the matching egress rule on each client
-group, so every rule about reaching the database lives here. Alarms for CPU, storage and memory go to the alert
-topic.
+from the security groups it is given. For the groups whose members connect (the app instances) this tier also
+writes the matching egress rule on the client group, so every rule about that path lives here; a group that is
+only admitted (the compliance auditor, which calls the RDS API, never PostgreSQL) gets no egress from it.
+Alarms for CPU, storage and memory go to the alert topic.
 """
 
 from __future__ import annotations
@@ -42,9 +43,14 @@ class DatabaseArgs:
     """Isolated subnets (no route to the internet) in at least two AZs."""
     kms_key_arn: pulumi.Input[str]
     alert_topic_arn: pulumi.Input[str]
-    client_security_group_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """The only security groups that may reach the database, keyed by a stable client name ("app", "auditor").
+    connecting_security_group_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Groups whose members connect to the database, keyed by a stable client name ("app"): the database's group
+    admits each, and this tier writes the matching egress (the database port to the database's group) on it.
     The name, not the list position, names the rule resources, so adding a client never replaces another's."""
+    admitted_security_group_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Groups the database's group admits without this tier touching their egress, keyed by a stable name
+    ("auditor"): their own tier decides what they may send. Together with connecting_security_group_ids, the
+    only groups that may reach the database."""
     engine_version: str = "16"
     instance_class: str = "db.t4g.medium"
     allocated_storage_gb: int = 20
@@ -70,8 +76,12 @@ def validate_database_args(args: DatabaseArgs) -> None:
         raise ValueError("Database: max_allocated_storage_gb must exceed allocated_storage_gb")
     if len(args.data_subnet_ids) < 2:
         raise ValueError("Database: Multi-AZ needs data subnets in at least two AZs")
-    if not isinstance(args.client_security_group_ids, Mapping):
-        raise TypeError("Database: client_security_group_ids maps a client name to its security group id")
+    for field_name in ("connecting_security_group_ids", "admitted_security_group_ids"):
+        if not isinstance(getattr(args, field_name), Mapping):
+            raise TypeError(f"Database: {field_name} maps a client name to its security group id")
+    both = set(args.connecting_security_group_ids) & set(args.admitted_security_group_ids)
+    if both:
+        raise ValueError(f"Database: {', '.join(sorted(both))} is both a connecting and an admitted client")
     if args.master_username.lower() in ("postgres", "admin", "rdsadmin", "root"):
         raise ValueError("Database: use a custom master user name")
 
@@ -136,11 +146,12 @@ class Database(pulumi.ComponentResource):
         )
 
     def _create_client_rules(self) -> None:
-        # The database tier owns both halves of each path to it: the ingress on its own group and the egress on
-        # the client's group. Removing a client here removes its access in both directions, and no other tier
-        # needs to know the database's port or group.
+        # Connecting clients: the database tier owns both halves of the path, the ingress on its own group and
+        # the egress on the client's, so removing a client here removes its access in both directions and no
+        # other tier needs to know the database's port or group. Admitted clients: the ingress only.
         port = self._args.port
-        for client, client_group_id in self._args.client_security_group_ids.items():
+        admitted = {**self._args.connecting_security_group_ids, **self._args.admitted_security_group_ids}
+        for client, client_group_id in admitted.items():
             aws.vpc.SecurityGroupIngressRule(
                 f"{self._name}-from-{client}",
                 security_group_id=self.security_group.id,
@@ -151,6 +162,7 @@ class Database(pulumi.ComponentResource):
                 referenced_security_group_id=client_group_id,
                 opts=self._child,
             )
+        for client, client_group_id in self._args.connecting_security_group_ids.items():
             aws.vpc.SecurityGroupEgressRule(
                 f"{self._name}-{client}-egress",
                 security_group_id=client_group_id,

@@ -48,12 +48,16 @@ def rules_referencing(rec: Recording, kind: str, group: RecordedResource) -> lis
     return [r for r in rec.of_type(kind) if r.property_dependencies.get("referencedSecurityGroupId") == [group.urn]]
 
 
-def client_groups(rec: Recording) -> set[str]:
-    """The groups allowed to reach the database: the app instances', and the auditor function's when it exists."""
-    expected = {rec.named("web-app-sg").urn}
+def connecting_groups(rec: Recording) -> set[str]:
+    """The groups whose members connect to the database: the app instances'."""
+    return {rec.named("web-app-sg").urn}
+
+
+def admitted_groups(rec: Recording) -> set[str]:
+    """The groups the database admits: the connecting ones, and the auditor function's when it exists."""
     function_components = {r.urn for r in rec.resources if r.type.startswith("secure-aws:function:")}
-    expected |= {r.urn for r in rec.of_type(SECURITY_GROUP) if r.parent in function_components}
-    return expected
+    auditor = {r.urn for r in rec.of_type(SECURITY_GROUP) if r.parent in function_components}
+    return connecting_groups(rec) | auditor
 
 
 def keys_anywhere(value: Any) -> set[str]:
@@ -92,7 +96,8 @@ def test_database_is_reachable_only_from_the_app_and_function_groups(prod):
     ingress = rules_on(prod, INGRESS, group)
     sources = {urn for rule in ingress for urn in rule.property_dependencies["referencedSecurityGroupId"]}
     assert prod.named("web-app-sg").urn in sources
-    assert sources == client_groups(prod)
+    assert sources == admitted_groups(prod)
+    assert prod.named("function-sg").urn in sources
     for rule in ingress:
         assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (5432, 5432, "tcp")
         assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
@@ -105,12 +110,20 @@ def test_no_cidr_rule_reaches_the_database_port(prod):
     ] == []
 
 
-def test_each_client_gets_the_matching_egress_to_the_database(prod):
+def test_only_connecting_clients_get_the_matching_egress_to_the_database(prod):
     group = prod.named("database-sg")
     egress = rules_referencing(prod, EGRESS, group)
-    assert {urn for rule in egress for urn in rule.property_dependencies["securityGroupId"]} == client_groups(prod)
+    assert {urn for rule in egress for urn in rule.property_dependencies["securityGroupId"]} == connecting_groups(prod)
     for rule in egress:
         assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (5432, 5432)
+
+
+def test_the_auditor_is_admitted_without_any_egress_written_by_the_database_tier(prod):
+    (tier,) = prod.of_type(COMPONENT)
+    auditor_group = prod.named("function-sg").urn
+    written_here = [r for r in prod.of_type(EGRESS) if r.parent == tier.urn]
+    assert all(r.property_dependencies["securityGroupId"] != [auditor_group] for r in written_here)
+    assert [r.name for r in written_here] == ["database-app-egress"]
 
 
 def test_database_port_follows_config_in_the_instance_and_every_rule(customised):
@@ -333,7 +346,8 @@ def _args(**changes: Any) -> DatabaseArgs:
         "data_subnet_ids": ["subnet-a", "subnet-b"],
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
         "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
-        "client_security_group_ids": {"app": "sg-1"},
+        "connecting_security_group_ids": {"app": "sg-1"},
+        "admitted_security_group_ids": {"auditor": "sg-2"},
     }
     return DatabaseArgs(**{**base, **changes})
 
@@ -355,6 +369,16 @@ def test_component_refuses_unsafe_args(changes, fragment):
         validate_database_args(_args(**changes))
 
 
-def test_clients_must_be_named_so_rules_keep_their_names():
-    with pytest.raises(TypeError, match="maps a client name"):
-        validate_database_args(_args(client_security_group_ids=["sg-1"]))
+@pytest.mark.parametrize("field_name", ["connecting_security_group_ids", "admitted_security_group_ids"])
+def test_clients_must_be_named_so_rules_keep_their_names(field_name):
+    with pytest.raises(TypeError, match=f"{field_name} maps a client name"):
+        validate_database_args(_args(**{field_name: ["sg-1"]}))
+
+
+def test_a_client_is_either_connecting_or_admitted_not_both():
+    with pytest.raises(ValueError, match="app is both a connecting and an admitted client"):
+        validate_database_args(_args(admitted_security_group_ids={"app": "sg-1"}))
+
+
+def test_good_args_pass_validation():
+    validate_database_args(_args())
