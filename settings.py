@@ -10,10 +10,11 @@ what is wrong and shows a good value, so a bad `Pulumi.<stack>.yaml` never half-
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,20 @@ class SettingsError(ValueError):
     def __init__(self, key: str, problem: str, example: str) -> None:
         self.key = key
         super().__init__(f"config key '{key}': {problem}. Example of a good value: {example}")
+
+
+class UnknownConfigKeyError(SettingsError):
+    """A key of the project namespace that the program does not read: a typo would otherwise be ignored silently
+    (`corporateCidr` instead of `corporateCidrs` must not quietly fall back to anything)."""
+
+    def __init__(self, key: str, known: Sequence[str]) -> None:
+        self.key = key
+        by_lower = {name.lower(): name for name in known}
+        close = difflib.get_close_matches(key.lower(), list(by_lower), n=1)
+        hint = f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+        ValueError.__init__(
+            self, f"config key '{key}': this program reads no such key{hint}. Known keys: {', '.join(known)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -406,9 +421,31 @@ CONFIG_KEYS = (
 )  # fmt: skip
 
 
+def check_known_keys(stack_keys: Iterable[str], project: str) -> None:
+    """Refuses a key of the project namespace that is not in CONFIG_KEYS. Exported for testing.
+
+    Keys of other namespaces (`aws:...`, a provider's or a policy's) are not this program's to judge.
+    """
+    prefix = f"{project}:"
+    for full_key in sorted(stack_keys):
+        if full_key.startswith(prefix) and full_key[len(prefix) :] not in CONFIG_KEYS:
+            raise UnknownConfigKeyError(full_key[len(prefix) :], CONFIG_KEYS)
+
+
+def _stack_config_keys() -> set[str]:
+    """Every key of the stack's config, namespaced. `pulumi.Config` can only look keys up, not list them: the
+    engine hands the whole map to the program as the PULUMI_CONFIG environment variable (mocks and providers set
+    the runtime's map directly), and pulumi.runtime.config reads both."""
+    from pulumi.runtime import config as runtime_config
+
+    return set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+
+
 def load_settings() -> Settings:
-    """Reads this stack's config through pulumi.Config and validates it."""
+    """Reads this stack's config through pulumi.Config and validates it; an unknown project key is an error."""
+    project = pulumi.get_project()
+    check_known_keys(_stack_config_keys(), project)
     config = pulumi.Config()
     raw: dict[str, Any] = {key: config.get(key) for key in CONFIG_KEYS if config.get(key) is not None}
     raw["aws:region"] = pulumi.Config("aws").get("region")
-    return parse_settings(raw, project=pulumi.get_project(), stack=pulumi.get_stack())
+    return parse_settings(raw, project=project, stack=pulumi.get_stack())

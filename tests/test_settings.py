@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from preflight.record import ProgramError
-from settings import SettingsError, parse_settings
-from tests.conftest import run_stack
+from settings import (
+    CONFIG_KEYS,
+    SettingsError,
+    UnknownConfigKeyError,
+    _stack_config_keys,
+    check_known_keys,
+    parse_settings,
+)
+from tests.conftest import PROJECT_DIR, run_stack
 
 GOOD = {
     "aws:region": "us-east-1",
@@ -138,3 +147,36 @@ def test_program_refuses_bad_config_before_registering_anything(key, value):
     assert f"config key '{key}'" in str(caught.value)
     assert caught.value.recording is not None
     assert caught.value.recording.resources == []
+
+
+def test_a_mistyped_key_stops_the_program_naming_it_and_the_known_keys():
+    """Through the real program: `corporateCidr` (for corporateCidrs) is refused before anything is registered."""
+    with pytest.raises(ProgramError) as caught:
+        run_stack(preview=True, corporateCidr=["198.51.100.0/24"])
+    message = str(caught.value)
+    assert "config key 'corporateCidr'" in message
+    assert "did you mean 'corporateCidrs'?" in message
+    assert "Known keys: environment, corporateCidrs, " in message
+    assert caught.value.recording is not None
+    assert caught.value.recording.resources == []
+
+
+def test_only_the_project_namespace_is_checked():
+    check_known_keys({"aws:region", "aws:profile", "secure-aws:alertEmail", "other-project:anything"}, "secure-aws")
+    with pytest.raises(UnknownConfigKeyError) as caught:
+        check_known_keys({"aws:region", "secure-aws:sshOpenToWorld"}, "secure-aws")
+    assert caught.value.key == "sshOpenToWorld"
+    assert "did you mean" not in str(caught.value)
+
+
+def test_stack_keys_include_the_config_the_engine_passes_in_pulumi_config(monkeypatch):
+    """A real `pulumi up` hands the program its config as the PULUMI_CONFIG environment variable."""
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"secure-aws:azCount": "2", "secure-aws:vpcCIDR": "10.0.0.0/16"}))
+    assert {"secure-aws:azCount", "secure-aws:vpcCIDR"} <= _stack_config_keys()
+    with pytest.raises(UnknownConfigKeyError, match="did you mean 'vpcCidr'"):
+        check_known_keys(_stack_config_keys(), "secure-aws")
+
+
+def test_every_key_the_program_reads_is_documented_in_the_readme():
+    readme = (PROJECT_DIR / "README.md").read_text()
+    assert [key for key in CONFIG_KEYS if f"`{key}`" not in readme] == []
