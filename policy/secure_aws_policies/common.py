@@ -10,6 +10,11 @@ does not (an unknown `kmsKeyId` is still a key that was set). So:
 - `value(props, key)` reads and lets an unknown raise: use it when the decision needs the value;
 - `peek(props, key)` never raises and returns `UNKNOWN` instead: use it when an unknown is already an answer.
 
+Values also arrive in shapes a typed program would not write but the engine and provider accept: a secret is a
+wrapped object (`{<sig>: <secret sig>, "value": ...}`, unwrapped by `value`/`peek`/`items`), a list may be given as
+its single element (`items` wraps it), and numbers are floats, or strings where the schema says string
+(`as_int`, `PortRange.of`).
+
 Policies. Each policy is a small named validator `fn(args, report, config)` plus its metadata, built by
 `resource_policy` / `stack_policy`. `config` is the policy's config with the schema defaults filled in, so a
 policy behaves the same whether or not the engine sends `Configure`. Every policy also takes an `exemptions`
@@ -53,35 +58,71 @@ UNKNOWN = _Unknown()
 # Section: unknown-safe property access ####################################################################
 
 
+# The wire form of a secret (pulumi.runtime.rpc): the engine hands analyzers secrets wrapped like this.
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def is_secret(found: Any) -> bool:
+    return isinstance(found, Mapping) and SIG_KEY in list(found) and found[SIG_KEY] == SECRET_SIG
+
+
+def unwrap(found: Any) -> Any:
+    """A secret's value (an unknown secret raises); anything else as it is."""
+    while is_secret(found):
+        found = found["value"] if "value" in list(found) else None
+    return found
+
+
 def has(props: Mapping[str, Any] | None, key: str) -> bool:
     """The key is present (its value may be unknown or None). Never reads the value."""
     return props is not None and isinstance(props, Mapping) and key in list(props)
 
 
 def value(props: Mapping[str, Any] | None, key: str, default: Any = None) -> Any:
-    """The value, or `default` when absent or None. An unknown value raises (the SDK's advisory note)."""
+    """The value (a secret unwrapped), or `default` when absent or None. An unknown raises (the SDK's note)."""
     if not has(props, key):
         return default
-    found = props[key]
+    found = unwrap(props[key])
     return default if found is None else found
 
 
 def peek(props: Mapping[str, Any] | None, key: str, default: Any = None) -> Any:
     """The value, `UNKNOWN` when it is not known yet, or `default` when absent or None. Never raises."""
-    if not has(props, key):
-        return default
     try:
-        found = props[key]
+        return value(props, key, default)
     except UnknownValueError:
         return UNKNOWN
-    return default if found is None else found
 
 
 def items(sequence: Any) -> list[Any]:
-    """The elements of a (proxied) list; an unknown element raises. None or a non-list gives []."""
-    if sequence is None or isinstance(sequence, str | bytes) or not isinstance(sequence, Sequence):
+    """The elements of a (proxied) list, secrets unwrapped; an unknown element raises. None gives [], and a single
+    value given where a list belongs (the provider accepts `cidr_blocks="0.0.0.0/0"`) is a list of that one."""
+    sequence = unwrap(sequence)
+    if sequence is None:
         return []
-    return [sequence[i] for i in range(len(sequence))]
+    if isinstance(sequence, str | bytes | Mapping) or not isinstance(sequence, Sequence):
+        return [sequence]
+    return [unwrap(sequence[i]) for i in range(len(sequence))]
+
+
+def as_int(found: Any, default: int = 0) -> int:
+    """A number as the engine sends it (a float, or a string such as "22" where the schema types it so)."""
+    if found is None or found == "":
+        return default
+    return int(float(str(found).strip())) if not isinstance(found, int | float) else int(found)
+
+
+def linked_to(resources: Iterable[Any], types: str | Iterable[str], key: str) -> dict[str, list[Any]]:
+    """Target URN -> the resources of `types` whose `key` input depends on it (the engine's property dependencies:
+    at a first preview the input is an unknown id, but the dependency on the target's URN is known)."""
+    wanted = {types} if isinstance(types, str) else set(types)
+    found: dict[str, list[Any]] = {}
+    for resource in resources:
+        if resource.resource_type in wanted:
+            for target in resource.property_dependencies.get(key, []):
+                found.setdefault(target.urn, []).append(resource)
+    return found
 
 
 def is_set(props: Mapping[str, Any] | None, key: str) -> bool:
@@ -98,13 +139,23 @@ def is_set(props: Mapping[str, Any] | None, key: str) -> bool:
 
 def truthy(found: Any) -> bool:
     """A boolean as pulumi-aws sends it: True, or "true" where the schema types it as a string."""
+    found = unwrap(found)
     if isinstance(found, str):
         return found.strip().lower() == "true"
     return found is True
 
 
+def falsy(found: Any) -> bool:
+    """Explicitly false: False, or "false" where the schema types it as a string (None is not false)."""
+    found = unwrap(found)
+    if isinstance(found, str):
+        return found.strip().lower() == "false"
+    return found is False
+
+
 def json_object(found: Any) -> Mapping[str, Any]:
     """A provider input that the SDK JSON-encodes (`defaultTags`), or an object; {} when neither."""
+    found = unwrap(found)
     if isinstance(found, str):
         try:
             decoded = json.loads(found)
@@ -161,6 +212,19 @@ PORTED_PROTOCOLS = ("tcp", "udp", "6", "17")
 TCP_PROTOCOLS = ("tcp", "6")
 
 
+def protocol_name(protocol: Any) -> str:
+    """A protocol as one spelling: "tcp", "6", "-1", "all"; numbers sent as floats (6.0, -1.0) become "6", "-1"."""
+    protocol = unwrap(protocol)
+    if isinstance(protocol, int | float) and not isinstance(protocol, bool) and float(protocol).is_integer():
+        return str(int(protocol))
+    text = str(protocol).strip().lower()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
 def is_world(cidr: str) -> bool:
     try:
         return ipaddress.ip_network(str(cidr).strip(), strict=False).prefixlen == 0
@@ -194,14 +258,22 @@ class PortRange:
 
     @classmethod
     def of(cls, protocol: Any, from_port: Any, to_port: Any) -> PortRange:
-        proto = str(protocol).strip().lower()
+        proto = protocol_name(protocol)
         if proto in ALL_PROTOCOLS:
             return cls(proto, 0, 65535)
-        low = int(from_port) if from_port is not None else 0
-        high = int(to_port) if to_port is not None else low
+        low = as_int(from_port, 0)
+        high = as_int(to_port, low)
         if low < 0 or high < 0:  # -1 means "all ports" for tcp/udp in some APIs
             low, high = 0, 65535
         return cls(proto, low, high)
+
+    @classmethod
+    def read(cls, props: Mapping[str, Any], protocol_key: str = "protocol") -> PortRange:
+        """The range a rule or ACL entry opens; its ports are not read for protocol -1 (they may be unknown)."""
+        protocol = value(props, protocol_key)
+        if protocol_name(protocol) in ALL_PROTOCOLS:
+            return cls.of(protocol, None, None)
+        return cls.of(protocol, value(props, "fromPort"), value(props, "toPort"))
 
     @property
     def all_traffic(self) -> bool:
@@ -349,6 +421,40 @@ def _check_metadata(name: str, controls: Sequence[Control], remediation: str) ->
         raise ValueError(f"policy {name} has no remediation steps")
 
 
+def _policy(
+    cls: type,
+    name: str,
+    description: str,
+    validate: Callable[..., None],
+    fn: Validator,
+    types: Iterable[str],
+    severity: Severity,
+    controls: Sequence[Control],
+    remediation: str,
+    config: Mapping[str, Mapping[str, Any]] | None,
+    advisory_reason: str | None,
+) -> Any:
+    """The SDK policy object with our metadata, plus the attributes the docs and tests read."""
+    validate.__name__ = fn.__name__
+    validate.__doc__ = fn.__doc__
+    policy = cls(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=_level(advisory_reason),
+        config_schema=PolicyConfigSchema(properties=with_exemptions(config)),
+        severity=severity,
+        framework=framework_of(controls),
+        tags=[c.tag for c in controls],
+        remediation_steps=remediation,
+    )
+    policy.validator = fn
+    policy.resource_types = tuple(sorted(types))
+    policy.controls = tuple(controls)
+    policy.advisory_reason = advisory_reason
+    return policy
+
+
 def resource_policy(
     *,
     name: str,
@@ -370,24 +476,8 @@ def resource_policy(
                 settings = _with_defaults(args, config)
                 fn(args, exempting(name, report, settings, {args.urn: args.name}, args.urn), settings)
 
-        validate.__name__ = fn.__name__
-        validate.__doc__ = fn.__doc__
-        policy = ResourceValidationPolicy(
-            name=name,
-            description=description,
-            validate=validate,
-            enforcement_level=_level(advisory_reason),
-            config_schema=PolicyConfigSchema(properties=with_exemptions(config)),
-            severity=severity,
-            framework=framework_of(controls),
-            tags=[c.tag for c in controls],
-            remediation_steps=remediation,
-        )
-        policy.validator = fn  # type: ignore[attr-defined]
-        policy.resource_types = tuple(sorted(type_set))  # type: ignore[attr-defined]
-        policy.controls = tuple(controls)  # type: ignore[attr-defined]
-        policy.advisory_reason = advisory_reason  # type: ignore[attr-defined]
-        return policy
+        return _policy(ResourceValidationPolicy, name, description, validate, fn, type_set, severity, controls,
+                       remediation, config, advisory_reason)  # fmt: skip
 
     return decorate
 
@@ -412,23 +502,7 @@ def stack_policy(
             names = {resource.urn: resource.name for resource in args.resources}
             fn(args, exempting(name, report, settings, names), settings)
 
-        validate.__name__ = fn.__name__
-        validate.__doc__ = fn.__doc__
-        policy = StackValidationPolicy(
-            name=name,
-            description=description,
-            validate=validate,
-            enforcement_level=_level(advisory_reason),
-            config_schema=PolicyConfigSchema(properties=with_exemptions(config)),
-            severity=severity,
-            framework=framework_of(controls),
-            tags=[c.tag for c in controls],
-            remediation_steps=remediation,
-        )
-        policy.validator = fn  # type: ignore[attr-defined]
-        policy.resource_types = tuple(sorted(types))  # type: ignore[attr-defined]
-        policy.controls = tuple(controls)  # type: ignore[attr-defined]
-        policy.advisory_reason = advisory_reason  # type: ignore[attr-defined]
-        return policy
+        return _policy(StackValidationPolicy, name, description, validate, fn, types, severity, controls,
+                       remediation, config, advisory_reason)  # fmt: skip
 
     return decorate

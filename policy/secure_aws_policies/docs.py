@@ -14,9 +14,10 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 
-from . import ALL_POLICIES, exemptions
+from . import ALL_POLICIES, exemptions, tagging
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+TAGGABLE_LIST = "secure_aws_policies/taggable_types.txt"
 
 INTRO = """\
 # secure-aws policy pack
@@ -85,14 +86,17 @@ def render() -> str:
         lines.append("")
         lines.append(policy.description)
         lines.append("")
-        types = ", ".join(f"`{t}`" for t in policy.resource_types) if "*" not in policy.resource_types else "every"
-        if len(policy.resource_types) > 12:
-            types = f"{len(policy.resource_types)} taggable types (`secure_aws_policies/taggable_types.txt`)"
+        if "*" in policy.resource_types:
+            types = "resources of every type, and AWS providers"
+        elif set(policy.resource_types) == set(tagging.TAGGABLE_TYPES):
+            types = f"resources of {len(policy.resource_types)} taggable types (`{TAGGABLE_LIST}`)"
+        else:
+            types = ", ".join(f"`{t}`" for t in policy.resource_types) + " resources"
         lines.append(f"- Level: **{_level(policy)}**; severity: {policy.severity.value}.")
         if policy.advisory_reason:
             lines.append(f"- Why advisory: {policy.advisory_reason}")
         lines.append(f"- Controls: {', '.join(str(c) for c in policy.controls)}.")
-        lines.append(f"- Checks: {types} resources.")
+        lines.append(f"- Checks: {types}.")
         for key, prop in _settings(policy).items():
             lines.append(
                 f"- Config `{key}` (default `{json.dumps(prop.get('default'))}`): {prop.get('description', '')}"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .common import has, value
+from .common import has, unwrap, value
 
 
 class InvalidDocument(ValueError):
@@ -40,7 +40,8 @@ def parse(found: Any) -> dict[str, Any] | None:
 
 
 def _plain(found: Any) -> Any:
-    """A proxied mapping/list as plain values (reading each value: an unknown raises)."""
+    """A proxied mapping/list as plain values, secrets unwrapped (reading each value: an unknown raises)."""
+    found = unwrap(found)
     if isinstance(found, Mapping):
         return {key: _plain(found[key]) for key in list(found)}
     if isinstance(found, list | tuple):
@@ -84,6 +85,29 @@ def resources(statement: Mapping[str, Any]) -> list[str]:
     return [str(r) for r in as_list(statement.get("Resource"))]
 
 
+def covers_all_resources(statement: Mapping[str, Any]) -> bool:
+    """`Resource` is every resource (`*`, `arn:*`, `arn:aws:*:*:*:*`, ...), or `NotResource` excludes only some."""
+    if statement.get("NotResource") is not None:
+        return not any(_all_wildcards(r) for r in as_list(statement.get("NotResource")))
+    return any(_all_wildcards(r) for r in resources(statement))
+
+
+def _all_wildcards(resource: Any) -> bool:
+    return re.fullmatch(r"(\*|arn(:(aws[a-z-]*|\*)?)?(:\*?)*:?\*)", str(resource).strip().lower()) is not None
+
+
+def granted(statement: Mapping[str, Any], action: str) -> bool:
+    """The statement's Action covers `action`, or its NotAction does not exclude it."""
+    if statement.get("NotAction") is not None:
+        return not any(grants(str(p), action) for p in as_list(statement.get("NotAction")))
+    return any(grants(p, action) for p in actions(statement))
+
+
+def grants_every_action(statement: Mapping[str, Any]) -> bool:
+    """`Action: "*"` (or `*:*`): every action of every service."""
+    return any(re.fullmatch(r"\*+(:\*+)?", p.strip()) for p in actions(statement))
+
+
 def grants(pattern: str, action: str) -> bool:
     """The statement's action `pattern` (`s3:*`, `kms:Decrypt*`, `*`) covers `action` (case-insensitively, as IAM)."""
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())
@@ -107,9 +131,12 @@ def principal_values(statement: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def names_everyone(statement: Mapping[str, Any]) -> bool:
-    """Principal `*` or `{"AWS": "*"}`: anyone, in any account, unless a condition narrows it."""
+    """Principal `*`, `{"AWS": "*"}` (alone or in a list), any kind given `*`, or an Allow with NotPrincipal
+    (everyone but the named ones): anyone, in any account, unless a condition narrows it."""
+    if allows(statement) and statement.get("NotPrincipal") is not None:
+        return True
     kinds = principal_values(statement)
-    return "*" in kinds or "*" in kinds.get("AWS", [])
+    return any("*" in [v.strip() for v in values] for values in kinds.values())
 
 
 _ROOT = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$")
@@ -127,22 +154,49 @@ NARROWING_KEYS = frozenset({
     "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
     "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "aws:username", "kms:calleraccount",
 })  # fmt: skip
+MULTI_VALUED_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
+# Positive matches only: a negated operator (StringNotEquals) admits everyone else, `Null` tests only presence.
+NARROWING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+_ARN_WITH_ACCOUNT = re.compile(r"^arn:[^:*?]+:[^:]*:[^:]*:\d{12}:")
+_ORG_PATH = re.compile(r"^o-[a-z0-9]+/")
+
+
+def _concrete(key: str, found: Any) -> bool:
+    """The condition value names something: no wildcard, or one only after a concrete account (in an ARN) or
+    organization (in an org path); never `*`, `arn:aws:*:*:*:*` or an empty string."""
+    text = str(found).strip()
+    if not text:
+        return False
+    if "*" not in text and "?" not in text:
+        return True
+    if key in MULTI_VALUED_KEYS:
+        return _ORG_PATH.match(text) is not None
+    return _ARN_WITH_ACCOUNT.match(text) is not None
 
 
 def narrowed(statement: Mapping[str, Any]) -> bool:
-    """A condition ties the statement to an account, organization, source ARN or VPC endpoint (not `*`).
+    """A condition ties the statement to an account, organization, source ARN or VPC endpoint, with a concrete value.
 
-    `kms:ViaService` alone does not (any account's principals can call that service), nor does `aws:SourceIp`.
+    Not narrowing: `kms:ViaService` alone (any account's principals can call that service) or `aws:SourceIp`; a
+    wildcard value; a negated operator or `Null`; `...IfExists` (true when the key is absent); and a set operator on
+    a single-valued key (`ForAllValues:` is true when the key is absent, and AWS says not to use either with
+    single-valued keys). `ForAnyValue:` on the multi-valued org-path keys is how AWS documents them.
     """
     condition = statement.get("Condition")
     if not isinstance(condition, dict):
         return False
-    for tests in condition.values():
+    for operator, tests in condition.items():
         if not isinstance(tests, dict):
             continue
+        qualifier, _, base = str(operator).lower().rpartition(":")
+        if base.endswith("ifexists") or base not in NARROWING_OPERATORS or qualifier not in ("", "foranyvalue"):
+            continue
         for key, found in tests.items():
-            values = [str(v) for v in as_list(found)]
-            if str(key).lower() in NARROWING_KEYS and values and "*" not in values:
+            key = str(key).lower()
+            if key not in NARROWING_KEYS or (qualifier and key not in MULTI_VALUED_KEYS):
+                continue
+            values = as_list(found)
+            if values and all(_concrete(key, v) for v in values):
                 return True
     return False
 

@@ -34,10 +34,12 @@ from .common import (
     SQS_QUEUE,
     UNKNOWN,
     Deferred,
+    as_int,
     customer_key_problem,
     has,
     is_set,
     items,
+    linked_to,
     peek,
     resource_policy,
     stack_policy,
@@ -58,7 +60,7 @@ def _report_key(args: Any, report: Any, key: str, what: str) -> None:
 
 
 def _sse_rule_problems(rules: Any, aes256_allowed: bool) -> list[str]:
-    problems = []
+    problems = [] if items(rules) else ["it has no rule, so it sets no default encryption"]
     for rule in items(rules):
         default = value(rule, "applyServerSideEncryptionByDefault")
         if default is None:
@@ -103,25 +105,23 @@ def s3_bucket_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     """Joins each bucket to its encryption configuration through the engine's property dependencies (at a first
     preview the configuration's `bucket` is an unknown id, so the values cannot be compared)."""
     deferred = Deferred()
-    configurations: dict[str, list[Any]] = {}
-    for resource in args.resources:
-        if resource.resource_type in S3_SSE_CONFIGURATIONS:
-            for bucket in resource.property_dependencies.get("bucket", []):
-                configurations.setdefault(bucket.urn, []).append(resource)
+    configurations = linked_to(args.resources, S3_SSE_CONFIGURATIONS, "bucket")
     for bucket in (r for r in args.resources if r.resource_type in S3_BUCKETS):
         aes256_allowed = bucket.name in config["aes256Buckets"]
-        linked = configurations.get(bucket.urn, [])
+        configured = configurations.get(bucket.urn, [])
         with deferred.guard():
-            # The deprecated inline form still works in pulumi-aws v7; judge it like a linked configuration.
-            inline = is_set(bucket.props, "serverSideEncryptionConfiguration")
-            if not linked and not inline:
+            # The deprecated inline form still works in pulumi-aws v7; judge it like a linked configuration. With a
+            # linked configuration it is not an input but the bucket's computed output, read when the bucket was
+            # created, before the configuration replaced S3's default (SSE-S3): the configuration is what counts.
+            inline = not configured and is_set(bucket.props, "serverSideEncryptionConfiguration")
+            if not configured and not inline:
                 report(f"bucket {bucket.name} has no BucketServerSideEncryptionConfiguration that references it "
                        "(pass bucket=<bucket>.id so the engine links them).", bucket.urn)  # fmt: skip
             if inline:
                 inline_rule = value(value(bucket.props, "serverSideEncryptionConfiguration"), "rule")
                 for problem in _sse_rule_problems([inline_rule], aes256_allowed):
                     report(f"bucket {bucket.name}: its inline encryption configuration: {problem}.", bucket.urn)
-        for configuration in linked:
+        for configuration in configured:
             with deferred.guard():
                 for problem in _sse_rule_problems(value(configuration.props, "rules"), aes256_allowed):
                     report(f"bucket {bucket.name}: {configuration.name}: {problem}.", bucket.urn)
@@ -358,10 +358,10 @@ def kms_key_rotation_enabled(args: Any, report: Any, config: dict) -> None:
     },
 )
 def kms_key_deletion_window(args: Any, report: Any, config: dict) -> None:
-    days = value(args.props, "deletionWindowInDays", 30)  # AWS waits 30 days when it is not set
+    days = as_int(value(args.props, "deletionWindowInDays"), 30)  # AWS waits 30 days when it is not set
     minimum = int(config["minKeyDeletionWindowDays"])
-    if int(days) < minimum:
-        report(f"key {args.name}: deletionWindowInDays is {int(days)}, below the minimum of {minimum}.")
+    if days < minimum:
+        report(f"key {args.name}: deletionWindowInDays is {days}, below the minimum of {minimum}.")
 
 
 POLICIES = [

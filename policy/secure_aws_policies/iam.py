@@ -95,8 +95,8 @@ def _key_admin(statement: dict, role: str) -> bool:
 @resource_policy(
     name="iam-no-admin-wildcard",
     description="No policy document (IAM role, inline, managed, group or user policy; bucket, topic, queue or key "
-    'policy) allows "Action": "*" (or NotAction) on "Resource": "*". Key policies are exempt for account-root '
-    "principals: that is the key's standard administration statement, and Resource * there means this key.",
+    'policy) allows "Action": "*" (or NotAction) on "Resource": "*" (or NotResource). Key policies are exempt for '
+    "account-root principals: that is the key's standard administration statement, and Resource * here means this key.",
     types=ALL_POLICY_HOLDERS,
     severity=Severity.HIGH,
     controls=[FSBP("IAM.1"), CDK_NAG("AwsSolutions-IAM5")],
@@ -105,9 +105,9 @@ def _key_admin(statement: dict, role: str) -> bool:
 )
 def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
     for where, statement, role in _allow_statements(args, report):
-        if "*" not in documents.resources(statement) or _key_admin(statement, role):
+        if not documents.covers_all_resources(statement) or _key_admin(statement, role):
             continue
-        if "*" in documents.actions(statement):
+        if documents.grants_every_action(statement):
             report(f"{args.name}: {where} allows every action on every resource.")
         elif statement.get("NotAction") is not None:
             report(f"{args.name}: {where} allows everything but {statement.get('NotAction')} on every resource.")
@@ -135,7 +135,7 @@ def iam_no_service_wildcard(args: Any, report: Any, config: dict) -> None:
 
 def _covers_all_keys(resource: str) -> bool:
     text = resource.strip().lower()
-    return text == "*" or (text.startswith("arn:aws") and ":kms:" in text and text.endswith(("/*", ":*")))
+    return text.startswith("arn:aws") and (":kms:" in text or ":*:" in text) and text.endswith(("/*", ":*"))
 
 
 @resource_policy(
@@ -151,8 +151,11 @@ def _covers_all_keys(resource: str) -> bool:
 )
 def iam_no_decrypt_on_all_keys(args: Any, report: Any, config: dict) -> None:
     for where, statement, _ in _allow_statements(args):
-        granted = [a for a in DECRYPT_ACTIONS if any(documents.grants(p, a) for p in documents.actions(statement))]
-        if granted and any(_covers_all_keys(r) for r in documents.resources(statement)):
+        granted = [a for a in DECRYPT_ACTIONS if documents.granted(statement, a)]
+        all_keys = documents.covers_all_resources(statement) or any(
+            _covers_all_keys(r) for r in documents.resources(statement)
+        )
+        if granted and all_keys:
             report(f"{args.name}: {where} allows {', '.join(granted)} on all KMS keys.")
 
 

@@ -10,7 +10,6 @@ the order of `||`/`&&` operands do not matter, but every term and the boolean st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from pulumi_policy import Severity
@@ -27,9 +26,12 @@ from .common import (
     S3_BUCKETS,
     SECURITY_HUB,
     Deferred,
+    as_int,
+    falsy,
     has,
     is_set,
     items,
+    linked_to,
     peek,
     resource_policy,
     stack_policy,
@@ -64,14 +66,13 @@ def cloudtrail_multi_region_management_events(args: Any, report: Any, config: di
     props = args.props
     if not truthy(value(props, "isMultiRegionTrail", False)):
         report(f"trail {args.name} is not multi-region, so activity in other regions goes unrecorded.")
-    if value(props, "includeGlobalServiceEvents", True) is False:
+    if falsy(value(props, "includeGlobalServiceEvents")):
         report(f"trail {args.name} leaves out global service events (IAM, STS, CloudFront).")
-    if value(props, "enableLogging", True) is False:
+    if falsy(value(props, "enableLogging")):
         report(f"trail {args.name} has enableLogging=false: it records nothing.")
     selectors = items(value(props, "eventSelectors", []))
     if selectors and not any(
-        value(s, "includeManagementEvents", True) is not False and value(s, "readWriteType", "All") == "All"
-        for s in selectors
+        not falsy(value(s, "includeManagementEvents")) and value(s, "readWriteType", "All") == "All" for s in selectors
     ):
         report(f"trail {args.name}: no event selector records both read and write management events.")
     advanced = items(value(props, "advancedEventSelectors", []))
@@ -116,16 +117,6 @@ def cloudtrail_cloudwatch_logs(args: Any, report: Any, config: dict) -> None:
                    "fire on them.")  # fmt: skip
 
 
-def _linked(resources: Iterable[Any], type_token: str, key: str) -> dict[str, list[Any]]:
-    """Target URN -> the `type_token` resources whose `key` input depends on it."""
-    linked: dict[str, list[Any]] = {}
-    for resource in resources:
-        if resource.resource_type == type_token:
-            for target in resource.property_dependencies.get(key, []):
-                linked.setdefault(target.urn, []).append(resource)
-    return linked
-
-
 def _grants_everyone(doc: Any) -> bool:
     """An Allow for everyone that no condition ties to an account, organization or source."""
     return any(documents.allows(s) and documents.names_everyone(s) and not documents.narrowed(s)
@@ -145,16 +136,16 @@ def _grants_everyone(doc: Any) -> bool:
 def cloudtrail_bucket_protected(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
     buckets = {r.urn: r for r in args.resources if r.resource_type in S3_BUCKETS}
-    blocks = _linked(args.resources, BUCKET_PUBLIC_ACCESS_BLOCK, "bucket")
-    policies = _linked(args.resources, BUCKET_POLICY, "bucket")
-    loggings = _linked(args.resources, BUCKET_LOGGING, "bucket")
+    blocks = linked_to(args.resources, BUCKET_PUBLIC_ACCESS_BLOCK, "bucket")
+    policies = linked_to(args.resources, BUCKET_POLICY, "bucket")
+    loggings = linked_to(args.resources, BUCKET_LOGGING, "bucket")
     for trail in (r for r in args.resources if r.resource_type == CLOUDTRAIL):
         for dependency in trail.property_dependencies.get("s3BucketName", []):
             bucket = buckets.get(dependency.urn)
             if bucket is None:
                 continue
             with deferred.guard():
-                if not any(all(value(b.props, k) is True for k in PUBLIC_ACCESS_SETTINGS)
+                if not any(all(truthy(value(b.props, k)) for k in PUBLIC_ACCESS_SETTINGS)
                            for b in blocks.get(bucket.urn, [])):  # fmt: skip
                     report(f"bucket {bucket.name} holds trail {trail.name}'s logs but does not block all public "
                            "access (a BucketPublicAccessBlock with all four settings true).", bucket.urn)  # fmt: skip
@@ -182,7 +173,7 @@ def cloudtrail_bucket_protected(args: Any, report: Any, config: dict) -> None:
 )
 def vpc_flow_logs_enabled(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    flow_logs = _linked(args.resources, FLOW_LOG, "vpcId")
+    flow_logs = linked_to(args.resources, FLOW_LOG, "vpcId")
     for vpc in (r for r in args.resources if r.resource_type == VPC):
         linked = flow_logs.get(vpc.urn, [])
         if not linked:
@@ -273,7 +264,7 @@ def lb_desync_mitigation(args: Any, report: Any, config: dict) -> None:
     "target_prefix per bucket.",
 )
 def s3_bucket_access_logging(args: Any, report: Any, config: dict) -> None:
-    logged = _linked(args.resources, BUCKET_LOGGING, "bucket")
+    logged = linked_to(args.resources, BUCKET_LOGGING, "bucket")
     log_buckets: set[str] = set()
     for resource in args.resources:
         if resource.resource_type == BUCKET_LOGGING:
@@ -310,7 +301,7 @@ def s3_bucket_access_logging(args: Any, report: Any, config: dict) -> None:
     },
 )
 def log_group_retention(args: Any, report: Any, config: dict) -> None:
-    days, minimum = int(value(args.props, "retentionInDays", 0) or 0), int(config["minRetentionDays"])
+    days, minimum = as_int(value(args.props, "retentionInDays")), int(config["minRetentionDays"])
     if days and days < minimum:
         report(f"log group {args.name} keeps events {days} days; at least {minimum} are required.")
 
@@ -330,7 +321,7 @@ def log_group_retention(args: Any, report: Any, config: dict) -> None:
 def alarm_has_action(args: Any, report: Any, config: dict) -> None:
     if not is_set(args.props, "alarmActions"):
         report(f"alarm {args.name} has no alarm action: it changes state and tells no one.")
-    if value(args.props, "actionsEnabled", True) is False:
+    if falsy(value(args.props, "actionsEnabled")):
         report(f"alarm {args.name} has actionsEnabled=false, so its actions never run.")
 
 
@@ -395,7 +386,7 @@ def rds_logs_exported(args: Any, report: Any, config: dict) -> None:
     },
 )
 def rds_enhanced_monitoring(args: Any, report: Any, config: dict) -> None:
-    interval = int(value(args.props, "monitoringInterval", 0) or 0)
+    interval = as_int(value(args.props, "monitoringInterval"))
     maximum = int(config["maxMonitoringIntervalSeconds"])
     if interval <= 0:
         report(f"database {args.name} has no enhanced monitoring (monitoringInterval is 0).")
@@ -563,7 +554,7 @@ def cis_item_of(pattern: str) -> str | None:
 
 
 def _alarm_acts(alarm: Any) -> bool:
-    return is_set(alarm.props, "alarmActions") and value(alarm.props, "actionsEnabled", True) is not False
+    return is_set(alarm.props, "alarmActions") and not falsy(value(alarm.props, "actionsEnabled"))
 
 
 @stack_policy(
@@ -620,9 +611,8 @@ def cis_monitoring_metric_filters(args: Any, report: Any, config: dict) -> None:
 
 
 def _has_acting_alarm(metric_filter: Any, alarms: list[Any]) -> bool:
-    transformations = value(metric_filter.props, "metricTransformation")
-    # pulumi-aws takes one transformation (an object); tolerate a list as older schemas had.
-    candidates = items(transformations) if isinstance(transformations, list) else [transformations or {}]
+    # pulumi-aws takes one transformation (an object); a list, as older schemas had, reads the same.
+    candidates = items(value(metric_filter.props, "metricTransformation"))
     metrics = {(value(t, "namespace"), value(t, "name")) for t in candidates}
     for alarm in alarms:
         metric = (peek(alarm.props, "namespace"), peek(alarm.props, "metricName"))

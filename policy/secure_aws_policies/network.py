@@ -74,15 +74,11 @@ class IngressRule:
     form: str  # "inline" (SecurityGroup ingress[i]), "rule" (ec2.SecurityGroupRule), "vpc" (vpc ingress rule)
 
     def ports(self) -> PortRange:
-        protocol = value(self.props, "ipProtocol" if self.form == "vpc" else "protocol")
-        if str(protocol).lower() in ("-1", "all"):
-            return PortRange.of(protocol, None, None)
-        return PortRange.of(protocol, value(self.props, "fromPort"), value(self.props, "toPort"))
+        return PortRange.read(self.props, "ipProtocol" if self.form == "vpc" else "protocol")
 
     def cidrs(self) -> list[str]:
-        if self.form == "vpc":
-            return [c for c in (value(self.props, "cidrIpv4"), value(self.props, "cidrIpv6")) if c]
-        return [str(c) for key in ("cidrBlocks", "ipv6CidrBlocks") for c in items(value(self.props, key, []))]
+        keys = ("cidrIpv4", "cidrIpv6") if self.form == "vpc" else ("cidrBlocks", "ipv6CidrBlocks")
+        return [str(c) for key in keys for c in items(value(self.props, key)) if c]
 
     def uses_prefix_list(self) -> bool:
         return is_set(self.props, "prefixListId" if self.form == "vpc" else "prefixListIds")
@@ -117,11 +113,11 @@ INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RUL
 def security_group_world_ingress_restricted(args: Any, report: Any, config: dict) -> None:
     allowed_ports = [int(p) for p in config["worldOpenPorts"]]  # JSON config numbers arrive as floats
     for rule in ingress_rules(args.resource_type, args.props):
-        ports = rule.ports()
-        if ports.only_tcp_ports(allowed_ports):
-            continue  # the source does not matter for an allowed port
         world = [c for c in rule.cidrs() if is_world(c)]
-        if world:
+        if not world:
+            continue  # the ports do not matter (and need not be known) when the source is not the world
+        ports = rule.ports()
+        if not ports.only_tcp_ports(allowed_ports):
             report(f"{args.name}: {rule.where} opens {ports} to {', '.join(world)}; only TCP {allowed_ports} may be "
                    "open to the world.")  # fmt: skip
 
@@ -186,11 +182,13 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
 def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) -> None:
     allowed = config["allowedSshCidrs"]
     for rule in ingress_rules(args.resource_type, args.props):
+        outside = [c for c in rule.cidrs() if not within(c, allowed)]
+        if not outside and not rule.uses_prefix_list():
+            continue  # only allowed sources (or other security groups): the ports do not matter
         ports = rule.ports()
         admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if not admin:
             continue
-        outside = [c for c in rule.cidrs() if not within(c, allowed)]
         if outside:
             report(f"{args.name}: {rule.where} ({ports}) lets {', '.join(outside)} reach port(s) "
                    f"{', '.join(map(str, admin))}; allowed sources: {allowed}.")  # fmt: skip
@@ -285,11 +283,7 @@ def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict
     for where, entry, action_key in entries:
         if str(value(entry, action_key, "")).lower() != "allow":
             continue
-        protocol = value(entry, "protocol")
-        if str(protocol).lower() in ("-1", "all"):
-            ports = PortRange.of(protocol, None, None)
-        else:
-            ports = PortRange.of(protocol, value(entry, "fromPort"), value(entry, "toPort"))
+        ports = PortRange.read(entry)
         admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if not admin:
             continue
@@ -387,7 +381,7 @@ def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
     "source_arn=<the calling resource's ARN>.",
 )
 def lambda_permission_not_public(args: Any, report: Any, config: dict) -> None:
-    if value(args.props, "principal") == "*" and not is_set(args.props, "sourceArn"):
+    if str(value(args.props, "principal", "")).strip() == "*" and not is_set(args.props, "sourceArn"):
         report(f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn).")
 
 

@@ -8,7 +8,6 @@ The S3 rules join each bucket to its `BucketVersioning`, `BucketPublicAccessBloc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from pulumi_policy import Severity
@@ -27,9 +26,12 @@ from .common import (
     SUBNET,
     UNKNOWN,
     Deferred,
+    as_int,
+    falsy,
     has,
     is_set,
     items,
+    linked_to,
     peek,
     resource_policy,
     stack_policy,
@@ -89,7 +91,7 @@ def rds_multi_az(args: Any, report: Any, config: dict) -> None:
 def rds_backup_retention(args: Any, report: Any, config: dict) -> None:
     _not_for_replicas(args)
     # The API's default retention is 1 day.
-    days, minimum = int(value(args.props, "backupRetentionPeriod", 1) or 0), int(config["minBackupRetentionDays"])
+    days, minimum = as_int(value(args.props, "backupRetentionPeriod"), 1), int(config["minBackupRetentionDays"])
     if days < minimum:
         report(f"database {args.name} keeps {days} day(s) of backups; at least {minimum} are required.")
 
@@ -130,7 +132,7 @@ def rds_copy_tags_to_snapshots(args: Any, report: Any, config: dict) -> None:
     remediation="Leave auto_minor_version_upgrade unset or set it to True.",
 )
 def rds_auto_minor_version_upgrade(args: Any, report: Any, config: dict) -> None:
-    if value(args.props, "autoMinorVersionUpgrade", True) is False:
+    if falsy(value(args.props, "autoMinorVersionUpgrade")):
         report(f"database {args.name} does not take automatic minor upgrades, so engine security fixes wait.")
 
 
@@ -186,21 +188,11 @@ def rds_non_default_port(args: Any, report: Any, config: dict) -> None:
     if family is None:
         args.not_applicable(f"no default port known for engine {engine!r}")
     port = value(args.props, "port")
-    if port is None or int(port) == DEFAULT_PORTS[family]:
+    if as_int(port, DEFAULT_PORTS[family]) == DEFAULT_PORTS[family]:
         report(f"database {args.name} listens on {engine}'s default port {DEFAULT_PORTS[family]}.")
 
 
 # Section: S3 ##############################################################################################
-
-
-def _linked(resources: Iterable[Any], type_token: str) -> dict[str, list[Any]]:
-    """Bucket URN -> the `type_token` resources whose `bucket` input depends on it."""
-    linked: dict[str, list[Any]] = {}
-    for resource in resources:
-        if resource.resource_type == type_token:
-            for bucket in resource.property_dependencies.get("bucket", []):
-                linked.setdefault(bucket.urn, []).append(resource)
-    return linked
 
 
 def _buckets(args: Any) -> list[Any]:
@@ -219,7 +211,7 @@ def _buckets(args: Any) -> list[Any]:
 )
 def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    versionings = _linked(args.resources, BUCKET_VERSIONING)
+    versionings = linked_to(args.resources, BUCKET_VERSIONING, "bucket")
     for bucket in _buckets(args):
         with deferred.guard():
             statuses = [value(value(v.props, "versioningConfiguration") or {}, "status") for v in
@@ -245,15 +237,15 @@ def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
 )
 def s3_bucket_public_access_blocked(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    blocks = _linked(args.resources, BUCKET_PUBLIC_ACCESS_BLOCK)
+    blocks = linked_to(args.resources, BUCKET_PUBLIC_ACCESS_BLOCK, "bucket")
     for bucket in _buckets(args):
         linked = blocks.get(bucket.urn, [])
         if not linked:
             report(f"bucket {bucket.name} has no BucketPublicAccessBlock.", bucket.urn)
             continue
         with deferred.guard():
-            best = max(linked, key=lambda b: sum(value(b.props, k) is True for k in PUBLIC_ACCESS_SETTINGS))
-            missing = [k for k in PUBLIC_ACCESS_SETTINGS if value(best.props, k) is not True]
+            best = max(linked, key=lambda b: sum(truthy(value(b.props, k)) for k in PUBLIC_ACCESS_SETTINGS))
+            missing = [k for k in PUBLIC_ACCESS_SETTINGS if not truthy(value(best.props, k))]
             if missing:
                 report(f"bucket {bucket.name}: {best.name} leaves {', '.join(missing)} off.", bucket.urn)
     deferred.finish()
@@ -271,8 +263,8 @@ def s3_bucket_public_access_blocked(args: Any, report: Any, config: dict) -> Non
 )
 def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    controls = _linked(args.resources, BUCKET_OWNERSHIP_CONTROLS)
-    acls = _linked(args.resources, BUCKET_ACL)
+    controls = linked_to(args.resources, BUCKET_OWNERSHIP_CONTROLS, "bucket")
+    acls = linked_to(args.resources, BUCKET_ACL, "bucket")
     for bucket in _buckets(args):
         with deferred.guard():
             settings = [value(value(c.props, "rule") or {}, "objectOwnership") for c in controls.get(bucket.urn, [])]
@@ -299,7 +291,7 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
 )
 def s3_bucket_lifecycle(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    lifecycles = _linked(args.resources, BUCKET_LIFECYCLE)
+    lifecycles = linked_to(args.resources, BUCKET_LIFECYCLE, "bucket")
     for bucket in _buckets(args):
         with deferred.guard():
             rules = [rule for c in lifecycles.get(bucket.urn, []) for rule in items(value(c.props, "rules", []))]

@@ -15,7 +15,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from . import stack_config
-from .common import PROJECT, SECURITY_HUB, UNKNOWN, has, items, json_object, peek, resource_policy, value
+from .common import PROJECT, SECURITY_HUB, UNKNOWN, has, items, json_object, peek, resource_policy, unwrap, value
 
 TAGGABLE_TYPES_FILE = Path(__file__).resolve().with_name("taggable_types.txt")
 
@@ -42,13 +42,13 @@ def _default_tags(args: Any) -> Mapping[str, Any]:
             found = value(args.provider.props, "defaultTags")  # raises: the defaults are not known yet
     else:
         found = stack_config.get("aws:defaultTags")
-    tags = json_object(found).get("tags") if found else None
+    tags = unwrap(json_object(found).get("tags")) if found else None
     return tags if isinstance(tags, Mapping) else {}
 
 
 def _own_tags(args: Any, style: str) -> Mapping[str, Any]:
     if style == "list":
-        return {value(tag, "key"): value(tag, "value") for tag in items(value(args.props, "tags", []))}
+        return {value(tag, "key"): value(tag, "value") for tag in items(value(args.props, "tags"))}
     tags = value(args.props, "tags", {})
     return tags if isinstance(tags, Mapping) else {}
 
@@ -74,10 +74,13 @@ def _own_tags(args: Any, style: str) -> Mapping[str, Any]:
 def required_tags(args: Any, report: Any, config: dict) -> None:
     style = TAGGABLE_TYPES[args.resource_type]
     own = _own_tags(args, style)
-    defaults = _default_tags(args) if style == "map" else {}
-    for key, expected in dict(config["requiredTags"]).items():
+    required = dict(config["requiredTags"])
+    # The provider's defaults are read only when the resource's own tags leave a required one out: a provider
+    # whose default_tags are unknown at preview does not make a fully tagged resource undecided.
+    defaults = _default_tags(args) if style == "map" and not all(has(own, key) for key in required) else {}
+    for key, expected in required.items():
         if has(own, key):
-            actual = own[key]  # the resource's own tag wins over default_tags; an unknown one raises
+            actual = value(own, key)  # the resource's own tag wins over default_tags; an unknown one raises
             source = "its tag"
         elif key in defaults:
             actual = defaults[key]

@@ -25,6 +25,7 @@ from .common import (
     Deferred,
     has,
     items,
+    linked_to,
     peek,
     resource_policy,
     stack_policy,
@@ -179,16 +180,6 @@ def lb_listener_tls_policy(args: Any, report: Any, config: dict) -> None:
 # Section: resource policies that refuse plain HTTP ########################################################
 
 
-def _linked(resources: Any, policy_type: str, key: str) -> dict[str, list[Any]]:
-    """Target URN -> the `policy_type` resources whose `key` input depends on it."""
-    linked: dict[str, list[Any]] = {}
-    for resource in resources:
-        if resource.resource_type == policy_type:
-            for target in resource.property_dependencies.get(key, []):
-                linked.setdefault(target.urn, []).append(resource)
-    return linked
-
-
 def _denies_plain_transport(doc: Any, action: str, need_objects: bool) -> bool:
     """A Deny for everyone of `action` (or a wildcard covering it) when aws:SecureTransport is false."""
     for statement in documents.statements(doc):
@@ -237,7 +228,7 @@ def _judge_documents(holders: list[tuple[str, Any]], action: str, need_objects: 
 )
 def s3_bucket_denies_insecure_transport(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    policies = _linked(args.resources, BUCKET_POLICY, "bucket")
+    policies = linked_to(args.resources, BUCKET_POLICY, "bucket")
     for bucket in (r for r in args.resources if r.resource_type in S3_BUCKETS):
         with deferred.guard():
             holders = [(p.name, p.props) for p in policies.get(bucket.urn, [])]
@@ -263,7 +254,7 @@ def s3_bucket_denies_insecure_transport(args: Any, report: Any, config: dict) ->
 )
 def sns_topic_denies_insecure_transport(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    policies = _linked(args.resources, SNS_TOPIC_POLICY, "arn")
+    policies = linked_to(args.resources, SNS_TOPIC_POLICY, "arn")
     for topic in (r for r in args.resources if r.resource_type == SNS_TOPIC):
         with deferred.guard():
             holders = [(p.name, p.props) for p in policies.get(topic.urn, [])]

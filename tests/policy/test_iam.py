@@ -56,8 +56,9 @@ def test_service_wide_wildcards_are_refused_but_the_key_roots_kms_star_is_not(ia
 
 
 def test_no_identity_policy_decrypts_with_every_key(iam, mode):
+    """NotAction iam:* on every resource grants kms:Decrypt too."""
     found = violations(iam(f"violations-{mode}"), "iam-no-decrypt-on-all-keys")
-    assert set(found) == {"admin-policy", "decrypt-everything-policy", "decrypt-all-keys-role"}
+    assert set(found) == {"admin-policy", "decrypt-everything-policy", "decrypt-all-keys-role", "notaction-role-policy"}
     assert "inlinePolicies[0] statement 0 allows kms:Decrypt on all KMS keys" in found["decrypt-all-keys-role"][0]
 
 
