@@ -46,7 +46,8 @@ SUPPORTED_POSTGRES_MAJOR_VERSIONS = ("16", "17")
 RESERVED_DB_USERNAMES = ("postgres", "admin", "administrator", "root", "rdsadmin", "master", "user")
 NAT_GATEWAY_MODES = ("perAz", "single")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_SCHEDULE = re.compile(r"^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$")
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_SCHEDULE_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DB_INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
@@ -364,10 +365,44 @@ def _parse_database(raw: Mapping[str, Any]) -> DatabaseSettings:
     return DatabaseSettings(version, instance_class, allocated, max_allocated, port, retention, username, db_name)
 
 
+def schedule_interval_seconds(schedule: str) -> int | None:
+    """The time between two runs of a `rate(...)` schedule; None for a `cron(...)`. Exported for the component."""
+    rate = _RATE.match(schedule)
+    return int(rate.group(1)) * _SCHEDULE_UNIT_SECONDS[rate.group(2).rstrip("s")] if rate else None
+
+
+def schedule_problem(schedule: str) -> str | None:
+    """Why an auditor schedule is refused, or None. Exported for the component and for testing.
+
+    EventBridge's own rules (a positive rate, singular unit only for 1, six cron fields with one of day-of-month
+    and day-of-week `?`), plus ours: the auditor runs at least once a day, so drift never goes unreported
+    longer, and its not-running alarm can watch two intervals within CloudWatch's limits.
+    """
+    rate = _RATE.match(schedule)
+    if rate:
+        count, unit = int(rate.group(1)), rate.group(2)
+        if count < 1 or (count == 1) != (not unit.endswith("s")):
+            return "is not an EventBridge rate (a positive number, with a singular unit only for 1)"
+        if schedule_interval_seconds(schedule) > 24 * 3600:
+            return "runs less than once a day; drift would go unreported for longer"
+        return None
+    cron = re.match(r"^cron\((.+)\)$", schedule)
+    if not cron:
+        return "is not an EventBridge schedule expression (rate(...) or cron(...))"
+    fields = cron.group(1).split()
+    if len(fields) != 6:
+        return "is not an EventBridge cron expression (six fields: minutes hours day-of-month month day-of-week year)"
+    _, _, day_of_month, month, day_of_week, year = fields
+    if sorted((day_of_month, day_of_week)) not in (["*", "?"],) or month != "*" or year != "*":
+        return "must run every day (day-of-month and day-of-week '*' and '?', month and year '*')"
+    return None
+
+
 def _parse_function(raw: Mapping[str, Any]) -> FunctionSettings:
     schedule = _str(raw, "auditSchedule", "rate(1 hour)")
-    if not _SCHEDULE.match(schedule) or re.match(r"^rate\(1 (minutes|hours|days)\)$", schedule):
-        raise SettingsError("auditSchedule", f"{schedule!r} is not an EventBridge schedule expression", "rate(1 hour)")
+    problem = schedule_problem(schedule)
+    if problem:
+        raise SettingsError("auditSchedule", f"{schedule!r} {problem}", "rate(1 hour)")
     return FunctionSettings(schedule)
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
 from components.cis_alarms import CIS_MONITORING_CONTROLS, METRIC_NAMESPACE, CisMonitoringControl
+from components.roles import role_policy, service_role
 
 # CloudWatch evaluates each CIS metric over 5 minutes; one matching event is one too many.
 ALARM_PERIOD_SECONDS = 300
@@ -140,31 +142,19 @@ class Audit(pulumi.ComponentResource):
         # Deterministic: the role's trust policy must name the trail before the trail exists.
         trail_arn = pulumi.Output.concat("arn:aws:cloudtrail:", args.region, ":", self._account_id, ":trail/",
                                          args.trail_name)  # fmt: skip
-        invoke_opts = pulumi.InvokeOutputOptions(parent=self)
-        trust = aws.iam.get_policy_document_output(
-            statements=[
-                aws.iam.GetPolicyDocumentStatementArgs(
-                    effect="Allow",
-                    principals=[
-                        aws.iam.GetPolicyDocumentStatementPrincipalArgs(
-                            type="Service", identifiers=["cloudtrail.amazonaws.com"]
-                        )
-                    ],
-                    actions=["sts:AssumeRole"],
-                    conditions=[_condition("StringEquals", "aws:SourceArn", [trail_arn])],
-                )  # fmt: skip
-            ],
-            opts=invoke_opts,
-        )
-        role = aws.iam.Role(
+        role = service_role(
+            self,
             f"{self._name}-trail-logs-role",
-            assume_role_policy=trust.json,
+            service="cloudtrail.amazonaws.com",
             description=f"Lets CloudTrail trail {args.trail_name} write to its CloudWatch log group",
-            opts=pulumi.ResourceOptions(parent=self),
+            conditions=[_condition("StringEquals", "aws:SourceArn", [trail_arn])],
         )
         # Only the two calls CloudTrail makes, only on this log group's streams.
-        write_logs = aws.iam.get_policy_document_output(
-            statements=[
+        policy = role_policy(
+            self,
+            f"{self._name}-trail-logs-policy",
+            role,
+            [
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="WriteTrailLogStreams",
                     effect="Allow",
@@ -172,13 +162,6 @@ class Audit(pulumi.ComponentResource):
                     resources=[pulumi.Output.concat(self._log_group.arn, ":log-stream:*")],
                 )
             ],
-            opts=invoke_opts,
-        )
-        role_policy = aws.iam.RolePolicy(
-            f"{self._name}-trail-logs-policy",
-            role=role.id,
-            policy=write_logs.json,
-            opts=pulumi.ResourceOptions(parent=self),
         )
         return aws.cloudtrail.Trail(
             f"{self._name}-trail",
@@ -199,7 +182,7 @@ class Audit(pulumi.ComponentResource):
             # CloudTrail validates bucket access and the role's permissions when the trail is created.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[args.trail_bucket_policy, role_policy],
+                depends_on=[args.trail_bucket_policy, policy],
                 protect=args.is_production,
             ),
         )
@@ -222,10 +205,11 @@ class Audit(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         control_ids = f"CIS {control.cis_id}" + (f", {control.security_hub_id}" if control.security_hub_id else "")
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            self,
             f"{self._name}-cis-{control.slug}-alarm",
-            name=f"{self._args.trail_name}-cis-{control.slug}-{control.metric_name}",
-            alarm_description=f"{control.title} ({control_ids}): see the CloudTrail log group for the events.",
+            alarm_name=f"{self._args.trail_name}-cis-{control.slug}-{control.metric_name}",
+            description=f"{control.title} ({control_ids}): see the CloudTrail log group for the events.",
             namespace=METRIC_NAMESPACE,
             metric_name=control.metric_name,
             statistic="Sum",
@@ -235,8 +219,8 @@ class Audit(pulumi.ComponentResource):
             comparison_operator="GreaterThanOrEqualToThreshold",
             # No matching event means no data point: that is the healthy state, not an unknown one.
             treat_missing_data="notBreaching",
-            alarm_actions=[self._topic.arn],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[metric_filter]),
+            topic_arn=self._topic.arn,
+            depends_on=[metric_filter],
         )
 
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
+from components.roles import role_policy, service_role
+
 ENGINE = "postgres"
 SUPPORTED_MAJOR_VERSIONS = ("16", "17")
 MIN_BACKUP_RETENTION_DAYS = 7
@@ -193,24 +196,11 @@ class Database(pulumi.ComponentResource):
         )
 
     def _create_monitoring_role(self) -> aws.iam.Role:
-        assume_role = aws.iam.get_policy_document_output(
-            statements=[
-                aws.iam.GetPolicyDocumentStatementArgs(
-                    actions=["sts:AssumeRole"],
-                    principals=[
-                        aws.iam.GetPolicyDocumentStatementPrincipalArgs(
-                            type="Service", identifiers=["monitoring.rds.amazonaws.com"]
-                        )
-                    ],
-                )
-            ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        role = aws.iam.Role(
+        role = service_role(
+            self,
             f"{self._name}-monitoring-role",
+            service="monitoring.rds.amazonaws.com",
             description="RDS enhanced monitoring: writes OS metrics to the RDSOSMetrics log group only",
-            assume_role_policy=assume_role.json,
-            opts=self._child,
         )
         # The statements of AWS's AmazonRDSEnhancedMonitoringRole, narrowed from every account and region and
         # every RDS* group to the one RDSOSMetrics log group of this account and region.
@@ -219,8 +209,11 @@ class Database(pulumi.ComponentResource):
         log_group = pulumi.Output.concat(
             "arn:aws:logs:", region.region, ":", identity.account_id, ":log-group:RDSOSMetrics"
         )
-        policy = aws.iam.get_policy_document_output(
-            statements=[
+        self._monitoring_policy = role_policy(
+            self,
+            f"{self._name}-monitoring-policy",
+            role,
+            [
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="ManageTheEnhancedMonitoringLogGroup",
                     actions=["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
@@ -237,10 +230,6 @@ class Database(pulumi.ComponentResource):
                     resources=[pulumi.Output.concat(log_group, ":log-stream:*")],
                 ),
             ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        self._monitoring_policy = aws.iam.RolePolicy(
-            f"{self._name}-monitoring-policy", role=role.id, policy=policy.json, opts=self._child
         )
         return role
 
@@ -321,7 +310,6 @@ class Database(pulumi.ComponentResource):
     # Section: alarms -----------------------------------------------------------------------------------------
 
     def _create_alarms(self) -> None:
-        actions = [self._args.alert_topic_arn]
         dimensions = {"DBInstanceIdentifier": self.instance.identifier}
         ten_percent_of_storage = self._args.allocated_storage_gb * 1024**3 // 10
         for role, metric, operator, threshold, description in (
@@ -341,9 +329,10 @@ class Database(pulumi.ComponentResource):
                 "freeable memory below 256 MiB for 15 minutes",
             ),
         ):
-            aws.cloudwatch.MetricAlarm(
+            metric_alarm(
+                self,
                 f"{self._name}-{role}",
-                alarm_description=f"Database: {description}",
+                description=f"Database: {description}",
                 namespace="AWS/RDS",
                 metric_name=metric,
                 dimensions=dimensions,
@@ -354,7 +343,6 @@ class Database(pulumi.ComponentResource):
                 evaluation_periods=3,
                 # A database that stops reporting is itself worth an alarm.
                 treat_missing_data="breaching",
-                alarm_actions=actions,
-                ok_actions=actions,
-                opts=self._child,
+                topic_arn=self._args.alert_topic_arn,
+                notify_ok=True,
             )

@@ -3,7 +3,8 @@
 The policy pack refuses insecure changes at preview time; changes made in the console or by other tools never
 go through it. On a schedule, the auditor (code in lambda/compliance_auditor/) checks security groups, S3
 buckets, CloudTrail, RDS instances and KMS keys in its region, publishes one message listing the findings to
-the alert topic and puts the `ComplianceFindings` metric, which an alarm watches.
+the alert topic and puts the `ComplianceFindings` metric, which an alarm watches. Other alarms report a run that
+failed, a failed event in the dead-letter queue, and an auditor that stopped running at all.
 
 It runs in the private app subnets of every AZ behind its own security group (HTTPS out only, nothing in),
 with KMS-encrypted environment variables, a dedicated KMS-encrypted log group, X-Ray tracing, one reserved
@@ -21,6 +22,10 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+
+from components.alarms import metric_alarm
+from components.roles import role_policy, service_role
+from settings import schedule_interval_seconds, schedule_problem
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
@@ -64,8 +69,6 @@ XRAY_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 KEY_VIA_SERVICES = ("lambda", "sns", "sqs")
 
 _FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
 
 def alarm_period_seconds(schedule: str) -> int:
@@ -74,11 +77,24 @@ def alarm_period_seconds(schedule: str) -> int:
     Each run puts one data point; a period of one interval keeps the alarm in ALARM until the next run says
     otherwise, instead of falling back to OK in the empty periods between runs. Exported for testing.
     """
-    match = _RATE.match(schedule)
-    if not match:
+    seconds = schedule_interval_seconds(schedule)
+    if seconds is None:
         return 3600
-    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")]
     return min(max(seconds, 60), MAX_ALARM_PERIOD_SECONDS)
+
+
+def not_running_window(schedule: str) -> tuple[int, int]:
+    """(period, evaluation periods) of the not-running alarm: two schedule intervals without an invocation.
+
+    Two, not one: EventBridge may start a run a little late, leaving one period empty and the next with two.
+    A `cron` schedule must run every day (settings.py refuses others), so two daily periods cover any of them.
+    Both stay within what CloudWatch accepts (at most a day in all for periods under an hour, seven days
+    otherwise) because a schedule runs at least daily. Exported for testing.
+    """
+    seconds = schedule_interval_seconds(schedule)
+    if seconds is None:
+        return MAX_ALARM_PERIOD_SECONDS, 2
+    return max(seconds, 60), 2
 
 
 @dataclass
@@ -115,6 +131,9 @@ def validate_compliance_auditor_args(args: ComplianceAuditorArgs) -> None:
         )
     if len(args.app_subnet_ids) < 2:
         raise ValueError("ComplianceAuditor: give the app subnets of at least two AZs, so one AZ down is no outage")
+    problem = schedule_problem(args.schedule)
+    if problem:
+        raise ValueError(f"ComplianceAuditor: the schedule {args.schedule!r} {problem}")
     if not args.allowed_ssh_cidrs:
         raise ValueError("ComplianceAuditor: allowed_ssh_cidrs is empty; every SSH/RDP rule would be a finding")
     if not (Path(args.code_path) / "handler.py").is_file():
@@ -226,29 +245,16 @@ class ComplianceAuditor(pulumi.ComponentResource):
     def _create_role(
         self, log_group: aws.cloudwatch.LogGroup, dead_letter_queue: aws.sqs.Queue
     ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        trust = aws.iam.get_policy_document_output(
-            statements=[
-                aws.iam.GetPolicyDocumentStatementArgs(
-                    actions=["sts:AssumeRole"],
-                    principals=[_principal("Service", "lambda.amazonaws.com")],
-                    # Only Lambda acting for this account (confused-deputy protection).
-                    conditions=[_condition("StringEquals", "aws:SourceAccount", self._account_id)],
-                )
-            ],
-            opts=invoke,
-        )
-        role = aws.iam.Role(
+        role = service_role(
+            self,
             f"{self._name}-role",
+            service="lambda.amazonaws.com",
             description="Compliance auditor: read-only checks, findings to the alert topic, its own logs",
-            assume_role_policy=trust.json,
-            opts=self._child,
+            # Only Lambda acting for this account (confused-deputy protection).
+            conditions=[_condition("StringEquals", "aws:SourceAccount", self._account_id)],
         )
-        policy = aws.iam.get_policy_document_output(
-            statements=self._permissions(log_group, dead_letter_queue), opts=invoke
-        )
-        role_policy = aws.iam.RolePolicy(f"{self._name}-policy", role=role.id, policy=policy.json, opts=self._child)
-        return role, role_policy
+        policy = role_policy(self, f"{self._name}-policy", role, self._permissions(log_group, dead_letter_queue))
+        return role, policy
 
     def _permissions(
         self, log_group: aws.cloudwatch.LogGroup, dead_letter_queue: aws.sqs.Queue
@@ -363,11 +369,12 @@ class ComplianceAuditor(pulumi.ComponentResource):
     # Section: alarms -------------------------------------------------------------------------------------------
 
     def _create_alarms(self, function: aws.lambda_.Function, dead_letter_queue: aws.sqs.Queue) -> None:
-        topic = [self._args.alert_topic_arn]
+        topic = self._args.alert_topic_arn
         period = alarm_period_seconds(self._args.schedule)
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            self,
             f"{self._name}-errors-alarm",
-            alarm_description="The compliance auditor failed (see its log group): drift may go unreported",
+            description="The compliance auditor failed (see its log group): drift may go unreported",
             namespace="AWS/Lambda",
             metric_name="Errors",
             dimensions={"FunctionName": function.name},
@@ -377,12 +384,31 @@ class ComplianceAuditor(pulumi.ComponentResource):
             threshold=0,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            alarm_actions=topic,
-            opts=self._child,
+            topic_arn=topic,
         )
-        aws.cloudwatch.MetricAlarm(
+        not_running_period, not_running_periods = not_running_window(self._args.schedule)
+        metric_alarm(
+            self,
+            f"{self._name}-not-running-alarm",
+            description="The compliance auditor has not run for two schedule intervals (its schedule, its "
+            "permission or the function is broken): drift goes unreported until it runs again",
+            namespace="AWS/Lambda",
+            metric_name="Invocations",
+            dimensions={"FunctionName": function.name},
+            statistic="Sum",
+            period=not_running_period,
+            evaluation_periods=not_running_periods,
+            threshold=1,
+            comparison_operator="LessThanThreshold",
+            # Lambda publishes no Invocations data point for a period without a run: silence is the failure.
+            treat_missing_data="breaching",
+            topic_arn=topic,
+            notify_ok=True,
+        )
+        metric_alarm(
+            self,
             f"{self._name}-findings-alarm",
-            alarm_description="The compliance auditor found drift; the findings are in its SNS message and log group",
+            description="The compliance auditor found drift; the findings are in its SNS message and log group",
             namespace=self._namespace,
             metric_name=FINDINGS_METRIC,
             statistic="Maximum",
@@ -391,13 +417,13 @@ class ComplianceAuditor(pulumi.ComponentResource):
             threshold=0,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            alarm_actions=topic,
-            ok_actions=topic,
-            opts=self._child,
+            topic_arn=topic,
+            notify_ok=True,
         )
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            self,
             f"{self._name}-dead-letters-alarm",
-            alarm_description="A compliance auditor run failed after Lambda's retries; its event is in the queue",
+            description="A compliance auditor run failed after Lambda's retries; its event is in the queue",
             namespace="AWS/SQS",
             metric_name="ApproximateNumberOfMessagesVisible",
             dimensions={"QueueName": dead_letter_queue.name},
@@ -407,13 +433,8 @@ class ComplianceAuditor(pulumi.ComponentResource):
             threshold=0,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            alarm_actions=topic,
-            opts=self._child,
+            topic_arn=topic,
         )
-
-
-def _principal(kind: str, identifier: str) -> aws.iam.GetPolicyDocumentStatementPrincipalArgs:
-    return aws.iam.GetPolicyDocumentStatementPrincipalArgs(type=kind, identifiers=[identifier])
 
 
 def _condition(test: str, variable: str, *values: pulumi.Input[str]) -> aws.iam.GetPolicyDocumentStatementConditionArgs:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.roles import role_policy, service_role
 from settings import Settings
 
 TIERS = ("public", "app", "data")
@@ -239,39 +240,29 @@ class Network(pulumi.ComponentResource):
             opts=self._opts(protect=settings.is_production),
         )
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        # Only the flow-logs service, acting for flow logs of this account and region (confused deputy).
-        trust = aws.iam.get_policy_document_output(
-            statements=[
-                aws.iam.GetPolicyDocumentStatementArgs(
-                    actions=["sts:AssumeRole"],
-                    principals=[
-                        aws.iam.GetPolicyDocumentStatementPrincipalArgs(
-                            type="Service", identifiers=["vpc-flow-logs.amazonaws.com"]
-                        )
-                    ],
-                    conditions=[
-                        aws.iam.GetPolicyDocumentStatementConditionArgs(
-                            test="StringEquals", variable="aws:SourceAccount", values=[account_id]
-                        ),
-                        aws.iam.GetPolicyDocumentStatementConditionArgs(
-                            test="ArnLike",
-                            variable="aws:SourceArn",
-                            values=[account_id.apply(lambda a: f"arn:aws:ec2:{settings.region}:{a}:vpc-flow-log/*")],
-                        ),
-                    ],
-                )
-            ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        role = aws.iam.Role(
+        role = service_role(
+            self,
             f"{name}-flow-log-role",
+            service="vpc-flow-logs.amazonaws.com",
             description="Lets VPC Flow Logs deliver this VPC's flow records to its log group",
-            assume_role_policy=trust.json,
-            opts=self._opts(),
+            # Only the flow-logs service, acting for flow logs of this account and region (confused deputy).
+            conditions=[
+                aws.iam.GetPolicyDocumentStatementConditionArgs(
+                    test="StringEquals", variable="aws:SourceAccount", values=[account_id]
+                ),
+                aws.iam.GetPolicyDocumentStatementConditionArgs(
+                    test="ArnLike",
+                    variable="aws:SourceArn",
+                    values=[account_id.apply(lambda a: f"arn:aws:ec2:{settings.region}:{a}:vpc-flow-log/*")],
+                ),
+            ],
         )
         # The log group's ARN has no ":*" suffix; its log streams are under "<arn>:*".
-        write = aws.iam.get_policy_document_output(
-            statements=[
+        role_policy(
+            self,
+            f"{name}-flow-log-policy",
+            role,
+            [
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="WriteFlowLogsToThisLogGroupOnly",
                     actions=[
@@ -283,9 +274,7 @@ class Network(pulumi.ComponentResource):
                     resources=[log_group.arn, log_group.arn.apply(lambda arn: f"{arn}:*")],
                 )
             ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
         )
-        aws.iam.RolePolicy(f"{name}-flow-log-policy", role=role.id, policy=write.json, opts=self._opts())
         aws.ec2.FlowLog(
             f"{name}-flow-log",
             vpc_id=self._vpc.id,

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
+from components.roles import role_policy, service_role
+
 # AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
 AL2023_AMI_PARAMETERS = {
     "x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
@@ -365,30 +368,20 @@ class WebTier(pulumi.ComponentResource):
         )
 
     def _create_instance_profile(self) -> aws.iam.InstanceProfile:
-        assume_role = aws.iam.get_policy_document_output(
-            statements=[
-                aws.iam.GetPolicyDocumentStatementArgs(
-                    actions=["sts:AssumeRole"],
-                    principals=[
-                        aws.iam.GetPolicyDocumentStatementPrincipalArgs(
-                            type="Service", identifiers=["ec2.amazonaws.com"]
-                        )
-                    ],
-                )
-            ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        role = aws.iam.Role(
+        role = service_role(
+            self,
             f"{self._name}-instance-role",
+            service="ec2.amazonaws.com",
             description="App instances: SSM Session Manager and the CloudWatch agent, nothing else",
-            assume_role_policy=assume_role.json,
-            opts=self._child,
         )
         # Inline and minimal instead of AmazonSSMManagedInstanceCore / CloudWatchAgentServerPolicy: those grant
         # Run Command, inventory, patching, any SSM parameter read and log-group creation anywhere, none of which
         # this tier uses.
-        policy = aws.iam.get_policy_document_output(
-            statements=[
+        role_policy(
+            self,
+            f"{self._name}-instance-policy",
+            role,
+            [
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="SessionManager",
                     # The SSM agent registers the instance and opens the Session Manager channels; these actions
@@ -425,13 +418,6 @@ class WebTier(pulumi.ComponentResource):
                     resources=[self.app_log_group.arn, self.app_log_group.arn.apply(lambda arn: f"{arn}:*")],
                 ),
             ],
-            opts=pulumi.InvokeOutputOptions(parent=self),
-        )
-        aws.iam.RolePolicy(
-            f"{self._name}-instance-policy",
-            role=role.id,
-            policy=policy.json,
-            opts=self._child,
         )
         return aws.iam.InstanceProfile(f"{self._name}-instance-profile", role=role.name, opts=self._child)
 
@@ -548,10 +534,11 @@ class WebTier(pulumi.ComponentResource):
     # Section: alarms -----------------------------------------------------------------------------------------
 
     def _create_alarms(self) -> None:
-        actions = [self._args.alert_topic_arn]
-        aws.cloudwatch.MetricAlarm(
+        topic = self._args.alert_topic_arn
+        metric_alarm(
+            self,
             f"{self._name}-cpu-high",
-            alarm_description="App instances: average CPU above 80% for 10 minutes",
+            description="App instances: average CPU above 80% for 10 minutes",
             namespace="AWS/EC2",
             metric_name="CPUUtilization",
             dimensions={"AutoScalingGroupName": self.auto_scaling_group.name},
@@ -561,13 +548,13 @@ class WebTier(pulumi.ComponentResource):
             period=300,
             evaluation_periods=2,
             treat_missing_data="missing",
-            alarm_actions=actions,
-            ok_actions=actions,
-            opts=self._child,
+            topic_arn=topic,
+            notify_ok=True,
         )
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            self,
             f"{self._name}-alb-5xx",
-            alarm_description="Load balancer: it answered 5xx itself (no healthy target, timeouts) in 5 minutes",
+            description="Load balancer: it answered 5xx itself (no healthy target, timeouts) in 5 minutes",
             namespace="AWS/ApplicationELB",
             metric_name="HTTPCode_ELB_5XX_Count",
             dimensions={"LoadBalancer": self.load_balancer.arn_suffix},
@@ -578,13 +565,13 @@ class WebTier(pulumi.ComponentResource):
             evaluation_periods=1,
             # No 5xx datapoint means no 5xx responses.
             treat_missing_data="notBreaching",
-            alarm_actions=actions,
-            ok_actions=actions,
-            opts=self._child,
+            topic_arn=topic,
+            notify_ok=True,
         )
-        aws.cloudwatch.MetricAlarm(
+        metric_alarm(
+            self,
             f"{self._name}-unhealthy-hosts",
-            alarm_description="Target group: at least one instance fails its health check",
+            description="Target group: at least one instance fails its health check",
             namespace="AWS/ApplicationELB",
             metric_name="UnHealthyHostCount",
             dimensions={
@@ -597,9 +584,8 @@ class WebTier(pulumi.ComponentResource):
             period=60,
             evaluation_periods=3,
             treat_missing_data="missing",
-            alarm_actions=actions,
-            ok_actions=actions,
-            opts=self._child,
+            topic_arn=topic,
+            notify_ok=True,
         )
 
 

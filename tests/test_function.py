@@ -15,6 +15,7 @@ from components.function import (
     ComplianceAuditorArgs,
     alarm_period_seconds,
     code_archive,
+    not_running_window,
     validate_compliance_auditor_args,
 )
 from preflight.record import RecordedResource, Recording, is_unknown
@@ -71,6 +72,10 @@ def test_every_auditor_resource_is_a_child_of_the_function_tier(prod):
         "function-logs",
         "function-dlq",
         "function-schedule",
+        "function-errors-alarm",
+        "function-not-running-alarm",
+        "function-findings-alarm",
+        "function-dead-letters-alarm",
     } <= {r.name for r in children}
 
 
@@ -424,6 +429,53 @@ def test_the_findings_alarm_looks_at_one_schedule_interval(schedule, seconds):
     assert alarm_period_seconds(schedule) == seconds
 
 
+def test_an_auditor_that_stops_running_alarms_to_the_alert_topic(prod_apply):
+    alarm = part(prod_apply, "not-running-alarm")
+    topic = prod_apply.stack_outputs["alertTopicArn"]
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Lambda", "Invocations")
+    assert alarm.inputs["dimensions"] == {"FunctionName": FUNCTION_NAME}
+    assert alarm.inputs["statistic"] == "Sum"
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 1)
+    # Lambda publishes nothing for a period without a run: missing data is the failure, not the healthy state.
+    assert alarm.inputs["treatMissingData"] == "breaching"
+    assert alarm.inputs["alarmActions"] == [topic]
+    assert alarm.inputs["okActions"] == [topic]
+
+
+def test_the_not_running_alarm_waits_longer_than_one_schedule_interval(prod):
+    alarm = part(prod, "not-running-alarm")
+    assert (alarm.inputs["period"], alarm.inputs["evaluationPeriods"]) == (3600, 2)
+    assert alarm.inputs["period"] * alarm.inputs["evaluationPeriods"] > 3600  # the default rate(1 hour)
+    assert depends_on(alarm, "dimensions") == [part(prod, "auditor").urn]
+
+
+def test_the_not_running_window_follows_the_schedule():
+    rec = run_stack(preview=True, auditSchedule="rate(15 minutes)")
+    alarm = part(rec, "not-running-alarm")
+    assert (alarm.inputs["period"], alarm.inputs["evaluationPeriods"]) == (900, 2)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "window"),
+    [
+        ("rate(1 hour)", (3600, 2)),
+        ("rate(1 minute)", (60, 2)),
+        ("rate(15 minutes)", (900, 2)),
+        ("rate(12 hours)", (43200, 2)),
+        ("rate(1 day)", (86400, 2)),
+        # A cron schedule runs every day (settings refuse others): two days without a run is a broken one.
+        ("cron(0 6 * * ? *)", (86400, 2)),
+        ("cron(0/30 * * * ? *)", (86400, 2)),
+    ],
+)
+def test_the_not_running_window_is_two_intervals_within_cloudwatch_limits(schedule, window):
+    period, periods = not_running_window(schedule)
+    assert (period, periods) == window
+    assert period % 60 == 0
+    # CloudWatch: at most a day in all for periods under an hour, at most seven days otherwise.
+    assert period * periods <= (86400 if period < 3600 else 7 * 86400)
+
+
 # Section: arguments ---------------------------------------------------------------------------------------------
 
 
@@ -448,6 +500,8 @@ def _args(**changes: Any) -> ComplianceAuditorArgs:
         ({"app_subnet_ids": ["subnet-1"]}, "at least two AZs"),
         ({"allowed_ssh_cidrs": []}, "allowed_ssh_cidrs is empty"),
         ({"code_path": "lambda/nowhere"}, "handler.py not found"),
+        ({"schedule": "rate(2 days)"}, "runs less than once a day"),
+        ({"schedule": "cron(0 6 ? * MON *)"}, "must run every day"),
     ],
 )
 def test_component_refuses_broken_args(changes, fragment):

@@ -118,3 +118,14 @@ def _fingerprint(recording: Recording) -> list[tuple[str, str, str, dict]]:
 def test_two_runs_register_identical_resources_and_inputs(preview: bool):
     first, second = run_stack(preview=preview), run_stack(preview=preview)
     assert sorted(_fingerprint(first), key=str) == sorted(_fingerprint(second), key=str)
+
+
+def test_every_alarm_notifies_the_alert_topic_and_says_what_silence_means(prod_apply: Recording):
+    alarms = prod_apply.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    topic = prod_apply.stack_outputs["alertTopicArn"]
+    assert {"function-not-running-alarm", "database-cpu-high", "web-alb-5xx"} <= {a.name for a in alarms}
+    for alarm in alarms:
+        assert alarm.inputs["alarmActions"] == [topic], alarm.name
+        assert alarm.inputs.get("okActions", [topic]) == [topic], alarm.name
+        assert alarm.inputs["treatMissingData"] in ("breaching", "notBreaching", "missing"), alarm.name
+        assert alarm.inputs["alarmDescription"], alarm.name

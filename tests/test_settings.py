@@ -96,6 +96,14 @@ def test_settings_are_immutable():
         ("dbMasterUsername", "postgres", "reserved"),
         ("dbMaxAllocatedStorageGb", "40", "must exceed"),
         ("auditSchedule", "every hour", "schedule expression"),
+        ("auditSchedule", "rate(2 hour)", "singular unit only for 1"),
+        ("auditSchedule", "rate(1 hours)", "singular unit only for 1"),
+        ("auditSchedule", "rate(0 minutes)", "positive number"),
+        ("auditSchedule", "rate(2 days)", "less than once a day"),
+        ("auditSchedule", "rate(25 hours)", "less than once a day"),
+        ("auditSchedule", "cron(0 6 ? * MON *)", "must run every day"),
+        ("auditSchedule", "cron(0 6 1 * ? *)", "must run every day"),
+        ("auditSchedule", "cron(0 6 * * *)", "six fields"),
         ("hostedZoneId", None, "hostedZoneId"),
     ],
 )
@@ -180,3 +188,9 @@ def test_stack_keys_include_the_config_the_engine_passes_in_pulumi_config(monkey
 def test_every_key_the_program_reads_is_documented_in_the_readme():
     readme = (PROJECT_DIR / "README.md").read_text()
     assert [key for key in CONFIG_KEYS if f"`{key}`" not in readme] == []
+
+
+@pytest.mark.parametrize("schedule", ["rate(1 minute)", "rate(30 minutes)", "rate(6 hours)", "rate(1 day)",
+                                      "cron(0 6 * * ? *)", "cron(15 * ? * * *)"])  # fmt: skip
+def test_schedules_that_run_at_least_daily_are_accepted(schedule):
+    assert parse(auditSchedule=schedule).function.audit_schedule == schedule
