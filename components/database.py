@@ -242,6 +242,7 @@ class Database(pulumi.ComponentResource):
                 name=f"/aws/rds/instance/{self._args.identifier}/{kind}",
                 kms_key_id=self._args.kms_key_arn,
                 retention_in_days=self._args.log_retention_days,
+                deletion_protection_enabled=self._args.production,
                 opts=pulumi.ResourceOptions(parent=self, protect=self._args.production),
             )
             for kind in LOG_EXPORTS

@@ -237,6 +237,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             name=f"/aws/lambda/{self._args.function_name}",
             kms_key_id=self._args.kms_key_arn,
             retention_in_days=self._args.log_retention_days,
+            deletion_protection_enabled=self._args.is_production,
             opts=pulumi.ResourceOptions(parent=self, protect=self._args.is_production),
         )
 

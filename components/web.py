@@ -364,6 +364,7 @@ class WebTier(pulumi.ComponentResource):
             name_prefix=f"/secure-aws/{self._name}/app-",
             kms_key_id=self._args.kms_key_arn,
             retention_in_days=self._args.log_retention_days,
+            deletion_protection_enabled=self._args.deletion_protection,
             opts=pulumi.ResourceOptions(parent=self, protect=self._args.deletion_protection),
         )
 

@@ -205,6 +205,9 @@ def test_backup_and_maintenance_windows_do_not_overlap(prod):
 
 
 def test_non_production_may_be_deleted_without_a_final_snapshot(customised):
+    for kind in ("postgresql", "upgrade"):
+        group = customised.named(f"database-{kind}-logs")
+        assert (group.inputs["deletionProtectionEnabled"], group.protect) == (False, False)
     db = instance(customised)
     assert db.inputs["deletionProtection"] is False
     assert db.inputs["skipFinalSnapshot"] is True
@@ -244,6 +247,7 @@ def test_logs_are_exported_to_encrypted_log_groups_created_first(prod):
         assert group.property_dependencies["kmsKeyId"] == [prod.named("encryption-key").urn]
         assert group.urn in db.dependencies
         assert group.protect is True
+        assert group.inputs["deletionProtectionEnabled"] is True
     assert db.inputs["identifier"] == IDENTIFIER
 
 

@@ -192,8 +192,11 @@ def test_logs_go_to_a_dedicated_encrypted_log_group_named_after_the_function(pro
 
 def test_log_group_is_protected_in_production_only(prod):
     assert part(prod, "logs").protect is True
+    assert part(prod, "logs").inputs["deletionProtectionEnabled"] is True
     staging = run_stack(preview=True, environment="Staging")
     assert part(staging, "logs").protect is False
+    # Explicitly false: the provider only turns the protection off when told so, never when it is left out.
+    assert part(staging, "logs").inputs["deletionProtectionEnabled"] is False
 
 
 def test_log_retention_follows_config():

@@ -216,6 +216,8 @@ def test_load_balancer_lives_in_the_public_subnets_and_logs_into_the_log_bucket(
 
 def test_deletion_protection_is_off_outside_production(customised):
     assert customised.named("web-alb").inputs["enableDeletionProtection"] is False
+    assert customised.named("web-app-logs").inputs["deletionProtectionEnabled"] is False
+    assert customised.named("web-app-logs").protect is False
 
 
 def test_target_group_health_checks_the_health_path_over_http(prod):
@@ -424,6 +426,7 @@ def test_app_log_group_is_encrypted_with_our_key_and_kept_for_the_retention(prod
     assert group.inputs["kmsKeyId"] == prod_apply.stack_outputs["kmsKeyArn"]
     assert group.inputs["retentionInDays"] == 365
     assert group.protect is True
+    assert group.inputs["deletionProtectionEnabled"] is True
 
 
 def test_user_data_starts_the_app_on_the_app_port_and_ships_its_log(prod_apply):
