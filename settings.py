@@ -342,6 +342,11 @@ def _parse_database(raw: Mapping[str, Any]) -> DatabaseSettings:
     if version.split(".")[0] not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
         raise SettingsError("dbEngineVersion", f"PostgreSQL {version} is not a supported major version "
                             f"({' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)})", "16")  # fmt: skip
+    if version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
+        # A pinned minor (16.4) would fight the automatic minor upgrades: after RDS moves to 16.5, the next
+        # `pulumi up` would try to go back to 16.4, which RDS refuses.
+        raise SettingsError("dbEngineVersion", f"give the major version only, not {version!r}: RDS picks the current "
+                            "minor and automatic minor upgrades keep it current", version.split(".")[0])  # fmt: skip
     instance_class = _str(raw, "dbInstanceClass", "db.t4g.medium")
     if not _DB_INSTANCE_CLASS.match(instance_class):
         raise SettingsError("dbInstanceClass", f"{instance_class!r} is not an RDS instance class", "db.t4g.medium")

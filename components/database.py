@@ -71,8 +71,11 @@ def validate_database_args(args: DatabaseArgs) -> None:
     """Refuses args that would build an insecure or broken database. Exported for testing."""
     if not _IDENTIFIER.match(args.identifier):
         raise ValueError(f"Database: {args.identifier!r} is not a valid RDS DB identifier")
-    if args.engine_version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
-        raise ValueError(f"Database: PostgreSQL {args.engine_version} is not a supported major version")
+    if args.engine_version not in SUPPORTED_MAJOR_VERSIONS:
+        raise ValueError(
+            f"Database: PostgreSQL {args.engine_version} is not a supported major version (give 16 or 17: with "
+            "automatic minor upgrades a pinned minor version would be rolled back on the next update)"
+        )
     if args.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
         raise ValueError(f"Database: backup retention must be at least {MIN_BACKUP_RETENTION_DAYS} days")
     if args.max_allocated_storage_gb <= args.allocated_storage_gb:
@@ -180,7 +183,7 @@ class Database(pulumi.ComponentResource):
     # Section: instance ---------------------------------------------------------------------------------------
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:
-        major = self._args.engine_version.split(".")[0]
+        major = self._args.engine_version
         # All three are dynamic parameters, so "immediate" applies them without a reboot (a static parameter
         # would need "pending-reboot", and AWS refuses "immediate" for it).
         parameters = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1"}

@@ -326,7 +326,8 @@ def _deny_insecure_transport(bucket: aws.s3.Bucket) -> aws.iam.GetPolicyDocument
 
 
 def _lifecycle_rules(plan: _LifecyclePlan) -> list[aws.s3.BucketLifecycleConfigurationRuleArgs]:
-    # An empty filter applies a rule to every object; the provider needs a filter (or a deprecated prefix).
+    # An empty filter applies a rule to every object in the bucket (the provider documents `filter={}` for that;
+    # leaving the filter out has the same effect but makes the rule's scope implicit).
     everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs()
     noncurrent_transitions = (
         [aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(

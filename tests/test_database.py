@@ -362,6 +362,7 @@ def _args(**changes: Any) -> DatabaseArgs:
         ({"identifier": "Bad--Name"}, "not a valid RDS DB identifier"),
         ({"identifier": "db-"}, "not a valid RDS DB identifier"),
         ({"engine_version": "15"}, "not a supported major version"),
+        ({"engine_version": "16.4"}, "not a supported major version"),
         ({"backup_retention_days": 1}, "at least 7"),
         ({"allocated_storage_gb": 100, "max_allocated_storage_gb": 100}, "must exceed"),
         ({"data_subnet_ids": ["subnet-a"]}, "two AZs"),

@@ -92,6 +92,7 @@ def test_settings_are_immutable():
         ("instanceType", "big", "instance type"),
         ("dbPort", "80", "between 1150 and 65535"),
         ("dbEngineVersion", "13", "supported major version"),
+        ("dbEngineVersion", "16.4", "major version only"),
         ("backupRetentionDays", "3", "at least 7"),
         ("dbMasterUsername", "postgres", "reserved"),
         ("dbMaxAllocatedStorageGb", "40", "must exceed"),
