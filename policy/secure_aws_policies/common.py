@@ -10,10 +10,9 @@ does not (an unknown `kmsKeyId` is still a key that was set). So:
 - `value(props, key)` reads and lets an unknown raise: use it when the decision needs the value;
 - `peek(props, key)` never raises and returns `UNKNOWN` instead: use it when an unknown is already an answer.
 
-Values also arrive in shapes a typed program would not write but the engine and provider accept: a secret is a
-wrapped object (`{<sig>: <secret sig>, "value": ...}`, unwrapped by `value`/`peek`/`items`), a list may be given as
-its single element (`items` wraps it), and numbers are floats, or strings where the schema says string
-(`as_int`, `PortRange.of`).
+Values also arrive in shapes a typed program would not write but the engine and provider accept: a list may be
+given as its single element (`items` wraps it), and numbers are floats, or strings (`as_int`, `PortRange.of`,
+`protocol_name`). Secrets arrive as plain values: the SDK's own deserializer unwraps them before a policy runs.
 
 Policies. Each policy is a small named validator `fn(args, report, config)` plus its metadata, built by
 `resource_policy` / `stack_policy`. `config` is the policy's config with the schema defaults filled in, so a
@@ -58,32 +57,16 @@ UNKNOWN = _Unknown()
 # Section: unknown-safe property access ####################################################################
 
 
-# The wire form of a secret (pulumi.runtime.rpc): the engine hands analyzers secrets wrapped like this.
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-
-
-def is_secret(found: Any) -> bool:
-    return isinstance(found, Mapping) and SIG_KEY in list(found) and found[SIG_KEY] == SECRET_SIG
-
-
-def unwrap(found: Any) -> Any:
-    """A secret's value (an unknown secret raises); anything else as it is."""
-    while is_secret(found):
-        found = found["value"] if "value" in list(found) else None
-    return found
-
-
 def has(props: Mapping[str, Any] | None, key: str) -> bool:
     """The key is present (its value may be unknown or None). Never reads the value."""
     return props is not None and isinstance(props, Mapping) and key in list(props)
 
 
 def value(props: Mapping[str, Any] | None, key: str, default: Any = None) -> Any:
-    """The value (a secret unwrapped), or `default` when absent or None. An unknown raises (the SDK's note)."""
+    """The value, or `default` when absent or None. An unknown value raises (the SDK's advisory note)."""
     if not has(props, key):
         return default
-    found = unwrap(props[key])
+    found = props[key]
     return default if found is None else found
 
 
@@ -96,14 +79,13 @@ def peek(props: Mapping[str, Any] | None, key: str, default: Any = None) -> Any:
 
 
 def items(sequence: Any) -> list[Any]:
-    """The elements of a (proxied) list, secrets unwrapped; an unknown element raises. None gives [], and a single
-    value given where a list belongs (the provider accepts `cidr_blocks="0.0.0.0/0"`) is a list of that one."""
-    sequence = unwrap(sequence)
+    """The elements of a (proxied) list; an unknown element raises. None gives [], and a single value given where a
+    list belongs (the provider accepts `cidr_blocks="0.0.0.0/0"`) is a list of that one."""
     if sequence is None:
         return []
     if isinstance(sequence, str | bytes | Mapping) or not isinstance(sequence, Sequence):
         return [sequence]
-    return [unwrap(sequence[i]) for i in range(len(sequence))]
+    return [sequence[i] for i in range(len(sequence))]
 
 
 def as_int(found: Any, default: int = 0) -> int:
@@ -139,7 +121,6 @@ def is_set(props: Mapping[str, Any] | None, key: str) -> bool:
 
 def truthy(found: Any) -> bool:
     """A boolean as pulumi-aws sends it: True, or "true" where the schema types it as a string."""
-    found = unwrap(found)
     if isinstance(found, str):
         return found.strip().lower() == "true"
     return found is True
@@ -147,7 +128,6 @@ def truthy(found: Any) -> bool:
 
 def falsy(found: Any) -> bool:
     """Explicitly false: False, or "false" where the schema types it as a string (None is not false)."""
-    found = unwrap(found)
     if isinstance(found, str):
         return found.strip().lower() == "false"
     return found is False
@@ -155,7 +135,6 @@ def falsy(found: Any) -> bool:
 
 def json_object(found: Any) -> Mapping[str, Any]:
     """A provider input that the SDK JSON-encodes (`defaultTags`), or an object; {} when neither."""
-    found = unwrap(found)
     if isinstance(found, str):
         try:
             decoded = json.loads(found)
@@ -208,21 +187,21 @@ def customer_key_problem(props: Mapping[str, Any], key: str) -> str | None:
 
 WORLD_CIDRS = ("0.0.0.0/0", "::/0")
 ALL_PROTOCOLS = ("-1", "all")
-PORTED_PROTOCOLS = ("tcp", "udp", "6", "17")
-TCP_PROTOCOLS = ("tcp", "6")
+PORTED_PROTOCOLS = ("tcp", "udp")  # after protocol_name: 6 and 17 are spelled tcp and udp
+
+
+PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
 def protocol_name(protocol: Any) -> str:
-    """A protocol as one spelling: "tcp", "6", "-1", "all"; numbers sent as floats (6.0, -1.0) become "6", "-1"."""
-    protocol = unwrap(protocol)
-    if isinstance(protocol, int | float) and not isinstance(protocol, bool) and float(protocol).is_integer():
-        return str(int(protocol))
+    """A protocol in one spelling: 6, 6.0 and "6" are "tcp" (17 "udp"), -1.0 is "-1", "TCP" is "tcp"."""
     text = str(protocol).strip().lower()
     try:
         number = float(text)
     except ValueError:
         return text
-    return str(int(number)) if number.is_integer() else text
+    code = str(int(number)) if number.is_integer() else text
+    return PROTOCOL_NAMES.get(code, code)
 
 
 def is_world(cidr: str) -> bool:
@@ -288,7 +267,7 @@ class PortRange:
     def only_tcp_ports(self, allowed: Iterable[int]) -> bool:
         """TCP, and every port of the range is an allowed one."""
         allowed_set = {int(p) for p in allowed}
-        if self.protocol not in TCP_PROTOCOLS or self.to_port - self.from_port + 1 > len(allowed_set):
+        if self.protocol != "tcp" or self.to_port - self.from_port + 1 > len(allowed_set):
             return False
         return all(port in allowed_set for port in range(self.from_port, self.to_port + 1))
 

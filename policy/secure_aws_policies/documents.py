@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .common import has, unwrap, value
+from .common import has, value
 
 
 class InvalidDocument(ValueError):
@@ -40,8 +40,7 @@ def parse(found: Any) -> dict[str, Any] | None:
 
 
 def _plain(found: Any) -> Any:
-    """A proxied mapping/list as plain values, secrets unwrapped (reading each value: an unknown raises)."""
-    found = unwrap(found)
+    """A proxied mapping/list as plain values (reading each value: an unknown raises)."""
     if isinstance(found, Mapping):
         return {key: _plain(found[key]) for key in list(found)}
     if isinstance(found, list | tuple):

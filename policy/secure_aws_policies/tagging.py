@@ -15,7 +15,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from . import stack_config
-from .common import PROJECT, SECURITY_HUB, UNKNOWN, has, items, json_object, peek, resource_policy, unwrap, value
+from .common import PROJECT, SECURITY_HUB, UNKNOWN, has, items, json_object, peek, resource_policy, value
 
 TAGGABLE_TYPES_FILE = Path(__file__).resolve().with_name("taggable_types.txt")
 
@@ -42,7 +42,7 @@ def _default_tags(args: Any) -> Mapping[str, Any]:
             found = value(args.provider.props, "defaultTags")  # raises: the defaults are not known yet
     else:
         found = stack_config.get("aws:defaultTags")
-    tags = unwrap(json_object(found).get("tags")) if found else None
+    tags = json_object(found).get("tags") if found else None
     return tags if isinstance(tags, Mapping) else {}
 
 

@@ -107,3 +107,62 @@ def test_an_account_or_organization_condition_narrows_everyone_but_a_service_or_
     assert not documents.narrowed(statement({"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}))
     assert not documents.narrowed(statement({"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}))
     assert not documents.narrowed(statement({"StringLike": {"aws:SourceAccount": "*"}}))
+
+
+@pytest.mark.parametrize(
+    ("condition", "narrows"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": "123456789012"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:*:alarm:*"}}, False),
+        ({"StringLike": {"aws:SourceAccount": "1234*"}}, False),
+        ({"StringEquals": {"aws:SourceAccount": ["123456789012", "*"]}}, False),
+        ({"StringEquals": {"aws:SourceAccount": ""}}, False),
+        ({"StringNotEquals": {"aws:SourceAccount": "123456789012"}}, False),
+        ({"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}}, False),
+        ({"Null": {"aws:SourceArn": "false"}}, False),
+        ({"ForAllValues:StringEquals": {"aws:SourceAccount": "123456789012"}}, False),
+        ({"ForAnyValue:StringEquals": {"aws:SourceAccount": "123456789012"}}, False),
+        ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-*"}}, True),
+        ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "*"}}, False),
+        ({"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}, False),
+    ],
+)
+def test_only_a_positive_match_on_a_concrete_account_org_or_source_narrows_everyone(condition, narrows):
+    from secure_aws_policies import documents
+
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Condition": condition}
+    assert documents.narrowed(statement) is narrows
+
+
+def test_notprincipal_allow_and_any_star_principal_mean_everyone():
+    from secure_aws_policies import documents
+
+    assert documents.names_everyone({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"}})
+    assert documents.names_everyone({"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}})
+    assert not documents.names_everyone({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}})
+
+
+@pytest.mark.parametrize(
+    ("statement", "everything"),
+    [
+        ({"Resource": "*"}, True),
+        ({"Resource": ["arn:aws:s3:::b", "arn:*"]}, True),
+        ({"Resource": "arn:aws:*:*:*:*"}, True),
+        ({"NotResource": "arn:aws:s3:::audit/*"}, True),
+        ({"NotResource": "*"}, False),
+        ({"Resource": "arn:aws:s3:::*"}, False),
+    ],
+)
+def test_resource_star_and_notresource_cover_every_resource(statement, everything):
+    from secure_aws_policies import documents
+
+    assert documents.covers_all_resources(statement) is everything
+
+
+def test_notaction_grants_every_action_it_does_not_name():
+    from secure_aws_policies import documents
+
+    assert documents.granted({"NotAction": "iam:*"}, "kms:Decrypt")
+    assert not documents.granted({"NotAction": ["kms:*"]}, "kms:Decrypt")
+    assert documents.grants_every_action({"Action": "*"}) and not documents.grants_every_action({"Action": "s3:*"})

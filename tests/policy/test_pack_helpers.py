@@ -68,3 +68,35 @@ def test_cidr_containment_respects_ip_versions(common):
     assert not common.within("203.0.112.0/23", ["203.0.113.0/24"])
     assert not common.within("::/0", ["203.0.113.0/24"])
     assert common.is_world("0.0.0.0/0") and common.is_world("::/0") and not common.is_world("10.0.0.0/8")
+
+
+def test_a_single_value_where_a_list_belongs_reads_as_a_list_of_one(common):
+    props = unknown_checking_proxy({"cidrBlocks": "0.0.0.0/0", "rules": {"a": 1}, "list": ["x", "y"]})
+    assert common.items(common.value(props, "cidrBlocks")) == ["0.0.0.0/0"]
+    assert [dict(r) for r in common.items(common.value(props, "rules"))] == [{"a": 1}]
+    assert common.items(common.value(props, "list")) == ["x", "y"]
+    assert common.items(None) == []
+
+
+@pytest.mark.parametrize(
+    ("protocol", "name"),
+    [(6, "tcp"), (6.0, "tcp"), ("6", "tcp"), ("TCP", "tcp"), (17.0, "udp"), (-1, "-1"), (-1.0, "-1"), ("all", "all")],
+)
+def test_protocols_sent_as_numbers_floats_or_strings_have_one_name(common, protocol, name):
+    assert common.protocol_name(protocol) == name
+
+
+def test_numbers_arrive_as_floats_or_strings(common):
+    assert [common.as_int(v) for v in (22, 22.0, "22", " 22 ", "22.0")] == [22] * 5
+    assert common.as_int(None, 7) == 7 and common.as_int("", 7) == 7
+    assert common.PortRange.of(6.0, "20", 30.0).includes(22)
+
+
+def test_an_encryption_configuration_given_one_rule_object_is_judged_like_a_list_of_one():
+    """The provider takes a single object for a list; its outputs come back as a list, so this is not a program."""
+    from secure_aws_policies.encryption import _sse_rule_problems
+
+    rule = unknown_checking_proxy({"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}})
+    [problem] = _sse_rule_problems(rule, aes256_allowed=False)
+    assert problem.startswith("it uses AES256")
+    assert _sse_rule_problems([], aes256_allowed=False) == ["it has no rule, so it sets no default encryption"]
