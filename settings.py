@@ -45,6 +45,8 @@ SUPPORTED_POSTGRES_MAJOR_VERSIONS = ("16", "17")
 # Reserved by RDS for PostgreSQL or trivially guessable (FSBP RDS.25 wants a custom administrator name).
 RESERVED_DB_USERNAMES = ("postgres", "admin", "administrator", "root", "rdsadmin", "master", "user")
 NAT_GATEWAY_MODES = ("perAz", "single")
+MAX_AZ_COUNT = 5
+MAX_VPC_PREFIX = 23
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _SCHEDULE_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -228,7 +230,7 @@ def _parse_corporate_cidrs(raw: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(parsed)
 
 
-def _parse_vpc_cidr(raw: Mapping[str, Any], az_count: int) -> str:
+def _parse_vpc_cidr(raw: Mapping[str, Any]) -> str:
     key, example = "vpcCidr", "10.0.0.0/16"
     value = _str(raw, key, "10.0.0.0/16")
     try:
@@ -238,11 +240,11 @@ def _parse_vpc_cidr(raw: Mapping[str, Any], az_count: int) -> str:
     rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
     if not any(network.subnet_of(private) for private in rfc1918):
         raise SettingsError(key, f"{value} is not inside a private RFC 1918 range", example)
-    # Three tiers of subnets per AZ, each a /(prefix+4): 16 slots hold 3 * azCount subnets for up to 5 AZs.
-    if network.prefixlen > 24:
-        raise SettingsError(key, f"{value} is too small for three /28+ subnet tiers; use /24 or larger", example)
-    if 3 * az_count > 16:
-        raise SettingsError(key, f"{value} cannot hold three subnet tiers in {az_count} AZs", example)
+    # Each subnet is a /(prefix+4) (16 slots: three tiers of five AZs). A load balancer subnet needs at least a /27
+    # (ELB's documented minimum, so it has room to scale), hence a /23 VPC at the smallest.
+    if network.prefixlen > MAX_VPC_PREFIX:
+        raise SettingsError(key, f"{value} is too small: its subnets would be smaller than the /27 a load balancer "
+                            f"needs; use /{MAX_VPC_PREFIX} or larger", example)  # fmt: skip
     return str(network)
 
 
@@ -421,8 +423,9 @@ def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Setti
     if not environment:
         raise SettingsError("environment", "is required: the value of the Environment tag", PRODUCTION_ENVIRONMENT)
     corporate_cidrs = _parse_corporate_cidrs(raw)
-    az_count = _int(raw, "azCount", 2, "2", 2, 6)
-    vpc_cidr = _parse_vpc_cidr(raw, az_count)
+    # The subnet plan reserves five AZ slots per tier (components/network.py), so a sixth AZ has no room.
+    az_count = _int(raw, "azCount", 2, "2", 2, MAX_AZ_COUNT)
+    vpc_cidr = _parse_vpc_cidr(raw)
     nat_gateways = _str(raw, "natGateways", "perAz")
     if nat_gateways not in NAT_GATEWAY_MODES:
         raise SettingsError(

@@ -74,7 +74,9 @@ def test_settings_are_immutable():
         ("corporateCidrs", "203.0.113.0/24", "not valid JSON"),
         ("vpcCidr", "8.8.0.0/16", "RFC 1918"),
         ("vpcCidr", "10.0.0.0/26", "too small"),
-        ("azCount", "1", "between 2 and 6"),
+        ("vpcCidr", "10.0.0.0/24", "/27 a load balancer needs"),
+        ("azCount", "1", "between 2 and 5"),
+        ("azCount", "6", "between 2 and 5"),
         ("azCount", "two", "whole number"),
         ("natGateways", "none", "must be one of"),
         ("natGateways", "single", "production"),
@@ -195,3 +197,12 @@ def test_every_key_the_program_reads_is_documented_in_the_readme():
                                       "cron(0 6 * * ? *)", "cron(15 * ? * * *)"])  # fmt: skip
 def test_schedules_that_run_at_least_daily_are_accepted(schedule):
     assert parse(auditSchedule=schedule).function.audit_schedule == schedule
+
+
+def test_the_smallest_vpc_and_the_most_azs_still_fit_the_subnet_plan():
+    from components.network import subnet_cidrs
+
+    settings = parse(vpcCidr="10.0.0.0/23", azCount="5")
+    cidrs = subnet_cidrs(settings.vpc_cidr, settings.az_count)
+    assert {cidr.split("/")[1] for tier in cidrs.values() for cidr in tier} == {"27"}
+    assert len({cidr for tier in cidrs.values() for cidr in tier}) == 15
