@@ -78,6 +78,15 @@ def peek(props: Mapping[str, Any] | None, key: str, default: Any = None) -> Any:
         return UNKNOWN
 
 
+def attempt(read: Callable[[], Any]) -> Any:
+    """What `read()` returns, or `UNKNOWN` when it reads an unknown value (for a decision either of two reads can
+    settle: try one, and let the other raise only if the first did not decide)."""
+    try:
+        return read()
+    except UnknownValueError:
+        return UNKNOWN
+
+
 def items(sequence: Any) -> list[Any]:
     """The elements of a (proxied) list; an unknown element raises. None gives [], and a single value given where a
     list belongs (the provider accepts `cidr_blocks="0.0.0.0/0"`) is a list of that one."""

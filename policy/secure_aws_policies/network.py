@@ -39,6 +39,7 @@ from .common import (
     UNKNOWN,
     Deferred,
     PortRange,
+    attempt,
     is_set,
     is_world,
     items,
@@ -113,11 +114,12 @@ INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RUL
 def security_group_world_ingress_restricted(args: Any, report: Any, config: dict) -> None:
     allowed_ports = [int(p) for p in config["worldOpenPorts"]]  # JSON config numbers arrive as floats
     for rule in ingress_rules(args.resource_type, args.props):
+        # Either an allowed port or a source other than the world decides, even if the other is unknown yet.
+        ports = attempt(rule.ports)
+        if ports is not UNKNOWN and ports.only_tcp_ports(allowed_ports):
+            continue
         world = [c for c in rule.cidrs() if is_world(c)]
-        if not world:
-            continue  # the ports do not matter (and need not be known) when the source is not the world
-        ports = rule.ports()
-        if not ports.only_tcp_ports(allowed_ports):
+        if world and not (ports := rule.ports()).only_tcp_ports(allowed_ports):
             report(f"{args.name}: {rule.where} opens {ports} to {', '.join(world)}; only TCP {allowed_ports} may be "
                    "open to the world.")  # fmt: skip
 
@@ -182,13 +184,15 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
 def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) -> None:
     allowed = config["allowedSshCidrs"]
     for rule in ingress_rules(args.resource_type, args.props):
+        # Either ports without an admin port or only allowed sources decide, even if the other is unknown yet.
+        ports = attempt(rule.ports)
+        if ports is not UNKNOWN and not any(ports.includes(int(p)) for p in config["adminPorts"]):
+            continue
         outside = [c for c in rule.cidrs() if not within(c, allowed)]
         if not outside and not rule.uses_prefix_list():
-            continue  # only allowed sources (or other security groups): the ports do not matter
+            continue  # only allowed sources (or other security groups)
         ports = rule.ports()
         admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
-        if not admin:
-            continue
         if outside:
             report(f"{args.name}: {rule.where} ({ports}) lets {', '.join(outside)} reach port(s) "
                    f"{', '.join(map(str, admin))}; allowed sources: {allowed}.")  # fmt: skip

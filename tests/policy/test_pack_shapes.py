@@ -71,6 +71,14 @@ def test_ports_unknown_at_preview_do_not_matter_when_the_source_is_the_corporate
     assert [f for f in shapes("preview") if name_of(f) == "unknown-port-corporate-rule"] == []
 
 
+def test_a_source_unknown_at_preview_does_not_matter_when_the_port_is_https(shapes):
+    """The CIDR comes from another resource's output; port 443 alone decides both policies."""
+    policies = {"security-group-admin-ports-restricted", "security-group-world-ingress-restricted"}
+    assert [
+        f for f in shapes("preview") if name_of(f) == "https-from-unknown-source-rule" and f.policy in policies
+    ] == []
+
+
 def test_a_network_acl_rule_with_protocol_6_from_the_world_reaches_ssh(shapes, mode):
     assert violations(shapes(mode), "network-acl-admin-ports-closed-to-world")["numeric-tcp-world-acl-rule"] == [
         "network ACL numeric-tcp-world-acl-rule: the rule allows tcp 0-65535 from 0.0.0.0/0, reaching port(s) 22, 3389."

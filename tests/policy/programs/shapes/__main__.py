@@ -50,6 +50,9 @@ rule("secret-world-ssh-rule", protocol="tcp", from_port=22, to_port=22, cidr_blo
 # Port 22 from an unknown port range (an output) but only from the corporate range: decidable at preview.
 rule("unknown-port-corporate-rule", protocol="tcp", from_port=key.id.apply(lambda _: 22),
      to_port=key.id.apply(lambda _: 22), cidr_blocks=["203.0.113.0/24"])  # fmt: skip
+# HTTPS from a source unknown at preview (an address another resource gets): the port alone decides.
+rule("https-from-unknown-source-rule", protocol="tcp", from_port=443, to_port=443,
+     cidr_blocks=[key.id.apply(lambda _: "198.51.100.7/32")])  # fmt: skip
 acl = aws.ec2.NetworkAcl("acl", vpc_id=vpc.id, opts=opts)
 aws.ec2.NetworkAclRule("numeric-tcp-world-acl-rule", network_acl_id=acl.id, rule_number=100, egress=False,
                        protocol="6", rule_action="allow", cidr_block="0.0.0.0/0", from_port=0, to_port=65535,
