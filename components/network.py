@@ -62,7 +62,13 @@ class Network(pulumi.ComponentResource):
 
         # Known at construction (an invoke with known arguments), so every list below has a known length and
         # nothing is created inside an apply.
-        zones = aws.get_availability_zones(state="available", opts=pulumi.InvokeOptions(parent=self)).names
+        # Regular AZs only: a Local or Wavelength Zone the account opted into (us-east-1-bos-1a sorts before
+        # us-east-1a) has no Multi-AZ RDS, NAT or ALB to speak of.
+        zones = aws.get_availability_zones(
+            state="available",
+            filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+            opts=pulumi.InvokeOptions(parent=self),
+        ).names
         if len(zones) < settings.az_count:
             raise ValueError(f"azCount is {settings.az_count} but {settings.region} offers {len(zones)} AZs")
         self.availability_zones = list(zones[: settings.az_count])

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from components.network import subnet_cidrs
-from preflight.mocks import ACCOUNT_ID, REGION
+from preflight.mocks import ACCOUNT_ID, REGION, AwsMocks
 from preflight.record import RecordedResource, Recording, is_unknown
 from tests.conftest import run_stack
 
@@ -298,3 +298,18 @@ def test_two_runs_register_identical_network_resources():
         return {r.name: (r.type, r.parent, r.wire_inputs) for r in rec.resources if r.name.startswith("network")}
 
     assert registrations(run_stack(preview=False)) == registrations(run_stack(preview=False))
+
+
+def test_subnets_go_only_to_regular_availability_zones(monkeypatch):
+    """Local and Wavelength Zones an account opted into are never picked (they sort before us-east-1a)."""
+    asked = []
+    answer = AwsMocks.call
+
+    def spy(self: AwsMocks, args: Any) -> dict:
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            asked.append(dict(args.args))
+        return answer(self, args)
+
+    monkeypatch.setattr(AwsMocks, "call", spy)
+    run_stack(preview=True)
+    assert asked == [{"state": "available", "filters": [{"name": "opt-in-status", "values": ["opt-in-not-required"]}]}]
