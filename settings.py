@@ -372,10 +372,17 @@ def _parse_database(raw: Mapping[str, Any]) -> DatabaseSettings:
     return DatabaseSettings(version, instance_class, allocated, max_allocated, port, retention, username, db_name)
 
 
-def schedule_interval_seconds(schedule: str) -> int | None:
-    """The time between two runs of a `rate(...)` schedule; None for a `cron(...)`. Exported for the component."""
+def schedule_interval_seconds(schedule: str) -> int:
+    """The longest time between two runs of a valid schedule (see schedule_problem). Exported for the component.
+
+    Exact for `rate(...)`. For `cron(...)`, which must run every day: an hour when its hours field is `*` (it
+    runs at least once every hour), otherwise a day.
+    """
     rate = _RATE.match(schedule)
-    return int(rate.group(1)) * _SCHEDULE_UNIT_SECONDS[rate.group(2).rstrip("s")] if rate else None
+    if rate:
+        return int(rate.group(1)) * _SCHEDULE_UNIT_SECONDS[rate.group(2).rstrip("s")]
+    hours = schedule.removeprefix("cron(").split()[1]
+    return 3600 if hours == "*" else 24 * 3600
 
 
 def schedule_problem(schedule: str) -> str | None:

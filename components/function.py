@@ -72,29 +72,22 @@ _FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def alarm_period_seconds(schedule: str) -> int:
-    """The findings alarm's period: one schedule interval (a `rate`), capped at a day; an hour for `cron`.
+    """The findings and errors alarms' period: the longest time between two runs, capped at a day.
 
-    Each run puts one data point; a period of one interval keeps the alarm in ALARM until the next run says
-    otherwise, instead of falling back to OK in the empty periods between runs. Exported for testing.
+    Each run puts one data point; a period of one interval keeps the findings alarm in ALARM until the next run
+    says otherwise, instead of mailing a false all-clear in the empty periods between runs. Exported for testing.
     """
-    seconds = schedule_interval_seconds(schedule)
-    if seconds is None:
-        return 3600
-    return min(max(seconds, 60), MAX_ALARM_PERIOD_SECONDS)
+    return min(max(schedule_interval_seconds(schedule), 60), MAX_ALARM_PERIOD_SECONDS)
 
 
 def not_running_window(schedule: str) -> tuple[int, int]:
     """(period, evaluation periods) of the not-running alarm: two schedule intervals without an invocation.
 
     Two, not one: EventBridge may start a run a little late, leaving one period empty and the next with two.
-    A `cron` schedule must run every day (settings.py refuses others), so two daily periods cover any of them.
     Both stay within what CloudWatch accepts (at most a day in all for periods under an hour, seven days
-    otherwise) because a schedule runs at least daily. Exported for testing.
+    otherwise) because a schedule runs at least daily (settings.py refuses others). Exported for testing.
     """
-    seconds = schedule_interval_seconds(schedule)
-    if seconds is None:
-        return MAX_ALARM_PERIOD_SECONDS, 2
-    return max(seconds, 60), 2
+    return alarm_period_seconds(schedule), 2
 
 
 @dataclass

@@ -366,6 +366,10 @@ def test_an_eventbridge_schedule_targets_the_function(prod):
 def test_the_schedule_follows_audit_schedule():
     rec = run_stack(preview=True, auditSchedule="cron(0 6 * * ? *)")
     assert part(rec, "schedule").inputs["scheduleExpression"] == "cron(0 6 * * ? *)"
+    # Once a day: the alarms look at days, not hours.
+    assert part(rec, "findings-alarm").inputs["period"] == 86400
+    not_running = part(rec, "not-running-alarm")
+    assert (not_running.inputs["period"], not_running.inputs["evaluationPeriods"]) == (86400, 2)
 
 
 def test_only_the_schedule_may_invoke_the_function(prod):
@@ -424,8 +428,12 @@ def test_messages_in_the_dead_letter_queue_alarm_to_the_alert_topic(prod):
         ("rate(1 minute)", 60),
         ("rate(6 hours)", 21600),
         ("rate(1 day)", 86400),
-        ("rate(7 days)", 86400),
-        ("cron(0 6 * * ? *)", 3600),
+        # A daily cron: a day, so a finding is not followed by a false all-clear an hour later.
+        ("cron(0 6 * * ? *)", 86400),
+        ("cron(0 6,18 * * ? *)", 86400),
+        # Every hour (hours field *): an hour.
+        ("cron(15 * ? * * *)", 3600),
+        ("cron(0/30 * * * ? *)", 3600),
     ],
 )
 def test_the_findings_alarm_looks_at_one_schedule_interval(schedule, seconds):
@@ -468,7 +476,8 @@ def test_the_not_running_window_follows_the_schedule():
         ("rate(1 day)", (86400, 2)),
         # A cron schedule runs every day (settings refuse others): two days without a run is a broken one.
         ("cron(0 6 * * ? *)", (86400, 2)),
-        ("cron(0/30 * * * ? *)", (86400, 2)),
+        # One that runs every hour: two hours.
+        ("cron(0/30 * * * ? *)", (3600, 2)),
     ],
 )
 def test_the_not_running_window_is_two_intervals_within_cloudwatch_limits(schedule, window):
