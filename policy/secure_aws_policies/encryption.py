@@ -154,7 +154,7 @@ def rds_storage_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None
     description="RDS Performance Insights, when enabled, encrypts its data with our customer-managed KMS key.",
     types=[RDS_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE],
     severity=Severity.MEDIUM,
-    controls=[FSBP("RDS.3"), PROJECT("encryption-at-rest-with-cmk")],
+    controls=[PROJECT("encryption-at-rest-with-cmk")],
     remediation="Set performance_insights_kms_key_id=<our key ARN> wherever performance_insights_enabled=True.",
 )
 def rds_performance_insights_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:

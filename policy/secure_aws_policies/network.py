@@ -23,6 +23,7 @@ from .common import (
     FSBP,
     LAMBDA_FUNCTION,
     LAMBDA_PERMISSION,
+    LAUNCH_CONFIGURATION,
     LAUNCH_TEMPLATE,
     LOAD_BALANCERS,
     NETWORK_ACL,
@@ -316,13 +317,19 @@ def ec2_instance_no_public_ip(args: Any, report: Any, config: dict) -> None:
 
 @resource_policy(
     name="launch-template-no-public-ip",
-    description="Launch templates do not assign public IP addresses to network interfaces.",
-    types=[LAUNCH_TEMPLATE],
+    description="Launch templates do not assign public IP addresses to network interfaces, and Auto Scaling launch "
+    "configurations do not assign public IP addresses to the instances they launch.",
+    types=[LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
     severity=Severity.HIGH,
     controls=[FSBP("EC2.25"), FSBP("Autoscaling.5")],
-    remediation='Set network_interfaces[].associate_public_ip_address="false" (or leave it out in private subnets).',
+    remediation='Set network_interfaces[].associate_public_ip_address="false" on launch templates (or leave it out '
+    "in private subnets), and associate_public_ip_address=False on launch configurations.",
 )
 def launch_template_no_public_ip(args: Any, report: Any, config: dict) -> None:
+    if args.resource_type == LAUNCH_CONFIGURATION:
+        if truthy(value(args.props, "associatePublicIpAddress", False)):
+            report(f"launch configuration {args.name} sets associatePublicIpAddress.")
+        return
     for index, interface in enumerate(items(value(args.props, "networkInterfaces", []))):
         if truthy(value(interface, "associatePublicIpAddress", False)):
             report(f"launch template {args.name}: networkInterfaces[{index}] sets associatePublicIpAddress.")

@@ -16,6 +16,7 @@ from .common import (
     CDK_NAG,
     EC2_INSTANCE,
     FSBP,
+    LAUNCH_CONFIGURATION,
     LAUNCH_TEMPLATE,
     LOAD_BALANCERS,
     PROJECT,
@@ -45,7 +46,6 @@ BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipContr
 BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
-LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
 CLASSIC_LOAD_BALANCER = "aws:elb/loadBalancer:LoadBalancer"
 PUBLIC_ACCESS_SETTINGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 

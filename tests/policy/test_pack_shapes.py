@@ -89,6 +89,16 @@ def test_a_secret_public_ip_flag_is_still_a_public_ip(shapes, mode):
     assert "secret-public-ip-instance" in violations(shapes(mode), "ec2-instance-no-public-ip")
 
 
+def test_auto_scaling_launch_configurations_assign_no_public_ip(shapes, mode):
+    """FSBP Autoscaling.5 is about launch configurations, so the policy that names it judges them."""
+    found = violations(shapes(mode), "launch-template-no-public-ip")
+    assert found == {
+        "public-ip-launch-configuration": [
+            "launch configuration public-ip-launch-configuration sets associatePublicIpAddress."
+        ]
+    }
+
+
 # IAM -----------------------------------------------------------------------------------------------------------
 
 

@@ -65,6 +65,10 @@ aws.ec2.Instance("secret-public-ip-instance", ami="ami-0123456789abcdef0", insta
                  opts=opts)  # fmt: skip
 
 
+aws.ec2.LaunchConfiguration("public-ip-launch-configuration", image_id="ami-0123456789abcdef0",
+                            instance_type="t3.micro", associate_public_ip_address=True, opts=opts)  # fmt: skip
+
+
 def document(*statements):
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
