@@ -140,3 +140,13 @@ def test_the_pattern_comparison_ignores_spacing_quotes_and_order_but_not_terms_o
                        "($.eventName=ScheduleKeyDeletion))}") is None  # fmt: skip
     assert cis_item_of("{($.eventSource=kms.amazonaws.com) && ($.eventName=DisableKey)}") is None
     assert cis_item_of("not a pattern") is None
+
+
+def test_the_required_log_exports_and_the_longest_monitoring_interval_are_configurable(monitoring):
+    config = {
+        "rds-logs-exported": {"requiredLogExports": {"postgres": ["postgresql"], "mysql": ["error"]}},
+        "rds-enhanced-monitoring": {"maxMonitoringIntervalSeconds": 15},
+    }
+    assert violations(monitoring("violations-apply", config), "rds-logs-exported") == {}
+    found = violations(monitoring("compliant-apply", config), "rds-enhanced-monitoring")
+    assert found == {"db": ["database db samples OS metrics every 60 s; at most 15 s is allowed."]}

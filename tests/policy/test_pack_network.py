@@ -133,3 +133,14 @@ def test_nothing_gets_a_public_address_or_a_public_entry_point(analyze, mode, po
     found = violations(analyze(f"violations-{mode}"), policy)
     assert list(found) == [resource]
     assert fragment in found[resource][0]
+
+
+def test_the_admin_ports_are_configurable_for_security_groups_and_network_acls(analyze):
+    config = {
+        "security-group-admin-ports-restricted": {"adminPorts": [3389]},
+        "network-acl-admin-ports-closed-to-world": {"adminPorts": [3389]},
+    }
+    findings = analyze("violations-apply", config)
+    assert "ssh-from-eip" not in violations(findings, "security-group-admin-ports-restricted")
+    assert "all-ports-from-partner-rule" in violations(findings, "security-group-admin-ports-restricted")
+    assert set(violations(findings, "network-acl-admin-ports-closed-to-world")) == {"world-all-traffic-acl"}

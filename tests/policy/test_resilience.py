@@ -119,3 +119,9 @@ def test_instances_and_launch_templates_require_imdsv2(resilience, mode):
 
 def test_load_balancers_have_deletion_protection(resilience, mode):
     assert set(violations(resilience(f"violations-{mode}"), "lb-deletion-protection")) == {"unprotected-alb"}
+
+
+def test_the_fewest_availability_zones_is_configurable(resilience):
+    config = {"autoscaling-group-multi-az": {"minAvailabilityZones": 3}}
+    found = violations(resilience("compliant-apply", config), "autoscaling-group-multi-az")
+    assert list(found) == ["app-asg"]
