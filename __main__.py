@@ -58,6 +58,7 @@ web = WebTier(
         app_subnet_ids=network.app_subnet_ids,
         kms_key_arn=encryption.key_arn,
         log_bucket_name=storage.log_bucket_name,
+        access_log_prefix=storage.alb_log_prefix,
         # AWS test-writes to the bucket when access logs are turned on: its policy must exist first.
         access_logs_depends_on=[storage],
         alert_topic_arn=audit.alert_topic_arn,

@@ -50,9 +50,9 @@ class Audit(pulumi.ComponentResource):
     trail_log_group_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: AuditArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("secure-aws:audit:Audit", name, None, opts)
-        if not args.trail_name:
+        if not args.trail_name:  # before registering anything
             raise ValueError("trail_name is required: the key and bucket policies name the trail")
+        super().__init__("secure-aws:audit:Audit", name, None, opts)
         self._name = name
         self._args = args
         self._account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id

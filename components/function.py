@@ -168,8 +168,8 @@ class ComplianceAuditor(pulumi.ComponentResource):
         security_group = self._create_security_group()
         dead_letter_queue = self._create_dead_letter_queue()
         log_group = self._create_log_group()
-        role, role_policy = self._create_role(log_group, dead_letter_queue)
-        function = self._create_function(security_group, dead_letter_queue, log_group, role, role_policy)
+        role, permissions = self._create_role(log_group, dead_letter_queue)
+        function = self._create_function(security_group, dead_letter_queue, log_group, role, permissions)
         self._create_schedule(function)
         self._create_alarms(function, dead_letter_queue)
 
@@ -299,7 +299,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
         dead_letter_queue: aws.sqs.Queue,
         log_group: aws.cloudwatch.LogGroup,
         role: aws.iam.Role,
-        role_policy: aws.iam.RolePolicy,
+        permissions: aws.iam.RolePolicy,
     ) -> aws.lambda_.Function:
         args = self._args
         return aws.lambda_.Function(
@@ -330,7 +330,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             # Text: the handler writes its own JSON lines; Lambda's JSON format would wrap them again.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
             # Lambda checks the role's ENI and queue permissions when the function is created.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[permissions]),
         )
 
     # Section: schedule -----------------------------------------------------------------------------------------

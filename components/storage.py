@@ -90,10 +90,12 @@ class Storage(pulumi.ComponentResource):
     data_bucket_arn: pulumi.Output[str]
     trail_bucket_policy: aws.s3.BucketPolicy
     """The trail bucket's policy: the trail must depend on it, or CloudTrail refuses the bucket."""
+    alb_log_prefix: str = ALB_LOG_PREFIX
+    """The only key prefix the log bucket's policy lets load balancer access-log delivery write under."""
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        validate_storage_args(args)  # before registering anything: a bad arg leaves nothing half-built
         super().__init__("secure-aws:storage:Storage", name, None, opts)
-        validate_storage_args(args)
         self._name = name
         self._args = args
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)

@@ -48,7 +48,7 @@ class WebTierArgs:
     kms_key_arn: pulumi.Input[str]
     """Encrypts the instances' root volumes and the application log group."""
     log_bucket_name: pulumi.Input[str]
-    """Receives the load balancer's access logs under the `alb` prefix (its policy must already allow it)."""
+    """Receives the load balancer's access logs under `access_log_prefix` (its policy must already allow it)."""
     alert_topic_arn: pulumi.Input[str]
     corporate_cidrs: Sequence[str]
     """The only IPv4 ranges allowed to reach SSH on the instances."""
@@ -69,6 +69,8 @@ class WebTierArgs:
     instance_tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach
     them)."""
+    access_log_prefix: str = "alb"
+    """The key prefix the log bucket's policy lets ELB write under (the storage tier's `alb_log_prefix`)."""
     access_logs_depends_on: Sequence[pulumi.Resource] = ()
     """Resources that must exist before the load balancer (the log bucket's policy: AWS tests delivery on
     create)."""
@@ -294,7 +296,7 @@ class WebTier(pulumi.ComponentResource):
             enable_deletion_protection=self._args.deletion_protection,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=self._args.log_bucket_name,
-                prefix="alb",
+                prefix=self._args.access_log_prefix,
                 enabled=True,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._args.access_logs_depends_on)),

@@ -214,6 +214,14 @@ def test_load_balancer_lives_in_the_public_subnets_and_logs_into_the_log_bucket(
     assert alb.inputs["accessLogs"]["bucket"] == prod_apply.stack_outputs["logBucketName"]
 
 
+def test_access_logs_go_under_the_prefix_the_log_bucket_lets_elb_write(prod_apply):
+    prefix = prod_apply.named("web-alb").inputs["accessLogs"]["prefix"]
+    statements = policy_document(prod_apply.named("storage-logs-policy"), "policy")["Statement"]
+    (elb,) = [s for s in statements if s.get("Sid") == "ElbAccessLogsDelivery"]
+    log_bucket_arn = f"arn:aws:s3:::{prod_apply.stack_outputs['logBucketName']}"
+    assert elb["Resource"] == f"{log_bucket_arn}/{prefix}/AWSLogs/123456789012/*"
+
+
 def test_deletion_protection_is_off_outside_production(customised):
     assert customised.named("web-alb").inputs["enableDeletionProtection"] is False
     assert customised.named("web-app-logs").inputs["deletionProtectionEnabled"] is False
