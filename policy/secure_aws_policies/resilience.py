@@ -216,8 +216,9 @@ def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
         with deferred.guard():
             statuses = [value(value(v.props, "versioningConfiguration") or {}, "status") for v in
                         versionings.get(bucket.urn, [])]  # fmt: skip
-            inline = value(bucket.props, "versioning") if has(bucket.props, "versioning") else None
-            if inline is not None and truthy(value(inline, "enabled", False)):
+            # The bucket's own `versioning` is a computed output at AnalyzeStack (unknown at a first preview):
+            # read it only when no linked BucketVersioning already enables versioning.
+            if "Enabled" not in statuses and truthy(value(value(bucket.props, "versioning") or {}, "enabled")):
                 statuses.append("Enabled")
             if "Enabled" not in statuses:
                 found = f" (status {', '.join(map(str, statuses))})" if statuses else ""
@@ -274,9 +275,20 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
                        "BucketOwnerEnforced.", bucket.urn)  # fmt: skip
             for acl in acls.get(bucket.urn, []):
                 report(f"bucket {bucket.name} is given an ACL by {acl.name}; use bucket policies.", bucket.urn)
-            if value(bucket.props, "acl") not in (None, "", "private") or is_set(bucket.props, "grants"):
+            # The bucket's own `acl` and `grants` are computed outputs at AnalyzeStack: unknown at a first preview
+            # (not judged then: the ownership control above already decides), and after `pulumi up` `grants` holds
+            # the owner's own FULL_CONTROL grant, which every bucket has.
+            acl, grants = peek(bucket.props, "acl"), peek(bucket.props, "grants")
+            granted = [] if grants is UNKNOWN else [g for g in items(grants) if not _owner_grant(g)]
+            if acl not in (None, "", "private", UNKNOWN) or granted:
                 report(f"bucket {bucket.name} sets an ACL or grants inline; use bucket policies.", bucket.urn)
     deferred.finish()
+
+
+def _owner_grant(grant: Any) -> bool:
+    """A canonical-user FULL_CONTROL grant without a group URI: the bucket owner's, present on every bucket."""
+    permissions = {str(p) for p in items(value(grant, "permissions"))}
+    return value(grant, "type") == "CanonicalUser" and not is_set(grant, "uri") and permissions == {"FULL_CONTROL"}
 
 
 @stack_policy(
@@ -295,9 +307,10 @@ def s3_bucket_lifecycle(args: Any, report: Any, config: dict) -> None:
     for bucket in _buckets(args):
         with deferred.guard():
             rules = [rule for c in lifecycles.get(bucket.urn, []) for rule in items(value(c.props, "rules", []))]
-            enabled = [r for r in rules if value(r, "status") == "Enabled"]
-            inline = [r for r in items(value(bucket.props, "lifecycleRules", [])) if truthy(value(r, "enabled"))]
-            if not enabled and not inline:
+            # As for versioning, the bucket's own `lifecycleRules` (a computed output) count only when needed.
+            if not any(value(r, "status") == "Enabled" for r in rules) and not any(
+                truthy(value(r, "enabled")) for r in items(value(bucket.props, "lifecycleRules"))
+            ):
                 report(f"bucket {bucket.name} has no enabled lifecycle rule.", bucket.urn)
     deferred.finish()
 

@@ -175,3 +175,31 @@ def test_own_tags_decide_even_when_the_providers_default_tags_are_unknown_at_pre
 def test_unknown_default_tags_are_decided_at_apply(shapes):
     tagging = [f for f in shapes("apply") if f.policy == "required-tags"]
     assert [name_of(f) for f in tagging] == ["overriding-tag-on-late-provider-topic"]
+
+
+# A bucket's computed outputs at AnalyzeStack ---------------------------------------------------------------------
+
+BUCKET_POLICIES = ["s3-bucket-versioning", "s3-bucket-lifecycle", "s3-bucket-ownership-enforced"]
+
+
+@pytest.mark.parametrize("policy", BUCKET_POLICIES)
+def test_a_buckets_computed_inline_outputs_do_not_override_its_linked_resources(shapes, mode, policy):
+    """Versioning off, no lifecycle rules and the owner's own FULL_CONTROL grant in the bucket's outputs (unknown
+    at preview) do not matter when linked resources enable versioning, a lifecycle and BucketOwnerEnforced."""
+    assert [f for f in shapes(mode) if f.policy == policy and name_of(f) in ("computed-outputs-bucket", "")] == []
+
+
+def test_a_grant_to_a_group_is_an_acl_even_with_ownership_enforced(shapes, mode):
+    found = violations(shapes(mode), "s3-bucket-ownership-enforced")
+    assert found["group-grant-bucket"] == [
+        "bucket group-grant-bucket sets an ACL or grants inline; use bucket policies."
+    ]
+
+
+def test_unknown_inline_logging_is_undecided_at_preview_not_passed_and_judged_at_apply(shapes):
+    preview, apply = shapes("preview"), shapes("apply")
+    assert "computed-outputs-bucket" not in violations(preview, "s3-bucket-access-logging")
+    assert [f.policy for f in undecided(preview) if f.policy == "s3-bucket-access-logging"] == [
+        "s3-bucket-access-logging"
+    ]
+    assert "computed-outputs-bucket" in violations(apply, "s3-bucket-access-logging")

@@ -131,6 +131,29 @@ aws.s3.BucketServerSideEncryptionConfiguration("kms-configured-sse", bucket=kms_
         apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
             sse_algorithm="aws:kms", kms_master_key_id=key.arn))])  # fmt: skip
 
+# The deprecated inline properties are computed outputs of a bucket at AnalyzeStack: unknown at a first preview,
+# and after `pulumi up` what S3 reported at creation (versioning off, no lifecycle rules, the owner's own
+# FULL_CONTROL grant, no logging). Here they are inputs that come out the same way.
+later = key.id.apply
+computed = aws.s3.Bucket("computed-outputs-bucket", opts=opts,
+    versioning=later(lambda _: {"enabled": False, "mfaDelete": False}),
+    lifecycle_rules=later(lambda _: []),
+    logging=later(lambda _: {"targetBucket": ""}),
+    grants=[aws.s3.BucketGrantArgs(type="CanonicalUser", id=later(lambda _: "0123abcd"),
+                                   permissions=["FULL_CONTROL"])])  # fmt: skip
+aws.s3.BucketVersioning("computed-outputs-versioning", bucket=computed.id, opts=opts,
+    versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"))  # fmt: skip
+aws.s3.BucketOwnershipControls("computed-outputs-ownership", bucket=computed.id, opts=opts,
+    rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"))  # fmt: skip
+aws.s3.BucketLifecycleConfiguration("computed-outputs-lifecycle", bucket=computed.id, opts=opts,
+    rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(id="expire", status="Enabled",
+        abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+            days_after_initiation=7))])  # fmt: skip
+public_acl = aws.s3.Bucket("group-grant-bucket", opts=opts, grants=[aws.s3.BucketGrantArgs(
+    type="Group", uri="http://acs.amazonaws.com/groups/global/AllUsers", permissions=["READ"])])  # fmt: skip
+aws.s3.BucketOwnershipControls("group-grant-ownership", bucket=public_acl.id, opts=opts,
+    rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"))  # fmt: skip
+
 # Numbers as strings --------------------------------------------------------------------------------------------
 aws.cloudwatch.LogGroup("string-retention-log-group", retention_in_days="30", kms_key_id=key.arn, opts=opts)
 aws.kms.Key("string-window-key", enable_key_rotation=True, deletion_window_in_days="7", opts=opts)
