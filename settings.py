@@ -226,6 +226,9 @@ def _parse_corporate_cidrs(raw: Mapping[str, Any]) -> tuple[str, ...]:
             raise SettingsError(key, f"{cidr!r} opens SSH to the whole internet", example)
         if network.prefixlen < 16:
             raise SettingsError(key, f"{cidr!r} is wider than /16; list your corporate egress ranges", example)
+        if any(network.overlaps(ipaddress.IPv4Network(other)) for other in parsed):
+            # AWS refuses a second identical rule, and an overlapping range is a mistake in the list.
+            raise SettingsError(key, f"{cidr!r} repeats or overlaps another range in the list", example)
         parsed.append(str(network))
     return tuple(parsed)
 

@@ -72,6 +72,8 @@ def test_settings_are_immutable():
         ("corporateCidrs", '["203.0.113.5/24"]', "not an IPv4 network"),
         ("corporateCidrs", "[]", "non-empty list"),
         ("corporateCidrs", "203.0.113.0/24", "not valid JSON"),
+        ("corporateCidrs", '["203.0.113.0/24", "203.0.113.0/24"]', "repeats or overlaps"),
+        ("corporateCidrs", '["203.0.113.0/24", "203.0.113.128/25"]', "repeats or overlaps"),
         ("vpcCidr", "8.8.0.0/16", "RFC 1918"),
         ("vpcCidr", "10.0.0.0/26", "too small"),
         ("vpcCidr", "10.0.0.0/24", "/27 a load balancer needs"),
