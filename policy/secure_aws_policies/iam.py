@@ -14,6 +14,7 @@ for any other principal is. A statement for `{"AWS": "*"}` limited by `kms:Calle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,10 @@ from .common import (
     S3_BUCKETS,
     SNS_TOPIC,
     SQS_QUEUE,
+    UNKNOWN,
+    attempt,
     items,
+    peek,
     resource_policy,
     value,
 )
@@ -43,6 +47,20 @@ POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+
+# Where a principal gets a managed policy by ARN: the input that holds the ARN (or ARNs).
+POLICY_ARN_INPUTS = {
+    ROLE: "managedPolicyArns",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+    USER_POLICY_ATTACHMENT: "policyArn",
+    POLICY_ATTACHMENT: "policyArn",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+}
+# AWS managed policies that allow every action (or every action but a few services) on every resource.
+_ADMIN_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(AdministratorAccess|PowerUserAccess)$")
 
 IDENTITY_POLICIES = frozenset({ROLE, ROLE_POLICY, MANAGED_POLICY, GROUP_POLICY, USER_POLICY})
 RESOURCE_POLICIES = frozenset({BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY, SNS_TOPIC, SQS_QUEUE,
@@ -87,6 +105,23 @@ def _allow_statements(args: Any, report: Callable[[str], None] | None = None) ->
     ]
 
 
+def _managed_policy_arns(args: Any) -> list[str]:
+    """The managed policy ARNs this resource attaches. An unknown ARN is a policy the program creates (an AWS
+    managed policy's ARN is a literal), judged as its own `aws:iam/policy` resource: it is left out."""
+    key = POLICY_ARN_INPUTS.get(args.resource_type)
+    found = peek(args.props, key) if key else None
+    if found is UNKNOWN:
+        return []
+    return [str(arn) for arn in _known_items(found) if arn is not UNKNOWN]
+
+
+def _known_items(found: Any) -> list[Any]:
+    """The list's elements, an unknown element as UNKNOWN."""
+    if found is None or isinstance(found, str):
+        return [] if found is None else [found]
+    return [attempt(lambda i=i: found[i]) for i in range(len(found))]
+
+
 def _key_admin(statement: dict, role: str) -> bool:
     """The key policy's standard statement: account root principals get the key's actions."""
     return role == "key" and documents.only_account_roots(statement)
@@ -96,14 +131,22 @@ def _key_admin(statement: dict, role: str) -> bool:
     name="iam-no-admin-wildcard",
     description="No policy document (IAM role, inline, managed, group or user policy; bucket, topic, queue or key "
     'policy) allows "Action": "*" (or NotAction) on "Resource": "*" (or NotResource). Key policies are exempt for '
-    "account-root principals: that is the key's standard administration statement, and Resource * here means this key.",
-    types=ALL_POLICY_HOLDERS,
+    "account-root principals: that is the key's standard administration statement, and Resource * here means this key. "
+    "Nothing attaches the AWS managed AdministratorAccess or PowerUserAccess policy either.",
+    types=ALL_POLICY_HOLDERS | set(POLICY_ARN_INPUTS),
     severity=Severity.HIGH,
     controls=[FSBP("IAM.1"), CDK_NAG("AwsSolutions-IAM5")],
     remediation="List the actions the principal needs and the ARNs it needs them on (aws.iam.get_policy_document "
     "with specific actions and resources).",
 )
 def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
+    for arn in _managed_policy_arns(args):
+        if match := _ADMIN_MANAGED_POLICY.match(arn):
+            report(f"{args.name} attaches the AWS managed policy {match.group(1)}, which allows every action "
+                   f"{'' if match.group(1) == 'AdministratorAccess' else 'but IAM and Organizations '}on every "
+                   "resource.")  # fmt: skip
+    if args.resource_type not in ALL_POLICY_HOLDERS:
+        return
     for where, statement, role in _allow_statements(args, report):
         if not documents.covers_all_resources(statement) or _key_admin(statement, role):
             continue

@@ -115,6 +115,21 @@ def test_every_action_on_everything_but_one_resource_notresource_is_admin(shapes
     assert "scoped-policy" not in violations(findings, "iam-no-admin-wildcard")
 
 
+def test_attaching_the_aws_managed_administrator_or_power_user_policy_is_admin(shapes, mode):
+    found = violations(shapes(mode), "iam-no-admin-wildcard")
+    assert found["admin-managed-role"] == [
+        "admin-managed-role attaches the AWS managed policy AdministratorAccess, which allows every action on every "
+        "resource."
+    ]
+    assert "PowerUserAccess, which allows every action but IAM" in found["poweruser-attachment"][0]
+    assert "readonly-attachment" not in found
+
+
+def test_attaching_a_policy_the_program_creates_is_not_undecided_at_preview(shapes):
+    """Its ARN is unknown at preview; the policy itself is judged as its own resource."""
+    assert [f for f in shapes("preview") if name_of(f) == "own-policy-attachment"] == []
+
+
 PUBLIC = {"forallvalues-public-policy", "ifexists-public-policy", "notequals-public-policy",
           "wildcard-arn-public-policy", "notprincipal-public-policy"}  # fmt: skip
 

@@ -79,8 +79,23 @@ aws.iam.Policy("secret-admin-policy", policy=pulumi.Output.secret(document({"Eff
 # IAM shapes ----------------------------------------------------------------------------------------------------
 aws.iam.Policy("notresource-admin-policy", opts=opts, policy=json.dumps({"Version": "2012-10-17", "Statement": {
     "Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::audit-bucket/*"}}))  # fmt: skip
-aws.iam.Policy("scoped-policy", opts=opts, policy=json.dumps({"Version": "2012-10-17", "Statement": {
+scoped = aws.iam.Policy("scoped-policy", opts=opts, policy=json.dumps({"Version": "2012-10-17", "Statement": {
     "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::data-bucket/*"}}))  # fmt: skip
+# AWS managed policies attached by ARN: AdministratorAccess is "*" on "*", PowerUserAccess all but IAM.
+EC2_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}],
+    }
+)
+aws.iam.Role("admin-managed-role", assume_role_policy=EC2_TRUST, opts=opts,
+             managed_policy_arns=["arn:aws:iam::aws:policy/AdministratorAccess"])  # fmt: skip
+app_role = aws.iam.Role("app-role", assume_role_policy=EC2_TRUST, opts=opts)
+aws.iam.RolePolicyAttachment("poweruser-attachment", role=app_role.name, opts=opts,
+                             policy_arn="arn:aws:iam::aws:policy/PowerUserAccess")  # fmt: skip
+aws.iam.RolePolicyAttachment("readonly-attachment", role=app_role.name, opts=opts,
+                             policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")  # fmt: skip
+aws.iam.RolePolicyAttachment("own-policy-attachment", role=app_role.name, policy_arn=scoped.arn, opts=opts)
 
 
 def topic_policy(name, statement):
