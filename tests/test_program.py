@@ -129,3 +129,23 @@ def test_every_alarm_notifies_the_alert_topic_and_says_what_silence_means(prod_a
         assert alarm.inputs.get("okActions", [topic]) == [topic], alarm.name
         assert alarm.inputs["treatMissingData"] in ("breaching", "notBreaching", "missing"), alarm.name
         assert alarm.inputs["alarmDescription"], alarm.name
+
+
+def test_every_role_trusts_one_service_and_carries_exactly_one_inline_policy(prod_apply: Recording):
+    roles = prod_apply.of_type("aws:iam/role:Role")
+    policies = prod_apply.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert prod_apply.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    services = {}
+    for role in roles:
+        assert "managedPolicyArns" not in role.inputs, role.name
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole"), role.name
+        services[role.name] = statement["Principal"]["Service"]
+        assert len([p for p in policies if p.property_dependencies.get("role") == [role.urn]]) == 1, role.name
+    assert services == {
+        "network-flow-log-role": "vpc-flow-logs.amazonaws.com",
+        "audit-trail-logs-role": "cloudtrail.amazonaws.com",
+        "web-instance-role": "ec2.amazonaws.com",
+        "function-role": "lambda.amazonaws.com",
+        "database-monitoring-role": "monitoring.rds.amazonaws.com",
+    }
