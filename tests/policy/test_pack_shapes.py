@@ -130,6 +130,10 @@ def test_attaching_a_policy_the_program_creates_is_not_undecided_at_preview(shap
     assert [f for f in shapes("preview") if name_of(f) == "own-policy-attachment"] == []
 
 
+def test_a_policy_attachment_that_names_only_roles_gives_no_user_a_policy(shapes, mode):
+    assert [f for f in shapes(mode) if name_of(f) == "roles-only-policy-attachment"] == []
+
+
 PUBLIC = {"forallvalues-public-policy", "ifexists-public-policy", "notequals-public-policy",
           "wildcard-arn-public-policy", "notprincipal-public-policy"}  # fmt: skip
 
@@ -173,7 +177,9 @@ def test_numbers_given_as_strings_are_compared_as_numbers(shapes, mode):
     assert violations(findings, "log-group-retention")["string-retention-log-group"] == [
         "log group string-retention-log-group keeps events 30 days; at least 365 are required."
     ]
-    assert "string-window-key" not in violations(findings, "kms-key-deletion-window")
+    assert violations(findings, "kms-key-deletion-window") == {
+        "five-day-window-key": ["key five-day-window-key: deletionWindowInDays is 5, below the minimum of 7."]
+    }
 
 
 def test_own_tags_decide_even_when_the_providers_default_tags_are_unknown_at_preview(shapes):

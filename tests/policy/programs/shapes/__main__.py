@@ -96,6 +96,8 @@ aws.iam.RolePolicyAttachment("poweruser-attachment", role=app_role.name, opts=op
 aws.iam.RolePolicyAttachment("readonly-attachment", role=app_role.name, opts=opts,
                              policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")  # fmt: skip
 aws.iam.RolePolicyAttachment("own-policy-attachment", role=app_role.name, policy_arn=scoped.arn, opts=opts)
+# A PolicyAttachment that names only roles gives no IAM user a policy.
+aws.iam.PolicyAttachment("roles-only-policy-attachment", policy_arn=scoped.arn, roles=[app_role.name], opts=opts)
 
 
 def topic_policy(name, statement):
@@ -172,6 +174,8 @@ aws.s3.BucketOwnershipControls("group-grant-ownership", bucket=public_acl.id, op
 # Numbers as strings --------------------------------------------------------------------------------------------
 aws.cloudwatch.LogGroup("string-retention-log-group", retention_in_days="30", kms_key_id=key.arn, opts=opts)
 aws.kms.Key("string-window-key", enable_key_rotation=True, deletion_window_in_days="7", opts=opts)
+# Below AWS's own minimum: the policy stops it at preview, before the API would refuse it mid-deployment.
+aws.kms.Key("five-day-window-key", enable_key_rotation=True, deletion_window_in_days=5.0, opts=opts)
 
 # Tags through a provider whose default_tags are unknown at a first preview -------------------------------------
 late = aws.Provider("late-tags-aws", region="us-east-1", default_tags=aws.ProviderDefaultTagsArgs(
