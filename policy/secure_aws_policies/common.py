@@ -98,10 +98,14 @@ def items(sequence: Any) -> list[Any]:
 
 
 def as_int(found: Any, default: int = 0) -> int:
-    """A number as the engine sends it (a float, or a string such as "22" where the schema types it so)."""
-    if found is None or found == "":
+    """A number as the engine sends it (a float, or a string such as "22" where the schema types it so); `default`
+    when absent or not a number at all (the provider refuses such a value before it is deployed)."""
+    if isinstance(found, int | float) and not isinstance(found, bool):
+        return int(found)
+    try:
+        return int(float(str(found).strip()))
+    except (TypeError, ValueError, OverflowError):
         return default
-    return int(float(str(found).strip())) if not isinstance(found, int | float) else int(found)
 
 
 def linked_to(resources: Iterable[Any], types: str | Iterable[str], key: str) -> dict[str, list[Any]]:
@@ -249,8 +253,8 @@ class PortRange:
         proto = protocol_name(protocol)
         if proto in ALL_PROTOCOLS:
             return cls(proto, 0, 65535)
-        low = as_int(from_port, 0)
-        high = as_int(to_port, low)
+        low = as_int(from_port, 0 if from_port in (None, "") else -1)  # not a number: every port (fail closed)
+        high = as_int(to_port, low if to_port in (None, "") else -1)
         if low < 0 or high < 0:  # -1 means "all ports" for tcp/udp in some APIs
             low, high = 0, 65535
         return cls(proto, low, high)

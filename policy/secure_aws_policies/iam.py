@@ -15,7 +15,7 @@ for any other principal is. A statement for `{"AWS": "*"}` limited by `kms:Calle
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pulumi_policy import Severity
@@ -117,8 +117,10 @@ def _managed_policy_arns(args: Any) -> list[str]:
 
 def _known_items(found: Any) -> list[Any]:
     """The list's elements, an unknown element as UNKNOWN."""
-    if found is None or isinstance(found, str):
-        return [] if found is None else [found]
+    if found is None:
+        return []
+    if isinstance(found, str) or not isinstance(found, Sequence):
+        return [found]
     return [attempt(lambda i=i: found[i]) for i in range(len(found))]
 
 

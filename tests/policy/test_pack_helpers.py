@@ -100,3 +100,8 @@ def test_an_encryption_configuration_given_one_rule_object_is_judged_like_a_list
     [problem] = _sse_rule_problems(rule, aes256_allowed=False)
     assert problem.startswith("it uses AES256")
     assert _sse_rule_problems([], aes256_allowed=False) == ["it has no rule, so it sets no default encryption"]
+
+
+def test_a_value_that_is_not_a_number_never_crashes_a_policy_and_a_port_range_fails_closed(common):
+    assert common.as_int("x", 5) == 5 and common.as_int({"a": 1}, 5) == 5 and common.as_int(True, 5) == 5
+    assert common.PortRange.of("tcp", "x", "y").includes(22)
