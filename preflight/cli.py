@@ -36,6 +36,7 @@ from preflight.analyze import (
     load_policy_pack_config,
     merge_findings,
 )
+from preflight.pack_process import pack_python
 from preflight.plan import display_type, render_plan, source_order
 from preflight.record import ProgramError, RecordedResource, Recording, run_program
 
@@ -184,6 +185,11 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
     if not (project_dir / "Pulumi.yaml").exists():
         raise Failure(f"no Pulumi project in {project_dir}: it has no Pulumi.yaml (use --cwd DIR)")
     pack_dir = (options.policy_pack or DEFAULT_PACK).resolve()
+    if pack is None:
+        try:
+            pack_python(pack_dir)  # a missing pack or virtualenv fails now, not after the program ran
+        except PolicyPackError as error:
+            raise Failure(str(error)) from error
     config_file = options.policy_pack_config
     if config_file is None and options.policy_pack is None and (DEFAULT_PACK / "config.json").exists():
         config_file = DEFAULT_PACK / "config.json"

@@ -151,6 +151,7 @@ class PackProcess:
             )  # fmt: skip
         except OSError as error:
             raise PolicyPackError(f"could not start the policy pack {pack_dir}: {error}") from error
+        _LIVE.add(self)  # from its first instant, so an interrupt during start-up stops it too
         self._stderr: list[str] = []
         self._stdout: list[str] = []
         self._drains = [threading.Thread(target=self._drain, args=(self.process.stderr, self._stderr), daemon=True)]
@@ -166,7 +167,6 @@ class PackProcess:
             self.close()
             raise PolicyPackError(f"the policy pack {pack_dir} printed port {self.port} but never served it") from error
         self.analyzer = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-        _LIVE.add(self)
 
     def _read_port(self) -> int:
         """The first stdout line is the port (the engine reads exactly one line)."""
@@ -230,6 +230,13 @@ _LIVE: set[PackProcess] = set()
 def _close_forgotten() -> None:
     for process in list(_LIVE):
         process.close()
+
+
+def terminate_all() -> None:
+    """Stops every pack process at once, without gRPC or locks: what a signal handler may do before `os._exit`."""
+    for process in list(_LIVE):
+        with contextlib.suppress(OSError):
+            process.process.terminate()
 
 
 def config_tuple(config: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

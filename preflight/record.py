@@ -15,6 +15,7 @@ import json
 import os
 import runpy
 import sys
+import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,7 @@ def _program_context(project_dir: Path) -> Iterator[None]:
     os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_about_exits)
     asyncio.set_event_loop(loop)
     try:
         yield
@@ -227,6 +229,13 @@ def _program_context(project_dir: Path) -> Iterator[None]:
                 del sys.modules[name]
 
 
+def _quiet_about_exits(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A program's `sys.exit` or a Ctrl-C is reported once by the caller, not again as a stray task's traceback."""
+    if isinstance(context.get("exception"), SystemExit | KeyboardInterrupt):
+        return
+    loop.default_exception_handler(context)
+
+
 def run_program(
     project_dir: Path | str,
     stack: str = "prod",
@@ -240,22 +249,26 @@ def run_program(
     """
     project_dir = Path(project_dir).resolve()
     project, config = read_stack_config(project_dir, stack)
+    program_dir, program = _program_path(project_dir)
     for key, value in (config_overrides or {}).items():
         config[key if ":" in key else f"{project}:{key}"] = value
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config))
     aws_mocks = AwsMocks(preview=preview)
-    with _program_context(project_dir):
+    with _program_context(program_dir):
         monitor = RecordingMonitor(aws_mocks, recording)
         # A fresh root stack per run: set_mocks keeps an existing one, and with it the last run's exports.
         settings.set_root_resource(None)  # type: ignore[arg-type]
         pulumi.runtime.set_mocks(aws_mocks, project=project, stack=stack, preview=preview, monitor=monitor)
         pulumi.runtime.set_all_config(config)
-        program = str(project_dir / "__main__.py")
         try:
-            mocks.test(lambda: runpy.run_path(program, run_name="__main__"))()
+            mocks.test(lambda: runpy.run_path(str(program), run_name="__main__"))()
             asyncio.get_event_loop().run_until_complete(_resolve_stack_outputs(recording))
         except Exception as error:  # the program's own failure, reported by its message
-            raise ProgramError(_first_line(error), recording) from error
+            raise ProgramError(_message(error, program_dir), recording) from error
+        except SystemExit as exit_:  # `sys.exit(...)` in a program ends the program, not this process
+            code = exit_.code
+            message = code if isinstance(code, str) else f"the program exited with status {code or 0} (sys.exit)"
+            raise ProgramError(message, recording) from exit_
         finally:
             pulumi.runtime.set_all_config({})
     return recording
@@ -269,9 +282,32 @@ async def _resolve_stack_outputs(recording: Recording) -> None:
         recording.stack_outputs[name] = rpc.UNKNOWN if isinstance(resolved, Unknown) else resolved
 
 
-def _first_line(error: BaseException) -> str:
-    message = str(error).strip() or type(error).__name__
+def _program_path(project_dir: Path) -> tuple[Path, Path]:
+    """The program's directory and file: Pulumi.yaml's `main` (a directory or a .py file), else `__main__.py`."""
+    main = (yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}).get("main")
+    target = (project_dir / str(main)).resolve() if main else project_dir
+    program = target / "__main__.py" if target.is_dir() or not main else target
+    if not program.is_file():
+        where = f"`main: {main}` in Pulumi.yaml names {program}" if main else f"{program} is missing"
+        raise ProgramError(f"no Python program to run: {where}")
+    return program.parent, program
+
+
+def _message(error: BaseException, program_dir: Path) -> str:
+    """The program's own message; the exception's type where the message alone says little (KeyError: 'x'),
+    and on a second line the program's line that raised it."""
+    message = str(error).strip()
+    if not isinstance(error, ValueError | pulumi.RunError) or not message:
+        message = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if _in_program(f.filename, program_dir)]
+    if frames:
+        message += f"\n  at {Path(frames[-1].filename).relative_to(program_dir)}:{frames[-1].lineno}"
     return message
+
+
+def _in_program(filename: str, program_dir: Path) -> bool:
+    path = Path(filename)
+    return path.is_relative_to(program_dir) and "site-packages" not in path.parts
 
 
 def wire_struct(values: Mapping[str, Any]) -> struct_pb2.Struct:

@@ -7,8 +7,10 @@ a subprocess to check what a user or CI sees (exit status, stderr without a trac
 from __future__ import annotations
 
 import io
+import signal
 import subprocess
 import sys
+import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -317,3 +319,108 @@ def test_a_bad_prod_config_value_exits_2_naming_the_key(pack: PolicyPack, capsys
     assert code == 2
     assert first_line.startswith("error: ")
     assert "azCount" in first_line
+
+
+# Failures a user meets first: exit 2, the program's own message first, no traceback ------------------------------
+
+
+def project(directory: Path, program: str, pulumi_yaml: str = "name: scratch\nruntime: python\n") -> Path:
+    """A one-file Pulumi project with a `test` stack."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(pulumi_yaml)
+    (directory / "Pulumi.test.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    if program:
+        (directory / "__main__.py").write_text(program)
+    return directory
+
+
+def test_an_exception_in_the_program_exits_2_naming_its_type_and_line(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    program = 'import pulumi\nsettings = {}\nregion = settings["region"]\n'
+    code, out, err = preflight(pack, capsys, "--cwd", str(project(tmp_path, program)))
+    assert code == 2
+    assert err.splitlines()[:2] == ["error: KeyError: 'region'", "  at __main__.py:3"]
+    assert "Traceback" not in err + out
+
+
+def test_a_program_calling_sys_exit_exits_2_with_its_message_not_its_status(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    program = 'import sys\nsys.exit("refusing to run without a VPC")\n'
+    code, out, err = preflight(pack, capsys, "--cwd", str(project(tmp_path, program)))
+    assert code == 2
+    assert err.splitlines()[0] == "error: refusing to run without a VPC"
+    assert "Traceback" not in err + out
+
+
+def test_a_project_without_a_program_exits_2_saying_which_file_is_missing(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = preflight(pack, capsys, "--cwd", str(project(tmp_path, "")))
+    assert code == 2
+    assert err.splitlines()[0] == f"error: no Python program to run: {tmp_path / '__main__.py'} is missing"
+
+
+def test_the_program_directory_named_by_main_in_pulumi_yaml_is_run(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project(tmp_path, "", "name: scratch\nruntime: python\nmain: src/\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "__main__.py").write_text('import pulumi_aws as aws\naws.kms.Key("key")\n')
+    code, out, _ = preflight(pack, capsys, "--cwd", str(tmp_path))
+    assert code == 1  # the fixture pack: this key does not rotate
+    assert "aws:kms:Key key  (src/__main__.py:2)" in out  # source lines are relative to the project
+
+
+def test_a_missing_policy_pack_fails_before_the_program_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(["--cwd", str(FIXTURE_PROGRAM), "--stack", "test", "--policy-pack", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err == f"error: {tmp_path} is not a policy pack: it has no PulumiPolicy.yaml\n"
+    assert out == ""  # no plan was printed: the program never ran
+
+
+# Interrupts: nothing left running -------------------------------------------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of `pid` (a zombie has exited: it is only waiting to be reaped)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_a_cancelled_ci_job_stops_every_pack_process(signum: int) -> None:
+    command = [sys.executable, "-m", "preflight", *BASE]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as run:
+        deadline = time.monotonic() + 60
+        while not (packs := children(run.pid)) and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.05)
+        assert packs, "the pack never started"
+        run.send_signal(signum)
+        _, err = run.communicate(timeout=30)
+    assert run.returncode == 128 + signum
+    assert err.strip().endswith(f"interrupted ({signal.Signals(signum).name})")
+    assert "Traceback" not in err
+    deadline = time.monotonic() + 5
+    while any(alive(p) for p in packs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(p) for p in packs)
