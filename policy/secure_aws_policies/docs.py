@@ -31,11 +31,13 @@ imports the program or pulumi-aws):
 pulumi preview --policy-pack policy --policy-pack-config policy/config.json
 ```
 
-`policy/config.json` holds this project's exemptions (see [Exemptions](#exemptions-how-to-write-one)).
+`policy/config.json` holds this project's exemptions (see [Exemptions](#exemptions-how-to-write-one)). The pack
+runs in its own virtualenv, `policy/.venv` (`runtime.options.virtualenv` in `PulumiPolicy.yaml`), with the pinned
+`requirements.txt` (pulumi and pulumi-policy only): `make venv` creates it.
 
 Offline, `make preview` runs the same pack over the same gRPC interface (`preflight/`).
 
-Every policy is mandatory unless its row says why it only advises. Unknown values at preview never cause a
+Every policy is mandatory unless its section says why it only advises. Unknown values at preview never cause a
 violation: a policy that cannot decide before the values exist says so once (an advisory "can't run policy ...
 during preview" note) and decides at `pulumi up`. Code: `secure_aws_policies/` (one module per concern, shared
 helpers in `common.py`); the taggable types are generated from pulumi-aws by `tools/generate_taggable_types.py`.
