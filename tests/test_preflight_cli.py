@@ -424,3 +424,10 @@ def test_ctrl_c_or_a_cancelled_ci_job_stops_every_pack_process(signum: int) -> N
     while any(alive(p) for p in packs) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(p) for p in packs)
+
+
+def test_make_preview_passes_its_args_to_the_command() -> None:
+    """A pull-request job writes its reports through the README's first command: `make preview ARGS=...`."""
+    dry_run = subprocess.run(["make", "-n", "preview", "ARGS=--sarif out.sarif --config azCount=3"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+    assert dry_run.stdout.splitlines()[-1] == ".venv/bin/python -m preflight --sarif out.sarif --config azCount=3"
