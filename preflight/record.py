@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import runpy
 import sys
@@ -229,6 +230,21 @@ def _program_context(project_dir: Path) -> Iterator[None]:
                 del sys.modules[name]
 
 
+class _EngineLog(logging.Handler):
+    """What the program logs (`pulumi.log.*`) as the CLI's Diagnostics show it: `error: ...`, `warning: ...`,
+    info plain, debug hidden. Written to the current `sys.stderr`, so a caller capturing it gets it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = {"ERROR": "error: ", "WARNING": "warning: "}.get(record.levelname, "")
+        print(prefix + record.getMessage(), file=sys.stderr)
+
+
+_PROGRAM_LOG = logging.getLogger("preflight.program")
+_PROGRAM_LOG.propagate = False
+_PROGRAM_LOG.setLevel(logging.INFO)
+_PROGRAM_LOG.addHandler(_EngineLog())
+
+
 def _quiet_about_exits(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
     """A program's `sys.exit` or a Ctrl-C is reported once by the caller, not again as a stray task's traceback."""
     if isinstance(context.get("exception"), SystemExit | KeyboardInterrupt):
@@ -258,7 +274,9 @@ def run_program(
         monitor = RecordingMonitor(aws_mocks, recording)
         # A fresh root stack per run: set_mocks keeps an existing one, and with it the last run's exports.
         settings.set_root_resource(None)  # type: ignore[arg-type]
-        pulumi.runtime.set_mocks(aws_mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+        pulumi.runtime.set_mocks(
+            aws_mocks, project=project, stack=stack, preview=preview, monitor=monitor, logger=_PROGRAM_LOG
+        )
         pulumi.runtime.set_all_config(config)
         try:
             mocks.test(lambda: runpy.run_path(str(program), run_name="__main__"))()

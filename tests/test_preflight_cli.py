@@ -431,3 +431,15 @@ def test_make_preview_passes_its_args_to_the_command() -> None:
     dry_run = subprocess.run(["make", "-n", "preview", "ARGS=--sarif out.sarif --config azCount=3"], cwd=ROOT,
                              capture_output=True, text=True, check=True)  # fmt: skip
     assert dry_run.stdout.splitlines()[-1] == ".venv/bin/python -m preflight --sarif out.sarif --config azCount=3"
+
+
+def test_what_the_program_logs_shows_under_diagnostics_with_its_severity(
+    pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    program = (
+        'import pulumi\npulumi.log.info("using 2 AZs")\npulumi.log.warn("no certificate")\npulumi.log.error("x")\n'
+    )
+    code, out, _ = preflight(pack, capsys, "--cwd", str(project(tmp_path, program)))
+    assert code == 0  # as with the CLI, a logged error fails nothing (pulumi/pulumi#5085)
+    diagnostics = out[out.index("Diagnostics:") :].splitlines()
+    assert diagnostics[2:5] == ["    using 2 AZs", "    warning: no certificate", "    error: x"]
