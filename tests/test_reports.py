@@ -21,6 +21,7 @@ import pytest
 from preflight.analyze import Finding, PolicyPack
 from preflight.cli import Outcome, main
 from preflight.diagram import architecture, mermaid
+from preflight.plan import render_plan
 from preflight.record import Recording, run_program
 from preflight.reports import json_report, markdown, sarif, write_reports
 from tests.conftest import PROJECT_DIR
@@ -29,6 +30,10 @@ FIXTURE_PROGRAM = PROJECT_DIR / "tests" / "fixtures" / "programs" / "minimal"
 FIXTURE_PACK = PROJECT_DIR / "tests" / "fixtures" / "packs" / "minimal"
 SARIF_SCHEMA = PROJECT_DIR / "tests" / "data" / "sarif-schema-2.1.0.json"
 KEY_URN = "urn:pulumi:test::fixture-minimal::fixture:index:Store$aws:kms/key:Key::store-key"
+# SARIF paths are relative to the git repository holding the project (a source tarball: the project).
+IN_GIT = (PROJECT_DIR / ".git").exists()
+FIXTURE_URI = "tests/fixtures/programs/minimal/__main__.py" if IN_GIT else "__main__.py"
+ROOT_URI = (PROJECT_DIR if IN_GIT else FIXTURE_PROGRAM).resolve().as_uri() + "/"
 LOOSE_URN = "urn:pulumi:test::fixture-minimal::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::loose"
 
 
@@ -159,7 +164,7 @@ def test_the_vendored_schema_rejects_a_broken_sarif_log(reports: dict[str, Any])
 def test_sarif_result_points_at_the_line_that_created_the_resource(reports: dict[str, Any]) -> None:
     location = results_by_rule(reports["sarif"])["bucket-encrypted"]["locations"][0]
     physical = location["physicalLocation"]
-    assert physical["artifactLocation"] == {"uri": "__main__.py", "uriBaseId": "%SRCROOT%"}
+    assert physical["artifactLocation"] == {"uri": FIXTURE_URI, "uriBaseId": "%SRCROOT%"}
     assert physical["region"]["startLine"] == line_of(FIXTURE_PROGRAM / "__main__.py", 'aws.s3.Bucket("loose"')
     assert location["logicalLocations"][0]["fullyQualifiedName"] == LOOSE_URN
 
@@ -171,9 +176,9 @@ def test_sarif_result_of_a_component_child_points_at_its_line_inside_the_compone
     assert physical["region"]["startLine"] == line_of(FIXTURE_PROGRAM / "__main__.py", "self.key = aws.kms.Key(")
 
 
-def test_sarif_base_uri_is_the_project_dir(reports: dict[str, Any]) -> None:
+def test_sarif_base_uri_is_the_repository_root(reports: dict[str, Any]) -> None:
     base = reports["sarif"]["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-    assert base == FIXTURE_PROGRAM.resolve().as_uri() + "/"
+    assert base == ROOT_URI  # the repository: code-scanning hosts resolve a result's file from its root
 
 
 def test_sarif_has_one_rule_per_policy_and_results_point_at_theirs(
@@ -239,7 +244,7 @@ def test_sarif_puts_a_finding_without_a_resource_on_the_programs_entry_file(fixt
     document = sarif.build(outcome_of(fixture_preview, [finding("bucket-encrypted", "")]))
     validate_sarif(document)
     physical = results_by_rule(document)["bucket-encrypted"]["locations"][0]["physicalLocation"]
-    assert physical == {"artifactLocation": {"uri": "__main__.py", "uriBaseId": "%SRCROOT%"},
+    assert physical == {"artifactLocation": {"uri": FIXTURE_URI, "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": 1}}  # fmt: skip
 
 
@@ -316,3 +321,17 @@ def test_an_unknown_diagram_format_is_refused_before_any_report_is_written(
     with pytest.raises(OSError, match=r"unknown diagram format \.txt"):
         write_reports(outcome_of(fixture_preview, []), {"json": tmp_path / "r.json", "diagram": tmp_path / "d.txt"})
     assert not list(tmp_path.iterdir())
+
+
+def test_markdown_counts_the_resources_to_create_as_the_printed_plan_does(fixture_preview: Recording) -> None:
+    text = markdown.render(outcome_of(fixture_preview, []))
+    assert render_plan(fixture_preview).rstrip().endswith("+ 7 to create")  # the stack counts, as in the CLI
+    assert "**7 resources** to create" in text
+
+
+def test_sarif_paths_are_relative_to_the_repository_holding_the_project_else_to_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "infra" / "prod"
+    project.mkdir(parents=True)
+    assert sarif.source_root(project) == project.resolve()  # not in a repository
+    (tmp_path / ".git").mkdir()
+    assert sarif.source_root(project) == tmp_path.resolve()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.analyze import Finding
+from preflight.plan import plan_rows
 from preflight.reports.common import describe, is_blocking, location, summary, undecided_reason
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ def render(outcome: Outcome) -> str:
     lines = [
         headline,
         "",
-        f"Offline `pulumi preview --policy-pack` of the `{stack}` stack: **{counts['resources']} resources** to "
+        # The count the printed plan ends with (`+ N to create`: the stack included, as the CLI counts it).
+        f"Offline `pulumi preview --policy-pack` of the `{stack}` stack: **{len(plan_rows(outcome.preview))} "
+        "resources** to "
         f"create, checked by **{outcome.pack_name} v{outcome.pack_version}** ({counts['policies']} policies) on "
         "the preview and on an apply-mode run.",
         "",

@@ -8,14 +8,16 @@ policy's severity as the number code-scanning hosts sort by. One result per find
   a policy that could not decide -> note;
 - an exempted finding keeps its level and gets an accepted `suppressions` entry whose justification is the
   exemption's reason;
-- located at the source line that created the resource (the SDK's source position, relative to the project
-  dir under the `%SRCROOT%` base), and named by its URN (`logicalLocations[].fullyQualifiedName`).
+- located at the source line that created the resource (the SDK's source position, relative to the git
+  repository holding the project, else to the project, under the `%SRCROOT%` base), and named by its URN
+  (`logicalLocations[].fullyQualifiedName`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from preflight.analyze import Finding
@@ -86,8 +88,9 @@ def _result(outcome: Outcome, finding: Finding, rule_index: int) -> dict[str, An
     region: dict[str, int] = {"startLine": where.line}
     if where.column > 0:
         region["startColumn"] = where.column
+    uri = _repository_path(outcome.project_dir, where.path)
     place: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": {"uri": where.path, "uriBaseId": SRCROOT}, "region": region}
+        "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}, "region": region}
     }
     if finding.urn:
         place["logicalLocations"] = [
@@ -137,7 +140,7 @@ def build(outcome: Outcome) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": f"preflight/{outcome.preview.project}/{outcome.stack}/"},
-                "originalUriBaseIds": {SRCROOT: {"uri": outcome.project_dir.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {SRCROOT: {"uri": source_root(outcome.project_dir).as_uri() + "/"}},
                 "invocations": [{"executionSuccessful": True, "exitCode": outcome.exit_code}],
                 "results": results,
                 "properties": {
@@ -152,3 +155,20 @@ def build(outcome: Outcome) -> dict[str, Any]:
 
 def render(outcome: Outcome) -> str:
     return json.dumps(build(outcome), indent=2) + "\n"
+
+
+def source_root(project_dir: Path) -> Path:
+    """Where paths are relative to: the git repository holding the project (code-scanning hosts resolve a
+    result's file from the repository root, also for a project in a subdirectory), else the project itself."""
+    project_dir = project_dir.resolve()
+    for directory in (project_dir, *project_dir.parents):
+        if (directory / ".git").exists():
+            return directory
+    return project_dir
+
+
+def _repository_path(project_dir: Path, path: str) -> str:
+    try:
+        return (project_dir.resolve() / path).relative_to(source_root(project_dir)).as_posix()
+    except ValueError:
+        return path
