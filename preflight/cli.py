@@ -171,7 +171,7 @@ def main(argv: Sequence[str] | None = None, *, pack: PolicyPack | None = None) -
         print(f"error: {failure}", file=err)
         return EXIT_ERROR
     try:
-        _write_reports(outcome, options, out, err)
+        _write_reports(outcome, options, out)
     except OSError as error:
         print(f"error: cannot write a report to {error.filename}: {error.strerror}", file=err)
         return EXIT_ERROR
@@ -358,17 +358,10 @@ def source_location(project_dir: Path, uri: str) -> str:
         return str(path)
 
 
-def _write_reports(outcome: Outcome, options: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+def _write_reports(outcome: Outcome, options: argparse.Namespace, out: TextIO) -> None:
     requested = {kind: getattr(options, kind) for kind in REPORT_KINDS if getattr(options, kind) is not None}
     if not requested:
         return
-    try:
-        reports = importlib.import_module("preflight.reports")
-    except ModuleNotFoundError as error:
-        if error.name != "preflight.reports":
-            raise
-        flags = ", ".join(f"--{kind}" for kind in requested)
-        print(f"warning: {flags}: reports are not available yet (preflight/reports.py is missing)", file=err)
-        return
+    reports = importlib.import_module("preflight.reports")  # only when asked for: graphviz lookups and all
     for path in reports.write_reports(outcome, requested) or []:
         print(f"Wrote {path}", file=out)

@@ -275,15 +275,6 @@ def test_reports_are_handed_the_outcome_and_the_requested_paths(
     assert f"Wrote {tmp_path / 'r.json'}" in out
 
 
-def test_reports_not_yet_available_are_a_warning_not_a_failure(
-    pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setitem(sys.modules, "preflight.reports", None)  # importing it fails as if the file were missing
-    code, _, err = preflight(pack, capsys, "--config", "loose=false", "--markdown", str(tmp_path / "r.md"))
-    assert code == 0
-    assert "--markdown: reports are not available yet" in err
-
-
 def test_a_report_that_cannot_be_written_exits_2(
     pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
