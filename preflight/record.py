@@ -195,7 +195,9 @@ def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
-        raise ProgramError(f"stack {stack!r} has no config file: {stack_file} is missing")
+        stacks = sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in project_dir.glob("Pulumi.*.yaml"))
+        known = f" (stacks here: {', '.join(stacks)}; pick one with --stack)" if stacks else ""
+        raise ProgramError(f"stack {stack!r} has no config file: {stack_file} is missing{known}")
     raw = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
     config: dict[str, str] = {}
     for key, value in raw.items():

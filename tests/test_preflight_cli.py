@@ -117,6 +117,7 @@ def test_a_stack_without_a_config_file_exits_2(pack: PolicyPack, capsys: pytest.
     code, _, err = preflight(pack, capsys, "--stack", "staging")
     assert code == 2
     assert err.startswith("error: stack 'staging' has no config file")
+    assert err.splitlines()[0].endswith("(stacks here: test; pick one with --stack)")
 
 
 def test_a_directory_without_a_pulumi_project_exits_2(
