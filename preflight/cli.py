@@ -163,7 +163,12 @@ def _config_pair(text: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None, *, pack: PolicyPack | None = None) -> int:
     """Runs the command; returns its exit status. `pack` reuses an already running pack (tests)."""
-    options = build_parser().parse_args(argv)
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.diagram is not None:
+        suffixes = importlib.import_module("preflight.diagram").SUFFIXES
+        if options.diagram.suffix.lower() not in suffixes:  # a usage error, before the run rather than after it
+            parser.error(f"--diagram {options.diagram}: unknown format; name the file {', '.join(suffixes)}")
     out, err = sys.stdout, sys.stderr
     try:
         outcome = run(options, out=out, err=err, pack=pack)

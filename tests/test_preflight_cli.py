@@ -436,3 +436,12 @@ def test_what_the_program_logs_shows_under_diagnostics_with_its_severity(
     assert code == 0  # as with the CLI, a logged error fails nothing (pulumi/pulumi#5085)
     diagnostics = out[out.index("Diagnostics:") :].splitlines()
     assert diagnostics[2:5] == ["    using 2 AZs", "    warning: no certificate", "    error: x"]
+
+
+def test_an_unknown_diagram_format_is_a_usage_error_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*BASE, "--diagram", "architecture.jpeg"])
+    captured = capsys.readouterr()
+    assert exited.value.code == 2
+    assert "--diagram architecture.jpeg: unknown format; name the file .svg" in captured.err
+    assert captured.out == ""
