@@ -318,6 +318,8 @@ class _Builder:
                 node = self.add_node("allowed_networks", "Allowed networks", EXTERNAL)
                 self.graph.node(node).label = _merge_label(self.graph.node(node).label, cidrs)
                 sources = [node]
+            if source and not self._egress_allows(source, target, port):
+                continue  # admitted by the target, but its source group may not send there: no traffic flows
             for source_node in sources:
                 for target_node in users.get(target, []):
                     self.add_edge(source_node, target_node, port, TRAFFIC)
@@ -336,6 +338,46 @@ class _Builder:
                     target_node = self.node_of[attached.urn]
                     if not any(e.source == lb_node and e.target == target_node for e in self.graph.edges):
                         self.add_edge(lb_node, target_node, "forwards", TRAFFIC)
+
+    def _egress_allows(self, source: str, target: str, port: str) -> bool:
+        """Whether the source group's egress lets `port` reach the target group.
+
+        A group-to-group path needs both halves: the target's ingress and the source's egress. A source group with
+        no recorded egress at all is given the benefit of the doubt (the drawing cannot disprove the path).
+        """
+        rules = self._egress_rules().get(source)
+        if not rules:
+            return True
+        return any(
+            (destination == target or (not destination and cidrs & set(_ANYWHERE)))
+            and rule_port in (port, "all traffic")
+            for destination, cidrs, rule_port in rules
+        )
+
+    def _egress_rules(self) -> dict[str, list[tuple[str, set[str], str]]]:
+        """Source group URN -> (destination group URN or "", destination CIDRs, ports) for each egress rule."""
+        rules: dict[str, list[tuple[str, set[str], str]]] = {}
+        for rule in self.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"):
+            destinations = [d.urn for d in self.deps(rule, "referencedSecurityGroupId")]
+            cidrs = {c for c in (rule.inputs.get("cidrIpv4"), rule.inputs.get("cidrIpv6")) if _known(c) and c}
+            port = _ports(rule.inputs.get("ipProtocol"), rule.inputs.get("fromPort"), rule.inputs.get("toPort"))
+            for group in (d.urn for d in self.deps(rule, "securityGroupId")):
+                rules.setdefault(group, []).append((destinations[0] if destinations else "", cidrs, port))
+        for rule in self.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
+            if rule.inputs.get("type") != "egress":
+                continue
+            destinations = [d.urn for d in self.deps(rule, "sourceSecurityGroupId")]
+            cidrs = {c for c in (rule.inputs.get("cidrBlocks") or []) if _known(c)}
+            port = _ports(rule.inputs.get("protocol"), rule.inputs.get("fromPort"), rule.inputs.get("toPort"))
+            for group in (d.urn for d in self.deps(rule, "securityGroupId")):
+                rules.setdefault(group, []).append((destinations[0] if destinations else "", cidrs, port))
+        for group in self.of_type(_SG):
+            egress = group.inputs.get("egress")
+            for entry in egress if isinstance(egress, list) else []:
+                cidrs = {c for c in (entry.get("cidrBlocks") or []) if _known(c)}
+                port = _ports(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"))
+                rules.setdefault(group.urn, []).append(("", cidrs, port))
+        return rules
 
     def _ingress_rules(self) -> list[tuple[str, str, list[str], str]]:
         """(target group URN, source group URN or "", source CIDRs, ports) for each ingress rule."""

@@ -126,6 +126,17 @@ def test_the_function_is_drawn_with_its_schedule_and_alerts(graph: Graph, prod_p
     assert node_of(graph, prod_preview, "audit-alerts") in reachable(graph, function)
 
 
+def test_a_group_the_database_admits_but_whose_egress_stops_short_draws_no_path(
+    graph: Graph, prod_preview: Recording
+) -> None:
+    """The auditor is admitted by the database's ingress, but its own group only sends HTTPS: no 5432 arrow."""
+    function = node_of(graph, prod_preview, "function-auditor")
+    database = node_of(graph, prod_preview, "database-instance")
+    with pytest.raises(KeyError):
+        graph.edge(function, database)
+    assert graph.edge(node_of(graph, prod_preview, "web-asg"), database).label == "tcp 5432"
+
+
 def test_the_mermaid_text_declares_every_node_it_links(graph: Graph) -> None:
     text = mermaid(graph)
     assert text.startswith("flowchart LR\n")
