@@ -117,10 +117,7 @@ def test_every_tiers_alarms_reach_the_alert_topic(graph: Graph, prod_preview: Re
 
 
 def test_the_function_is_drawn_with_its_schedule_and_alerts(graph: Graph, prod_preview: Recording) -> None:
-    functions = prod_preview.of_type("aws:lambda/function:Function")
-    if not functions:
-        pytest.skip("the prod stack has no Lambda function yet")
-    function = graph.shows[functions[0].urn]
+    function = node_of(graph, prod_preview, "function-auditor")
     assert graph.node(function).label.startswith("Lambda function<br/>")
     assert any(e.target == function and e.label == "invokes" for e in graph.edges)
     assert node_of(graph, prod_preview, "audit-alerts") in reachable(graph, function)

@@ -35,8 +35,6 @@ FIXTURE_PROGRAM = ROOT / "tests" / "fixtures" / "programs" / "minimal"
 PACK_PYTHON = ROOT / "policy" / ".venv" / "bin" / "python"
 PROBES_ON = {"resource-probe": "advisory", "graph-probe": "advisory"}
 
-pytestmark = pytest.mark.skipif(not PACK_PYTHON.exists(), reason="policy/.venv is missing: run `make venv`")
-
 
 def fixture_run(preview: bool, **config: str) -> Recording:
     return run_program(FIXTURE_PROGRAM, "test", preview=preview, config_overrides=config)

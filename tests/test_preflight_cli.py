@@ -27,10 +27,6 @@ FIXTURE_PACK = ROOT / "tests" / "fixtures" / "packs" / "minimal"
 FIXTURE_PROGRAM = ROOT / "tests" / "fixtures" / "programs" / "minimal"
 BASE = ["--cwd", str(FIXTURE_PROGRAM), "--stack", "test", "--policy-pack", str(FIXTURE_PACK)]
 
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "policy" / ".venv" / "bin" / "python").exists(), reason="policy/.venv is missing: run `make venv`"
-)
-
 
 @pytest.fixture(scope="module")
 def pack() -> Iterator[PolicyPack]:
