@@ -8,14 +8,12 @@ from __future__ import annotations
 import re
 import subprocess
 
-import pytest
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
 from tests.policy.conftest import POLICY_DIR, ROOT, part_one_policies, undecided
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-CONTROLS_REFERENCE = ROOT.parent / "shared" / "reference" / "controls.md"
 
 
 def test_the_pack_is_named_secure_aws_and_versioned_in_pulumipolicy_yaml(policy_pack):
@@ -43,20 +41,6 @@ def test_policies_are_mandatory_unless_they_say_in_code_why_they_only_advise(pol
     assert set(levels.values()) == {analyzer_pb2.MANDATORY, analyzer_pb2.ADVISORY}
     reasons = {p.name: p.advisory_reason for p in ALL_POLICIES if p.advisory_reason}
     assert set(reasons) == advisory
-
-
-def test_every_named_control_is_one_the_controls_reference_defines():
-    if not CONTROLS_REFERENCE.exists():
-        pytest.skip(f"{CONTROLS_REFERENCE} is not beside this clone")
-    from secure_aws_policies import ALL_POLICIES
-
-    reference = CONTROLS_REFERENCE.read_text()
-    for policy in (p for p in ALL_POLICIES if p.name in part_one_policies()):
-        for control in policy.controls:
-            if control.standard == "secure-aws":
-                continue
-            # controls.md lists cdk-nag's NIST pack rules by their suffix (`-S3DefaultEncryptionKMS`).
-            assert control.id.removeprefix("NIST.800.53.R5") in reference, f"{policy.name}: {control} is unknown"
 
 
 def test_config_defaults_are_the_production_requirements(policy_pack):
