@@ -157,13 +157,6 @@ class Settings:
 # typed value) and raises SettingsError naming the key.
 
 
-def _require(raw: Mapping[str, Any], key: str, example: str) -> Any:
-    value = raw.get(key)
-    if value is None or value == "":
-        raise SettingsError(key, "is required but not set (pulumi config set " + key + " ...)", example)
-    return value
-
-
 def _int(raw: Mapping[str, Any], key: str, default: int, example: str, minimum: int, maximum: int) -> int:
     value = raw.get(key, default)
     if isinstance(value, bool):

@@ -27,7 +27,6 @@ import yaml
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc, settings
-from pulumi.runtime.proto import resource_pb2
 
 from preflight.mocks import AwsMocks
 
@@ -330,13 +329,6 @@ def _in_program(filename: str, program_dir: Path) -> bool:
     return path.is_relative_to(program_dir) and "site-packages" not in path.parts
 
 
-def wire_struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    """Serializes plain values to the wire form (used for fixtures and config)."""
-    struct = struct_pb2.Struct()
-    struct.update(dict(values))
-    return struct
-
-
 __all__ = [
     "ProgramError",
     "RecordedResource",
@@ -344,7 +336,5 @@ __all__ = [
     "SourcePosition",
     "is_unknown",
     "read_stack_config",
-    "resource_pb2",
     "run_program",
-    "wire_struct",
 ]
