@@ -16,7 +16,7 @@ def aws_provider(settings: Settings) -> aws.Provider:
         f"{settings.project}-{settings.stack}-aws",
         region=settings.region,
         default_tags=aws.ProviderDefaultTagsArgs(tags=settings.tags),
-        # Never let a caller's AWS_PROFILE/credentials for another account or region sneak in unnoticed.
+        # Check the region name against the provider's list of known regions instead of trusting it blindly.
         skip_region_validation=False,
     )
 
