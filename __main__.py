@@ -7,23 +7,53 @@ import pulumi
 
 from components.audit import Audit, AuditArgs
 from components.database import Database, DatabaseArgs
-from components.encryption import Encryption, EncryptionArgs, default_trail_name
+from components.encryption import Encryption, EncryptionArgs, stack_trail_name
 from components.function import ComplianceAuditor, ComplianceAuditorArgs
 from components.network import Network, NetworkArgs
 from components.storage import Storage, StorageArgs
-from components.web import WebTier, WebTierArgs
+from components.web import (
+    WebCertificateArgs,
+    WebInstanceArgs,
+    WebLogArgs,
+    WebNetworkArgs,
+    WebScalingArgs,
+    WebTier,
+    WebTierArgs,
+)
 from provider import aws_provider, component_opts
 from settings import load_settings
 
 settings = load_settings()
 provider = aws_provider(settings)
 
-encryption = Encryption("encryption", EncryptionArgs(settings=settings), opts=component_opts(provider))
-network = Network(
-    "network", NetworkArgs(settings=settings, kms_key_arn=encryption.key_arn), opts=component_opts(provider)
-)
 # The trail's name is fixed up front: the key policy and the trail bucket's policy name it before it exists.
-trail_name = default_trail_name(settings)
+trail_name = stack_trail_name(settings.project, settings.stack)
+encryption = Encryption(
+    "encryption",
+    EncryptionArgs(
+        project=settings.project,
+        stack=settings.stack,
+        region=settings.region,
+        trail_name=trail_name,
+        is_production=settings.is_production,
+    ),
+    opts=component_opts(provider),
+)
+network = Network(
+    "network",
+    NetworkArgs(
+        project=settings.project,
+        stack=settings.stack,
+        region=settings.region,
+        vpc_cidr=settings.vpc_cidr,
+        az_count=settings.az_count,
+        nat_gateways=settings.nat_gateways,
+        log_retention_days=settings.log_retention_days,
+        is_production=settings.is_production,
+        kms_key_arn=encryption.key_arn,
+    ),
+    opts=component_opts(provider),
+)
 storage = Storage(
     "storage",
     StorageArgs(
@@ -53,29 +83,39 @@ audit = Audit(
 web = WebTier(
     "web",
     WebTierArgs(
-        vpc_id=network.vpc_id,
-        public_subnet_ids=network.public_subnet_ids,
-        app_subnet_ids=network.app_subnet_ids,
+        network=WebNetworkArgs(
+            vpc_id=network.vpc_id,
+            public_subnet_ids=network.public_subnet_ids,
+            app_subnet_ids=network.app_subnet_ids,
+            corporate_cidrs=settings.corporate_cidrs,
+        ),
+        certificate=WebCertificateArgs(
+            certificate_arn=settings.web.certificate_arn,
+            domain_name=settings.web.domain_name,
+            hosted_zone_id=settings.web.hosted_zone_id,
+            tls_policy=settings.web.tls_policy,
+        ),
+        instances=WebInstanceArgs(
+            instance_type=settings.web.instance_type,
+            app_port=settings.web.app_port,
+            health_check_path=settings.web.health_check_path,
+            tags=settings.tags,
+        ),
+        scaling=WebScalingArgs(
+            min_size=settings.web.min_size,
+            max_size=settings.web.max_size,
+            desired_capacity=settings.web.desired_capacity,
+        ),
+        logs=WebLogArgs(
+            access_log_bucket_name=storage.log_bucket_name,
+            access_log_prefix=storage.alb_log_prefix,
+            # AWS test-writes to the bucket when access logs are turned on: its policy must exist first.
+            access_logs_depends_on=[storage],
+            app_log_retention_days=settings.log_retention_days,
+        ),
         kms_key_arn=encryption.key_arn,
-        log_bucket_name=storage.log_bucket_name,
-        access_log_prefix=storage.alb_log_prefix,
-        # AWS test-writes to the bucket when access logs are turned on: its policy must exist first.
-        access_logs_depends_on=[storage],
         alert_topic_arn=audit.alert_topic_arn,
-        corporate_cidrs=settings.corporate_cidrs,
-        certificate_arn=settings.web.certificate_arn,
-        domain_name=settings.web.domain_name,
-        hosted_zone_id=settings.web.hosted_zone_id,
-        tls_policy=settings.web.tls_policy,
-        instance_type=settings.web.instance_type,
-        min_size=settings.web.min_size,
-        max_size=settings.web.max_size,
-        desired_capacity=settings.web.desired_capacity,
-        app_port=settings.web.app_port,
-        health_check_path=settings.web.health_check_path,
-        log_retention_days=settings.log_retention_days,
-        deletion_protection=settings.is_production,
-        instance_tags=settings.tags,
+        is_production=settings.is_production,
     ),
     opts=component_opts(provider),
 )
@@ -117,7 +157,7 @@ database = Database(
         master_username=settings.database.master_username,
         db_name=settings.database.db_name,
         log_retention_days=settings.log_retention_days,
-        production=settings.is_production,
+        is_production=settings.is_production,
     ),
     opts=component_opts(provider),
 )

@@ -20,6 +20,8 @@ from typing import Any
 
 import pulumi
 
+from schedules import schedule_problem
+
 REQUIRED_REGION = "us-east-1"
 PRODUCTION_ENVIRONMENT = "Production"
 MIN_PRODUCTION_LOG_RETENTION_DAYS = 365
@@ -48,8 +50,6 @@ NAT_GATEWAY_MODES = ("perAz", "single")
 MAX_AZ_COUNT = 5
 MAX_VPC_PREFIX = 23
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_SCHEDULE_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _DB_INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
@@ -366,46 +366,6 @@ def _parse_database(raw: Mapping[str, Any]) -> DatabaseSettings:
     if not _DB_NAME.match(db_name):
         raise SettingsError("dbName", f"{db_name!r} is not a valid PostgreSQL database name", "app")
     return DatabaseSettings(version, instance_class, allocated, max_allocated, port, retention, username, db_name)
-
-
-def schedule_interval_seconds(schedule: str) -> int:
-    """The longest time between two runs of a valid schedule (see schedule_problem). Exported for the component.
-
-    Exact for `rate(...)`. For `cron(...)`, which must run every day: an hour when its hours field is `*` (it
-    runs at least once every hour), otherwise a day.
-    """
-    rate = _RATE.match(schedule)
-    if rate:
-        return int(rate.group(1)) * _SCHEDULE_UNIT_SECONDS[rate.group(2).rstrip("s")]
-    hours = schedule.removeprefix("cron(").split()[1]
-    return 3600 if hours == "*" else 24 * 3600
-
-
-def schedule_problem(schedule: str) -> str | None:
-    """Why an auditor schedule is refused, or None. Exported for the component and for testing.
-
-    EventBridge's own rules (a positive rate, singular unit only for 1, six cron fields with one of day-of-month
-    and day-of-week `?`), plus ours: the auditor runs at least once a day, so drift never goes unreported
-    longer, and its not-running alarm can watch two intervals within CloudWatch's limits.
-    """
-    rate = _RATE.match(schedule)
-    if rate:
-        count, unit = int(rate.group(1)), rate.group(2)
-        if count < 1 or (count == 1) != (not unit.endswith("s")):
-            return "is not an EventBridge rate (a positive number, with a singular unit only for 1)"
-        if schedule_interval_seconds(schedule) > 24 * 3600:
-            return "runs less than once a day; drift would go unreported for longer"
-        return None
-    cron = re.match(r"^cron\((.+)\)$", schedule)
-    if not cron:
-        return "is not an EventBridge schedule expression (rate(...) or cron(...))"
-    fields = cron.group(1).split()
-    if len(fields) != 6:
-        return "is not an EventBridge cron expression (six fields: minutes hours day-of-month month day-of-week year)"
-    _, _, day_of_month, month, day_of_week, year = fields
-    if sorted((day_of_month, day_of_week)) not in (["*", "?"],) or month != "*" or year != "*":
-        return "must run every day (day-of-month and day-of-week '*' and '?', month and year '*')"
-    return None
 
 
 def _parse_function(raw: Mapping[str, Any]) -> FunctionSettings:

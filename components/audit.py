@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.alarms import metric_alarm
 from components.cis_alarms import CIS_MONITORING_CONTROLS, METRIC_NAMESPACE, CisMonitoringControl
+from components.policy_documents import condition
 from components.roles import role_policy, service_role
 
 # CloudWatch evaluates each CIS metric over 5 minutes; one matching event is one too many.
@@ -95,8 +96,8 @@ class Audit(pulumi.ComponentResource):
                 actions=["sns:Publish"],
                 resources=[topic.arn],
                 conditions=[
-                    _condition("StringEquals", "aws:SourceAccount", [account]),
-                    _condition("ArnLike", "aws:SourceArn", [source_arn]),
+                    condition("StringEquals", "aws:SourceAccount", account),
+                    condition("ArnLike", "aws:SourceArn", source_arn),
                 ],
             )
             for sid, service, source_arn in publishers
@@ -108,7 +109,7 @@ class Audit(pulumi.ComponentResource):
                 principals=[aws.iam.GetPolicyDocumentStatementPrincipalArgs(type="*", identifiers=["*"])],
                 actions=["sns:Publish"],
                 resources=[topic.arn],
-                conditions=[_condition("Bool", "aws:SecureTransport", ["false"])],
+                conditions=[condition("Bool", "aws:SecureTransport", "false")],
             )
         )
         document = aws.iam.get_policy_document_output(
@@ -147,7 +148,7 @@ class Audit(pulumi.ComponentResource):
             f"{self._name}-trail-logs-role",
             service="cloudtrail.amazonaws.com",
             description=f"Lets CloudTrail trail {args.trail_name} write to its CloudWatch log group",
-            conditions=[_condition("StringEquals", "aws:SourceArn", [trail_arn])],
+            conditions=[condition("StringEquals", "aws:SourceArn", trail_arn)],
         )
         # Only the two calls CloudTrail makes, only on this log group's streams.
         policy = role_policy(
@@ -222,9 +223,3 @@ class Audit(pulumi.ComponentResource):
             topic_arn=self._topic.arn,
             depends_on=[metric_filter],
         )
-
-
-def _condition(
-    test: str, variable: str, values: list[pulumi.Input[str]]
-) -> aws.iam.GetPolicyDocumentStatementConditionArgs:
-    return aws.iam.GetPolicyDocumentStatementConditionArgs(test=test, variable=variable, values=values)

@@ -63,7 +63,7 @@ class DatabaseArgs:
     master_username: str = "appadmin"
     db_name: str = "app"
     log_retention_days: int = 365
-    production: bool = True
+    is_production: bool = True
     """Deletion protection, a final snapshot, retained automated backups and `protect`."""
 
 
@@ -245,8 +245,8 @@ class Database(pulumi.ComponentResource):
                 name=f"/aws/rds/instance/{self._args.identifier}/{kind}",
                 kms_key_id=self._args.kms_key_arn,
                 retention_in_days=self._args.log_retention_days,
-                deletion_protection_enabled=self._args.production,
-                opts=pulumi.ResourceOptions(parent=self, protect=self._args.production),
+                deletion_protection_enabled=self._args.is_production,
+                opts=pulumi.ResourceOptions(parent=self, protect=self._args.is_production),
             )
             for kind in LOG_EXPORTS
         ]
@@ -258,7 +258,7 @@ class Database(pulumi.ComponentResource):
         monitoring_role: aws.iam.Role,
         log_groups: list[aws.cloudwatch.LogGroup],
     ) -> aws.rds.Instance:
-        args, production = self._args, self._args.production
+        args, is_production = self._args, self._args.is_production
         return aws.rds.Instance(
             f"{self._name}-instance",
             identifier=args.identifier,
@@ -291,10 +291,10 @@ class Database(pulumi.ComponentResource):
             maintenance_window=MAINTENANCE_WINDOW,
             copy_tags_to_snapshot=True,
             # Production keeps its automated backups after a deletion and takes a final snapshot.
-            delete_automated_backups=not production,
-            deletion_protection=production,
-            skip_final_snapshot=not production,
-            final_snapshot_identifier=f"{args.identifier}-final" if production else None,
+            delete_automated_backups=not is_production,
+            deletion_protection=is_production,
+            skip_final_snapshot=not is_production,
+            final_snapshot_identifier=f"{args.identifier}-final" if is_production else None,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             performance_insights_enabled=True,
             performance_insights_kms_key_id=args.kms_key_arn,
@@ -305,7 +305,7 @@ class Database(pulumi.ComponentResource):
             apply_immediately=False,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                protect=production,
+                protect=is_production,
                 # RDS checks the role's permissions on create, and must find the log groups already there.
                 depends_on=[self._monitoring_policy, *log_groups],
             ),

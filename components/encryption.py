@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from settings import Settings
+from components.policy_documents import condition
 
 # The services whose resources this stack encrypts with the key; principals of this account may use the key
 # only through them (kms:ViaService), never directly.
@@ -21,18 +21,25 @@ VIA_SERVICES = ("s3", "sns", "ec2", "rds", "lambda", "secretsmanager", "sqs")
 DELETION_WINDOW_DAYS = 30
 
 
-def default_trail_name(settings: Settings) -> str:
-    """The CloudTrail trail's name. The audit tier names its trail this way; the key policy pins it."""
-    return f"{settings.project}-{settings.stack}-trail"
+def stack_trail_name(project: str, stack: str) -> str:
+    """The CloudTrail trail's name: fixed up front, because the key policy and the trail bucket's policy name the
+    trail (`aws:SourceArn`) before the audit tier creates it."""
+    return f"{project}-{stack}-trail"
 
 
 @dataclass
 class EncryptionArgs:
-    """What the key needs to know: the stack settings and the trail it must encrypt for."""
+    """What the key needs to know: whose key it is, where, and the trail it must encrypt for."""
 
-    settings: Settings
-    # The audit tier's trail; `aws:SourceArn` in the key policy names it before the trail exists.
-    trail_name: str | None = None
+    project: str
+    stack: str
+    """With `project`, names the alias (alias/<project>-<stack>) and says in the description whose key it is."""
+    region: str
+    """The region of the services the key serves (CloudWatch Logs' regional principal, kms:ViaService)."""
+    trail_name: str
+    """The audit tier's trail; `aws:SourceArn` in the key policy names it before the trail exists."""
+    is_production: bool
+    """Production protects the key (`protect`): losing it loses everything encrypted with it."""
 
 
 class Encryption(pulumi.ComponentResource):
@@ -44,15 +51,12 @@ class Encryption(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EncryptionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("secure-aws:encryption:Encryption", name, None, opts)
-        settings = args.settings
-        trail_name = args.trail_name or default_trail_name(settings)
-
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        policy = _key_policy(self, account_id, settings.region, trail_name)
+        policy = _key_policy(self, account_id, args.region, args.trail_name)
 
         key = aws.kms.Key(
             f"{name}-key",
-            description=f"{settings.project}/{settings.stack}: encrypts logs, buckets, topics, volumes, "
+            description=f"{args.project}/{args.stack}: encrypts logs, buckets, topics, volumes, "
             "database, secrets and function settings",
             key_usage="ENCRYPT_DECRYPT",
             customer_master_key_spec="SYMMETRIC_DEFAULT",
@@ -60,11 +64,11 @@ class Encryption(pulumi.ComponentResource):
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=policy,
             # Losing this key makes every log, object and snapshot encrypted with it unreadable.
-            opts=pulumi.ResourceOptions(parent=self, protect=settings.is_production),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.is_production),
         )
         alias = aws.kms.Alias(
             f"{name}-alias",
-            name=f"alias/{settings.project}-{settings.stack}",
+            name=f"alias/{args.project}-{args.stack}",
             target_key_id=key.key_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -77,10 +81,6 @@ class Encryption(pulumi.ComponentResource):
 
 def _service(principal: str) -> list[aws.iam.GetPolicyDocumentStatementPrincipalArgs]:
     return [aws.iam.GetPolicyDocumentStatementPrincipalArgs(type="Service", identifiers=[principal])]
-
-
-def _condition(test: str, variable: str, *values: pulumi.Input[str]) -> aws.iam.GetPolicyDocumentStatementConditionArgs:
-    return aws.iam.GetPolicyDocumentStatementConditionArgs(test=test, variable=variable, values=list(values))
 
 
 def _key_policy(
@@ -110,8 +110,8 @@ def _key_policy(
             actions=["kms:GenerateDataKey*"],
             resources=["*"],
             conditions=[
-                _condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", any_trail_of_account),
-                _condition("StringEquals", "aws:SourceArn", trail_arn),
+                condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", any_trail_of_account),
+                condition("StringEquals", "aws:SourceArn", trail_arn),
             ],
         ),
         aws.iam.GetPolicyDocumentStatementArgs(
@@ -119,7 +119,7 @@ def _key_policy(
             principals=_service("cloudtrail.amazonaws.com"),
             actions=["kms:DescribeKey"],
             resources=["*"],
-            conditions=[_condition("StringEquals", "aws:SourceArn", trail_arn)],
+            conditions=[condition("StringEquals", "aws:SourceArn", trail_arn)],
         ),
         # CloudWatch Logs (the regional principal) encrypts a log group's data bound to the log group's ARN:
         # only log groups of this account and region.
@@ -128,7 +128,7 @@ def _key_policy(
             principals=_service(f"logs.{region}.amazonaws.com"),
             actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
             resources=["*"],
-            conditions=[_condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", log_groups_of_account)],
+            conditions=[condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", log_groups_of_account)],
         ),
         # CloudWatch alarms publish to the KMS-encrypted alert topic: SNS asks KMS for a data key on their
         # behalf, bound to the topic's ARN.
@@ -138,8 +138,8 @@ def _key_policy(
             actions=["kms:Decrypt", "kms:GenerateDataKey*"],
             resources=["*"],
             conditions=[
-                _condition("StringEquals", "aws:SourceAccount", account_id),
-                _condition("ArnLike", "kms:EncryptionContext:aws:sns:topicArn", topics_of_account),
+                condition("StringEquals", "aws:SourceAccount", account_id),
+                condition("ArnLike", "kms:EncryptionContext:aws:sns:topicArn", topics_of_account),
             ],
         ),
         # The same for EventBridge rules, but without aws:SourceAccount/aws:SourceArn: the SNS developer guide
@@ -151,7 +151,7 @@ def _key_policy(
             principals=_service("events.amazonaws.com"),
             actions=["kms:Decrypt", "kms:GenerateDataKey*"],
             resources=["*"],
-            conditions=[_condition("ArnLike", "kms:EncryptionContext:aws:sns:topicArn", topics_of_account)],
+            conditions=[condition("ArnLike", "kms:EncryptionContext:aws:sns:topicArn", topics_of_account)],
         ),
         # Principals of this account may use the key only through the services that store our data. Naming
         # the principals instead is not possible: EBS volumes launched by Auto Scaling are encrypted by its
@@ -163,8 +163,8 @@ def _key_policy(
             actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             resources=["*"],
             conditions=[
-                _condition("StringEquals", "kms:CallerAccount", account_id),
-                _condition("StringEquals", "kms:ViaService", *_via_services(region)),
+                condition("StringEquals", "kms:CallerAccount", account_id),
+                condition("StringEquals", "kms:ViaService", *_via_services(region)),
             ],
         ),
         # Services hold their own grants on the key (EBS for an attached volume, RDS for a running instance);
@@ -175,9 +175,9 @@ def _key_policy(
             actions=["kms:CreateGrant"],
             resources=["*"],
             conditions=[
-                _condition("StringEquals", "kms:CallerAccount", account_id),
-                _condition("StringEquals", "kms:ViaService", *_via_services(region)),
-                _condition("Bool", "kms:GrantIsForAWSResource", "true"),
+                condition("StringEquals", "kms:CallerAccount", account_id),
+                condition("StringEquals", "kms:ViaService", *_via_services(region)),
+                condition("Bool", "kms:GrantIsForAWSResource", "true"),
             ],
         ),
     ]

@@ -24,8 +24,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import metric_alarm
+from components.policy_documents import condition
 from components.roles import role_policy, service_role
-from settings import schedule_interval_seconds, schedule_problem
+from schedules import schedule_interval_seconds, schedule_problem
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
@@ -85,7 +86,7 @@ def not_running_window(schedule: str) -> tuple[int, int]:
 
     Two, not one: EventBridge may start a run a little late, leaving one period empty and the next with two.
     Both stay within what CloudWatch accepts (at most a day in all for periods under an hour, seven days
-    otherwise) because a schedule runs at least daily (settings.py refuses others). Exported for testing.
+    otherwise) because a schedule runs at least daily (schedules.py refuses others). Exported for testing.
     """
     return alarm_period_seconds(schedule), 2
 
@@ -245,7 +246,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             service="lambda.amazonaws.com",
             description="Compliance auditor: read-only checks, findings to the alert topic, its own logs",
             # Only Lambda acting for this account (confused-deputy protection).
-            conditions=[_condition("StringEquals", "aws:SourceAccount", self._account_id)],
+            conditions=[condition("StringEquals", "aws:SourceAccount", self._account_id)],
         )
         policy = role_policy(self, f"{self._name}-policy", role, self._permissions(log_group, dead_letter_queue))
         return role, policy
@@ -267,7 +268,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
                 "PutFindingsMetric",
                 ("cloudwatch:PutMetricData",),
                 ["*"],
-                [_condition("StringEquals", "cloudwatch:namespace", self._namespace)],
+                [condition("StringEquals", "cloudwatch:namespace", self._namespace)],
             ),
             _allow("VpcNetworkInterfaces", VPC_NETWORK_INTERFACE_ACTIONS, ["*"]),
             _allow(
@@ -282,7 +283,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
                 ("kms:Decrypt", "kms:GenerateDataKey"),
                 [self._args.kms_key_arn],
                 [
-                    _condition(
+                    condition(
                         "StringEquals",
                         "kms:ViaService",
                         *[f"{service}.{region}.amazonaws.com" for service in KEY_VIA_SERVICES],
@@ -429,10 +430,6 @@ class ComplianceAuditor(pulumi.ComponentResource):
             treat_missing_data="notBreaching",
             topic_arn=topic,
         )
-
-
-def _condition(test: str, variable: str, *values: pulumi.Input[str]) -> aws.iam.GetPolicyDocumentStatementConditionArgs:
-    return aws.iam.GetPolicyDocumentStatementConditionArgs(test=test, variable=variable, values=list(values))
 
 
 def _allow(

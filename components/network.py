@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.policy_documents import condition
 from components.roles import role_policy, service_role
-from settings import Settings
 
 TIERS = ("public", "app", "data")
 # Each tier owns a fixed block of /(prefix+4) slots, so adding an AZ later never renumbers existing subnets.
@@ -37,10 +37,23 @@ def subnet_cidrs(vpc_cidr: str, az_count: int) -> dict[str, list[str]]:
 
 @dataclass
 class NetworkArgs:
-    """The stack settings (VPC range, AZ count, NAT mode, log retention) and the key that encrypts flow logs."""
+    """The VPC's range and size, its NAT mode, how long flow logs are kept and the key that encrypts them."""
 
-    settings: Settings
+    project: str
+    stack: str
+    """With `project`, names the VPC's resources (Name tags) and its flow log group."""
+    region: str
+    vpc_cidr: str
+    """A private (RFC 1918) range, /23 or larger: each subnet is a /(prefix+4)."""
+    az_count: int
+    """How many availability zones get a public, an app and a data subnet (at most five)."""
+    nat_gateways: str
+    """"perAz" (one NAT gateway per AZ) or "single" (one for the whole VPC, outside production)."""
+    log_retention_days: int
+    is_production: bool
+    """Production protects the flow log group from deletion."""
     kms_key_arn: pulumi.Input[str]
+    """Encrypts the flow log group."""
 
 
 class Network(pulumi.ComponentResource):
@@ -58,7 +71,7 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("secure-aws:network:Network", name, None, opts)
         self._name = name
-        self._settings = settings = args.settings
+        self._args = args
 
         # Known at construction (an invoke with known arguments), so every list below has a known length and
         # nothing is created inside an apply.
@@ -69,13 +82,13 @@ class Network(pulumi.ComponentResource):
             filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
             opts=pulumi.InvokeOptions(parent=self),
         ).names
-        if len(zones) < settings.az_count:
-            raise ValueError(f"azCount is {settings.az_count} but {settings.region} offers {len(zones)} AZs")
-        self.availability_zones = list(zones[: settings.az_count])
+        if len(zones) < args.az_count:
+            raise ValueError(f"azCount is {args.az_count} but {args.region} offers {len(zones)} AZs")
+        self.availability_zones = list(zones[: args.az_count])
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
-            cidr_block=settings.vpc_cidr,
+            cidr_block=args.vpc_cidr,
             # Interface endpoints, RDS endpoints and private hosted zones resolve only with both on.
             enable_dns_support=True,
             enable_dns_hostnames=True,
@@ -118,7 +131,7 @@ class Network(pulumi.ComponentResource):
 
     def _tags(self, role: str, **extra: str) -> dict[str, str]:
         """A Name tag that says which stack a resource belongs to (the provider adds the common tags)."""
-        return {"Name": f"{self._settings.project}-{self._settings.stack}-{role}", **extra}
+        return {"Name": f"{self._args.project}-{self._args.stack}-{role}", **extra}
 
     def _opts(
         self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
@@ -140,7 +153,7 @@ class Network(pulumi.ComponentResource):
         )
 
     def _create_subnets(self) -> dict[str, list[aws.ec2.Subnet]]:
-        cidrs = subnet_cidrs(self._settings.vpc_cidr, len(self.availability_zones))
+        cidrs = subnet_cidrs(self._args.vpc_cidr, len(self.availability_zones))
         subnets: dict[str, list[aws.ec2.Subnet]] = {tier: [] for tier in TIERS}
         for tier in TIERS:
             for zone, cidr in zip(self.availability_zones, cidrs[tier], strict=True):
@@ -163,7 +176,7 @@ class Network(pulumi.ComponentResource):
         self, public_subnets: list[aws.ec2.Subnet], internet_gateway: aws.ec2.InternetGateway
     ) -> dict[str, aws.ec2.NatGateway]:
         """One NAT gateway per AZ (an AZ outage takes only its own egress), or one for cheaper stacks."""
-        count = len(public_subnets) if self._settings.nat_gateways == "perAz" else 1
+        count = len(public_subnets) if self._args.nat_gateways == "perAz" else 1
         gateways: dict[str, aws.ec2.NatGateway] = {}
         for zone, subnet in list(zip(self.availability_zones, public_subnets, strict=True))[:count]:
             address = aws.ec2.Eip(
@@ -235,15 +248,15 @@ class Network(pulumi.ComponentResource):
 
     def _create_flow_logs(self, kms_key_arn: pulumi.Input[str]) -> aws.cloudwatch.LogGroup:
         """Flow logs for ALL traffic (accepted and rejected) to a KMS-encrypted log group (FSBP EC2.6)."""
-        name, settings = self._name, self._settings
+        name, args = self._name, self._args
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-log-group",
-            name=f"/{settings.project}/{settings.stack}/vpc-flow-logs",
-            retention_in_days=settings.log_retention_days,
+            name=f"/{args.project}/{args.stack}/vpc-flow-logs",
+            retention_in_days=args.log_retention_days,
             kms_key_id=kms_key_arn,
-            deletion_protection_enabled=settings.is_production,
+            deletion_protection_enabled=args.is_production,
             # The network's audit record: keep it through a stack teardown in production.
-            opts=self._opts(protect=settings.is_production),
+            opts=self._opts(protect=args.is_production),
         )
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         role = service_role(
@@ -253,13 +266,11 @@ class Network(pulumi.ComponentResource):
             description="Lets VPC Flow Logs deliver this VPC's flow records to its log group",
             # Only the flow-logs service, acting for flow logs of this account and region (confused deputy).
             conditions=[
-                aws.iam.GetPolicyDocumentStatementConditionArgs(
-                    test="StringEquals", variable="aws:SourceAccount", values=[account_id]
-                ),
-                aws.iam.GetPolicyDocumentStatementConditionArgs(
-                    test="ArnLike",
-                    variable="aws:SourceArn",
-                    values=[account_id.apply(lambda a: f"arn:aws:ec2:{settings.region}:{a}:vpc-flow-log/*")],
+                condition("StringEquals", "aws:SourceAccount", account_id),
+                condition(
+                    "ArnLike",
+                    "aws:SourceArn",
+                    account_id.apply(lambda a: f"arn:aws:ec2:{args.region}:{a}:vpc-flow-log/*"),
                 ),
             ],
         )
@@ -304,7 +315,7 @@ class Network(pulumi.ComponentResource):
         aws.ec2.VpcEndpoint(
             f"{self._name}-s3-endpoint",
             vpc_id=self._vpc.id,
-            service_name=f"com.amazonaws.{self._settings.region}.s3",
+            service_name=f"com.amazonaws.{self._args.region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=[table.id for table in private_route_tables],
             tags=self._tags("s3-endpoint"),

@@ -20,6 +20,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.policy_documents import condition
+
 # The load balancer's access logs land under `alb/AWSLogs/<account>/...`: the web tier sets this prefix.
 ALB_LOG_PREFIX = "alb"
 # S3 server access logs land under `s3/<bucket role>/`, away from the load balancer's prefix.
@@ -259,8 +261,8 @@ class Storage(pulumi.ComponentResource):
                 actions=["s3:PutObject"],
                 resources=[pulumi.Output.concat(log_arn, f"/{SERVER_ACCESS_LOG_PREFIX}/*")],
                 conditions=[
-                    _condition("StringEquals", "aws:SourceAccount", [self._account_id]),
-                    _condition("ArnLike", "aws:SourceArn", [self._trail_bucket.arn, self._data_bucket.arn]),
+                    condition("StringEquals", "aws:SourceAccount", self._account_id),
+                    condition("ArnLike", "aws:SourceArn", self._trail_bucket.arn, self._data_bucket.arn),
                 ],
             ),  # fmt: skip
             # In us-east-1 (a region older than August 2022) ALB access logs are written by the regional
@@ -285,7 +287,7 @@ class Storage(pulumi.ComponentResource):
             aws.iam.GetPolicyDocumentStatementPrincipalArgs(type="Service", identifiers=["cloudtrail.amazonaws.com"])
         ]
         # Scoped to our trail (confused-deputy protection): no other trail, in any account, can write here.
-        only_our_trail = _condition("StringEquals", "aws:SourceArn", [trail_arn])
+        only_our_trail = condition("StringEquals", "aws:SourceArn", trail_arn)
         return [
             aws.iam.GetPolicyDocumentStatementArgs(
                 sid="CloudTrailAclCheck",
@@ -302,17 +304,11 @@ class Storage(pulumi.ComponentResource):
                 actions=["s3:PutObject"],
                 resources=[pulumi.Output.concat(self._trail_bucket.arn, "/AWSLogs/", self._account_id, "/*")],
                 conditions=[
-                    _condition("StringEquals", "s3:x-amz-acl", ["bucket-owner-full-control"]),
+                    condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
                     only_our_trail,
                 ],
             ),
         ]
-
-
-def _condition(
-    test: str, variable: str, values: list[pulumi.Input[str]]
-) -> aws.iam.GetPolicyDocumentStatementConditionArgs:
-    return aws.iam.GetPolicyDocumentStatementConditionArgs(test=test, variable=variable, values=values)
 
 
 def _deny_insecure_transport(bucket: aws.s3.Bucket) -> aws.iam.GetPolicyDocumentStatementArgs:
@@ -323,7 +319,7 @@ def _deny_insecure_transport(bucket: aws.s3.Bucket) -> aws.iam.GetPolicyDocument
         principals=[aws.iam.GetPolicyDocumentStatementPrincipalArgs(type="*", identifiers=["*"])],
         actions=["s3:*"],
         resources=[bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-        conditions=[_condition("Bool", "aws:SecureTransport", ["false"])],
+        conditions=[condition("Bool", "aws:SecureTransport", "false")],
     )
 
 

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alarms import metric_alarm
+from components.policy_documents import condition
 from components.roles import role_policy, service_role
 
 # AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
@@ -37,61 +38,99 @@ APP_LOG_FILE = "/var/log/app/app.log"
 
 
 @dataclass
-class WebTierArgs:
-    """What the web tier needs from the rest of the stack, plus its own sizing."""
+class WebNetworkArgs:
+    """Where the tier lives, and the only ranges that may reach the instances directly."""
 
     vpc_id: pulumi.Input[str]
     public_subnet_ids: Sequence[pulumi.Input[str]]
     """Where the load balancer lives (at least two AZs)."""
     app_subnet_ids: Sequence[pulumi.Input[str]]
     """Private subnets with a NAT route: where the instances live."""
-    kms_key_arn: pulumi.Input[str]
-    """Encrypts the instances' root volumes and the application log group."""
-    log_bucket_name: pulumi.Input[str]
-    """Receives the load balancer's access logs under `access_log_prefix` (its policy must already allow it)."""
-    alert_topic_arn: pulumi.Input[str]
     corporate_cidrs: Sequence[str]
     """The only IPv4 ranges allowed to reach SSH on the instances."""
-    tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+
+@dataclass
+class WebCertificateArgs:
+    """The HTTPS listener's certificate (an existing one, or a DNS-validated one to create) and TLS policy."""
+
     certificate_arn: str | None = None
     """An existing ACM certificate in us-east-1; or give domain_name and hosted_zone_id."""
     domain_name: str | None = None
+    """The site's name: a certificate is requested for it and an alias record points it at the load balancer."""
     hosted_zone_id: str | None = None
+    """The Route 53 public zone of domain_name, which validates the certificate and holds the alias record."""
+    tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+
+@dataclass
+class WebInstanceArgs:
+    """What the Auto Scaling group launches and how the load balancer checks it."""
+
     instance_type: str = "t3.small"
+    app_port: int = 8080
+    health_check_path: str = "/health"
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach
+    them)."""
+
+
+@dataclass
+class WebScalingArgs:
+    """The Auto Scaling group's bounds; a CPU target-tracking policy moves the capacity between them."""
+
     min_size: int = 2
     max_size: int = 4
     desired_capacity: int = 2
-    app_port: int = 8080
-    health_check_path: str = "/health"
-    log_retention_days: int = 365
-    deletion_protection: bool = True
-    """Load balancer deletion protection and `protect` on the log group (production)."""
-    instance_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach
-    them)."""
+
+
+@dataclass
+class WebLogArgs:
+    """Where the load balancer's access logs go, and how long the application log group keeps its logs."""
+
+    access_log_bucket_name: pulumi.Input[str]
+    """Receives the load balancer's access logs under `access_log_prefix` (its policy must already allow it)."""
     access_log_prefix: str = "alb"
     """The key prefix the log bucket's policy lets ELB write under (the storage tier's `alb_log_prefix`)."""
     access_logs_depends_on: Sequence[pulumi.Resource] = ()
     """Resources that must exist before the load balancer (the log bucket's policy: AWS tests delivery on
     create)."""
+    app_log_retention_days: int = 365
+
+
+@dataclass
+class WebTierArgs:
+    """What the web tier needs from the rest of the stack, plus its own sizing, grouped by concern."""
+
+    network: WebNetworkArgs
+    certificate: WebCertificateArgs
+    logs: WebLogArgs
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the instances' root volumes and the application log group."""
+    alert_topic_arn: pulumi.Input[str]
+    instances: WebInstanceArgs = field(default_factory=WebInstanceArgs)
+    scaling: WebScalingArgs = field(default_factory=WebScalingArgs)
+    is_production: bool = True
+    """Load balancer deletion protection and `protect` on the application log group."""
 
 
 def validate_web_tier_args(args: WebTierArgs) -> None:
     """Refuses args that would build an insecure or broken tier. Exported for testing."""
-    if args.certificate_arn and (args.domain_name or args.hosted_zone_id):
+    certificate, network, scaling = args.certificate, args.network, args.scaling
+    if certificate.certificate_arn and (certificate.domain_name or certificate.hosted_zone_id):
         raise ValueError("WebTier: give certificate_arn or domain_name + hosted_zone_id, not both")
-    if not args.certificate_arn and not (args.domain_name and args.hosted_zone_id):
+    if not certificate.certificate_arn and not (certificate.domain_name and certificate.hosted_zone_id):
         raise ValueError(
             "WebTier: the HTTPS listener needs a certificate: give certificate_arn (an existing ACM certificate) "
             "or domain_name + hosted_zone_id (to create a DNS-validated one)"
         )
-    if len(args.public_subnet_ids) < 2 or len(args.app_subnet_ids) < 2:
+    if len(network.public_subnet_ids) < 2 or len(network.app_subnet_ids) < 2:
         raise ValueError("WebTier: the load balancer and the instances need subnets in at least two AZs")
-    if not args.corporate_cidrs or any(c.endswith("/0") for c in args.corporate_cidrs):
+    if not network.corporate_cidrs or any(c.endswith("/0") for c in network.corporate_cidrs):
         raise ValueError("WebTier: corporate_cidrs must list the corporate ranges, never the whole internet")
-    if not 2 <= args.min_size <= args.desired_capacity <= args.max_size:
+    if not 2 <= scaling.min_size <= scaling.desired_capacity <= scaling.max_size:
         raise ValueError("WebTier: sizes must satisfy 2 <= min_size <= desired_capacity <= max_size")
-    if not args.health_check_path.startswith("/"):
+    if not args.instances.health_check_path.startswith("/"):
         raise ValueError("WebTier: health_check_path must be a URL path such as /health")
 
 
@@ -152,20 +191,20 @@ class WebTier(pulumi.ComponentResource):
             f"{self._name}-lb-sg",
             name_prefix=f"{self._name}-lb-",
             description="Load balancer: HTTPS (and HTTP, only to redirect) from the internet; out only to the app",
-            vpc_id=self._args.vpc_id,
+            vpc_id=self._args.network.vpc_id,
             opts=self._child,
         )
         app = aws.ec2.SecurityGroup(
             f"{self._name}-app-sg",
             name_prefix=f"{self._name}-app-",
             description="App instances: the app port from the load balancer, SSH from corporate ranges",
-            vpc_id=self._args.vpc_id,
+            vpc_id=self._args.network.vpc_id,
             opts=self._child,
         )
         return load_balancer, app
 
     def _create_security_group_rules(self) -> None:
-        lb, app, port = self.load_balancer_security_group, self.app_security_group, self._args.app_port
+        lb, app, port = self.load_balancer_security_group, self.app_security_group, self._args.instances.app_port
         for role, public_port, why in (
             ("https", HTTPS_PORT, "HTTPS from the internet"),
             ("http", HTTP_PORT, "HTTP from the internet, answered only with a redirect to HTTPS"),
@@ -200,7 +239,7 @@ class WebTier(pulumi.ComponentResource):
             referenced_security_group_id=lb.id,
             opts=self._child,
         )
-        for index, cidr in enumerate(self._args.corporate_cidrs):
+        for index, cidr in enumerate(self._args.network.corporate_cidrs):
             aws.vpc.SecurityGroupIngressRule(
                 f"{self._name}-app-ssh-{index}",
                 security_group_id=app.id,
@@ -229,11 +268,11 @@ class WebTier(pulumi.ComponentResource):
 
     def _certificate_arn(self) -> pulumi.Input[str]:
         """The configured certificate, or a new DNS-validated one (validated before the listener uses it)."""
-        if self._args.certificate_arn:
-            return self._args.certificate_arn
+        if self._args.certificate.certificate_arn:
+            return self._args.certificate.certificate_arn
         certificate = aws.acm.Certificate(
             f"{self._name}-certificate",
-            domain_name=self._args.domain_name,
+            domain_name=self._args.certificate.domain_name,
             validation_method="DNS",
             opts=self._child,
         )
@@ -241,7 +280,7 @@ class WebTier(pulumi.ComponentResource):
         option = certificate.domain_validation_options[0]
         validation_record = aws.route53.Record(
             f"{self._name}-certificate-validation-record",
-            zone_id=self._args.hosted_zone_id,
+            zone_id=self._args.certificate.hosted_zone_id,
             name=option.resource_record_name,
             type=option.resource_record_type,
             records=[option.resource_record_value],
@@ -261,16 +300,16 @@ class WebTier(pulumi.ComponentResource):
     def _create_target_group(self) -> aws.lb.TargetGroup:
         return aws.lb.TargetGroup(
             f"{self._name}-tg",
-            vpc_id=self._args.vpc_id,
+            vpc_id=self._args.network.vpc_id,
             target_type="instance",
             protocol="HTTP",
-            port=self._args.app_port,
+            port=self._args.instances.app_port,
             deregistration_delay=30,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 enabled=True,
                 protocol="HTTP",
                 port="traffic-port",
-                path=self._args.health_check_path,
+                path=self._args.instances.health_check_path,
                 matcher="200",
                 interval=15,
                 timeout=5,
@@ -287,19 +326,19 @@ class WebTier(pulumi.ComponentResource):
             internal=False,
             # IPv4 only: the security groups then need no ::/0 rules.
             ip_address_type="ipv4",
-            subnets=list(self._args.public_subnet_ids),
+            subnets=list(self._args.network.public_subnet_ids),
             security_groups=[self.load_balancer_security_group.id],
             drop_invalid_header_fields=True,
             # "defensive" (FSBP ELB.12 accepts it) blocks request smuggling without rejecting the merely unusual
             # but harmless requests that "strictest" would turn away from real clients.
             desync_mitigation_mode="defensive",
-            enable_deletion_protection=self._args.deletion_protection,
+            enable_deletion_protection=self._args.is_production,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=self._args.log_bucket_name,
-                prefix=self._args.access_log_prefix,
+                bucket=self._args.logs.access_log_bucket_name,
+                prefix=self._args.logs.access_log_prefix,
                 enabled=True,
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._args.access_logs_depends_on)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._args.logs.access_logs_depends_on)),
         )
 
     def _create_listeners(self, certificate_arn: pulumi.Input[str]) -> None:
@@ -308,7 +347,7 @@ class WebTier(pulumi.ComponentResource):
             load_balancer_arn=self.load_balancer.arn,
             port=HTTPS_PORT,
             protocol="HTTPS",
-            ssl_policy=self._args.tls_policy,
+            ssl_policy=self._args.certificate.tls_policy,
             certificate_arn=certificate_arn,
             default_actions=[
                 aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_group.arn),
@@ -338,12 +377,12 @@ class WebTier(pulumi.ComponentResource):
         )
 
     def _create_alias_record(self) -> pulumi.Output[str] | None:
-        if not self._args.domain_name:
+        if not self._args.certificate.domain_name:
             return None
         aws.route53.Record(
             f"{self._name}-alias",
-            zone_id=self._args.hosted_zone_id,
-            name=self._args.domain_name,
+            zone_id=self._args.certificate.hosted_zone_id,
+            name=self._args.certificate.domain_name,
             type="A",
             aliases=[
                 aws.route53.RecordAliasArgs(
@@ -354,7 +393,7 @@ class WebTier(pulumi.ComponentResource):
             ],
             opts=self._child,
         )
-        return pulumi.Output.from_input(f"https://{self._args.domain_name}")
+        return pulumi.Output.from_input(f"https://{self._args.certificate.domain_name}")
 
     # Section: instances --------------------------------------------------------------------------------------
 
@@ -365,9 +404,9 @@ class WebTier(pulumi.ComponentResource):
             f"{self._name}-app-logs",
             name_prefix=f"/secure-aws/{self._name}/app-",
             kms_key_id=self._args.kms_key_arn,
-            retention_in_days=self._args.log_retention_days,
-            deletion_protection_enabled=self._args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self, protect=self._args.deletion_protection),
+            retention_in_days=self._args.logs.app_log_retention_days,
+            deletion_protection_enabled=self._args.is_production,
+            opts=pulumi.ResourceOptions(parent=self, protect=self._args.is_production),
         )
 
     def _create_instance_profile(self) -> aws.iam.InstanceProfile:
@@ -403,11 +442,7 @@ class WebTier(pulumi.ComponentResource):
                     actions=["cloudwatch:PutMetricData"],
                     resources=["*"],
                     # Only into the agent's own namespace, never into AWS/* or another team's metrics.
-                    conditions=[
-                        aws.iam.GetPolicyDocumentStatementConditionArgs(
-                            test="StringEquals", variable="cloudwatch:namespace", values=["CWAgent"]
-                        )
-                    ],
+                    conditions=[condition("StringEquals", "cloudwatch:namespace", "CWAgent")],
                 ),
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="CloudWatchAgentDimensions",
@@ -429,15 +464,16 @@ class WebTier(pulumi.ComponentResource):
         # then shows up in the preview as a new template version and rolls out through the instance refresh,
         # instead of silently mixing AMIs whenever the group scales.
         image = aws.ssm.get_parameter_output(
-            name=ami_parameter(self._args.instance_type), opts=pulumi.InvokeOutputOptions(parent=self)
+            name=ami_parameter(self._args.instances.instance_type), opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        tags = dict(self._args.instance_tags)
+        instances = self._args.instances
+        tags = dict(instances.tags)
         return aws.ec2.LaunchTemplate(
             f"{self._name}-launch-template",
             name_prefix=f"{self._name}-app-",
             description="App instances: AL2023, IMDSv2 only, encrypted gp3 root volume, no public IP",
             image_id=image.insecure_value,
-            instance_type=self._args.instance_type,
+            instance_type=self._args.instances.instance_type,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=instance_profile.arn),
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
                 http_endpoint="enabled",
@@ -468,7 +504,7 @@ class WebTier(pulumi.ComponentResource):
             ],
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
             user_data=self.app_log_group.name.apply(
-                lambda log_group: _user_data(self._args.app_port, self._args.health_check_path, log_group)
+                lambda log_group: _user_data(instances.app_port, instances.health_check_path, log_group)
             ),
             tag_specifications=[
                 aws.ec2.LaunchTemplateTagSpecificationArgs(
@@ -483,10 +519,10 @@ class WebTier(pulumi.ComponentResource):
     def _create_auto_scaling_group(self, launch_template: aws.ec2.LaunchTemplate) -> aws.autoscaling.Group:
         group = aws.autoscaling.Group(
             f"{self._name}-asg",
-            vpc_zone_identifiers=list(self._args.app_subnet_ids),
-            min_size=self._args.min_size,
-            max_size=self._args.max_size,
-            desired_capacity=self._args.desired_capacity,
+            vpc_zone_identifiers=list(self._args.network.app_subnet_ids),
+            min_size=self._args.scaling.min_size,
+            max_size=self._args.scaling.max_size,
+            desired_capacity=self._args.scaling.desired_capacity,
             # ELB health checks: an instance that stops answering the health path is replaced, not just one
             # whose hardware fails.
             health_check_type="ELB",
@@ -509,7 +545,7 @@ class WebTier(pulumi.ComponentResource):
             # so these tag only the group itself.
             tags=[
                 aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=False)
-                for key, value in sorted(self._args.instance_tags.items())
+                for key, value in sorted(self._args.instances.tags.items())
             ],
             enabled_metrics=[
                 "GroupDesiredCapacity",

@@ -106,19 +106,10 @@ def test_cloudtrail_encrypts_only_for_this_stacks_trail(prod_apply):
     assert describe["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}
 
 
-def test_trail_name_in_the_key_policy_can_be_overridden():
-    """EncryptionArgs.trail_name is what the policy pins (the audit tier's default is project-stack-trail)."""
-    from components.encryption import EncryptionArgs, default_trail_name
-    from settings import parse_settings
-
-    settings = parse_settings(
-        {"aws:region": "us-east-1", "environment": "Production", "corporateCidrs": '["203.0.113.0/24"]',
-         "alertEmail": "secops@example.com", "domainName": "app.example.com",
-         "hostedZoneId": "Z0123456789ABCDEFGHIJ"},
-        project="secure-aws", stack="prod",
-    )  # fmt: skip
-    assert default_trail_name(settings) == "secure-aws-prod-trail"
-    assert EncryptionArgs(settings=settings, trail_name="other-trail").trail_name == "other-trail"
+def test_the_trail_the_key_policy_pins_is_the_one_the_audit_tier_creates(prod_apply):
+    """The key policy names the trail (aws:SourceArn) before it exists: both tiers get the name from __main__."""
+    describe = statement(key_policy(prod_apply), "AllowCloudTrailToDescribeKey")
+    assert describe["Condition"]["StringEquals"]["aws:SourceArn"] == prod_apply.stack_outputs["trailArn"]
 
 
 def test_cloudwatch_logs_of_this_account_and_region_only(prod_apply):

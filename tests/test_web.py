@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 import socket
@@ -14,7 +15,17 @@ from typing import Any
 
 import pytest
 
-from components.web import AL2023_AMI_PARAMETERS, WebTierArgs, ami_parameter, validate_web_tier_args
+from components.web import (
+    AL2023_AMI_PARAMETERS,
+    WebCertificateArgs,
+    WebInstanceArgs,
+    WebLogArgs,
+    WebNetworkArgs,
+    WebScalingArgs,
+    WebTierArgs,
+    ami_parameter,
+    validate_web_tier_args,
+)
 from preflight.record import ProgramError, RecordedResource, Recording, is_unknown
 from tests.conftest import run_stack
 
@@ -559,29 +570,38 @@ def test_preview_exports_unknown_dns_name_but_a_known_site_url(prod_preview):
 # Section: component args ----------------------------------------------------------------------------------------
 
 
-def _args(**changes: Any) -> WebTierArgs:
-    base: dict[str, Any] = {
-        "vpc_id": "vpc-1",
-        "public_subnet_ids": ["subnet-a", "subnet-b"],
-        "app_subnet_ids": ["subnet-c", "subnet-d"],
-        "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
-        "log_bucket_name": "logs",
-        "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
-        "corporate_cidrs": ["203.0.113.0/24"],
-        "certificate_arn": CERTIFICATE_ARN,
+def _args(**changes: dict[str, Any]) -> WebTierArgs:
+    """Good args, with `changes` per group: _args(scaling={"min_size": 1})."""
+    groups: dict[str, Any] = {
+        "network": WebNetworkArgs(
+            vpc_id="vpc-1",
+            public_subnet_ids=["subnet-a", "subnet-b"],
+            app_subnet_ids=["subnet-c", "subnet-d"],
+            corporate_cidrs=["203.0.113.0/24"],
+        ),
+        "certificate": WebCertificateArgs(certificate_arn=CERTIFICATE_ARN),
+        "instances": WebInstanceArgs(),
+        "scaling": WebScalingArgs(),
+        "logs": WebLogArgs(access_log_bucket_name="logs"),
     }
-    return WebTierArgs(**{**base, **changes})
+    for group, fields in changes.items():
+        groups[group] = dataclasses.replace(groups[group], **fields)
+    return WebTierArgs(
+        **groups,
+        kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
+        alert_topic_arn="arn:aws:sns:us-east-1:123456789012:alerts",
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [
-        ({"certificate_arn": None}, "needs a certificate"),
-        ({"domain_name": "app.example.com"}, "not both"),
-        ({"app_subnet_ids": ["subnet-c"]}, "two AZs"),
-        ({"corporate_cidrs": ["0.0.0.0/0"]}, "never the whole internet"),
-        ({"min_size": 1, "desired_capacity": 1}, "2 <= min_size"),
-        ({"health_check_path": "health"}, "URL path"),
+        ({"certificate": {"certificate_arn": None}}, "needs a certificate"),
+        ({"certificate": {"domain_name": "app.example.com"}}, "not both"),
+        ({"network": {"app_subnet_ids": ["subnet-c"]}}, "two AZs"),
+        ({"network": {"corporate_cidrs": ["0.0.0.0/0"]}}, "never the whole internet"),
+        ({"scaling": {"min_size": 1, "desired_capacity": 1}}, "2 <= min_size"),
+        ({"instances": {"health_check_path": "health"}}, "URL path"),
     ],
 )
 def test_component_refuses_unsafe_args(changes, fragment):

@@ -1,0 +1,79 @@
+"""The component convention: plain typed args, no settings, one production flag, one condition builder.
+
+These read the components' source and args classes, so a new tier (or a hurried edit) that drifts from the
+convention fails here with the file to fix, instead of in review.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+from pathlib import Path
+
+import pytest
+
+COMPONENTS_DIR = Path(__file__).resolve().parent.parent / "components"
+MODULES = sorted(path.stem for path in COMPONENTS_DIR.glob("*.py") if path.stem != "__init__")
+# The modules of the program's configuration: a component gets plain values from __main__.py, never these.
+SETTINGS_MODULES = {"settings", "provider"}
+PRODUCTION_FLAG = "is_production"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def _args_classes() -> list[type]:
+    classes = []
+    for module_name in MODULES:
+        module = importlib.import_module(f"components.{module_name}")
+        classes += [
+            value
+            for name, value in vars(module).items()
+            if name.endswith("Args") and dataclasses.is_dataclass(value) and value.__module__ == module.__name__
+        ]
+    return classes
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_components_never_import_the_settings_loader(module_name):
+    assert not _imported_modules(COMPONENTS_DIR / f"{module_name}.py") & SETTINGS_MODULES
+
+
+def test_every_tier_has_a_typed_args_dataclass():
+    classes = _args_classes()
+    assert {"EncryptionArgs", "NetworkArgs", "StorageArgs", "AuditArgs", "WebTierArgs", "DatabaseArgs",
+            "ComplianceAuditorArgs"} <= {cls.__name__ for cls in classes}  # fmt: skip
+    for cls in classes:
+        for field in dataclasses.fields(cls):
+            # The annotation as written (postponed evaluation): a plain type, never the Settings object.
+            assert isinstance(field.type, str) and field.type, f"{cls.__name__}.{field.name} has no type"
+            assert "Settings" not in field.type, f"{cls.__name__}.{field.name} takes the settings object"
+
+
+def test_the_production_flag_has_one_name_across_tiers():
+    for cls in _args_classes():
+        names = {field.name for field in dataclasses.fields(cls)}
+        drifted = {name for name in names if "production" in name or name == "deletion_protection"} - {PRODUCTION_FLAG}
+        assert not drifted, f"{cls.__name__}: call the production flag {PRODUCTION_FLAG}, not {drifted}"
+
+
+@pytest.mark.parametrize("module_name", [name for name in MODULES if name != "policy_documents"])
+def test_policy_condition_blocks_are_built_by_the_one_helper(module_name):
+    """components/policy_documents.condition, not another copy of GetPolicyDocumentStatementConditionArgs(...)."""
+    tree = ast.parse((COMPONENTS_DIR / f"{module_name}.py").read_text())
+    built_here = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "GetPolicyDocumentStatementConditionArgs"
+    ]
+    assert built_here == [], f"components/{module_name}.py builds condition blocks itself at lines {built_here}"
