@@ -1,10 +1,20 @@
-"""The secure-aws policy pack's policies, grouped by concern. Importing this never starts the analyzer."""
+"""The secure-aws policy pack's policies. Importing this never starts the analyzer.
 
-from . import encryption, iam, monitoring, network, region, resilience, tagging, transit
+Policies live in `services/`, one module per AWS service area; each registers itself where it is defined
+(`registry.resource_policy` / `registry.stack_policy`). Importing this package imports every module of
+`services/`, so `ALL_POLICIES` is every policy defined there: none can be left out of a list.
+"""
 
-ALL_POLICIES = [
-    *encryption.POLICIES, *tagging.POLICIES, *network.POLICIES, *region.POLICIES,
-    *transit.POLICIES, *monitoring.POLICIES, *resilience.POLICIES, *iam.POLICIES,
-]  # fmt: skip
+import importlib
+import pkgutil
 
-__all__ = ["ALL_POLICIES"]
+from . import services
+from .registry import registered
+
+SERVICE_MODULES = tuple(
+    importlib.import_module(f"{services.__name__}.{module.name}")
+    for module in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name)
+)
+ALL_POLICIES = registered()
+
+__all__ = ["ALL_POLICIES", "SERVICE_MODULES"]

@@ -14,7 +14,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 
-from . import ALL_POLICIES, exemptions, tagging
+from . import ALL_POLICIES, exemptions
+from .registry import Category
+from .services import tagging
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 TAGGABLE_LIST = "secure_aws_policies/taggable_types.txt"
@@ -39,10 +41,36 @@ Offline, `make preview` runs the same pack over the same gRPC interface (`prefli
 
 Every policy is mandatory unless its section says why it only advises. Unknown values at preview never cause a
 violation: a policy that cannot decide before the values exist says so once (an advisory "can't run policy ...
-during preview" note) and decides at `pulumi up`. Code: `secure_aws_policies/` (one module per concern, shared
-helpers in `common.py`); the taggable types are generated from pulumi-aws by `tools/generate_taggable_types.py`.
+during preview" note) and decides at `pulumi up`.
+
+Code: `secure_aws_policies/services/` holds the policies, one module per AWS service area (`s3.py`, `rds.py`,
+`elb.py`, ...; `tagging.py` and `region.py` judge every service), each policy registered where it is defined. The
+shared machinery sits beside it: `props.py` (unknown-safe property access), `net.py` (CIDRs, protocols, port
+ranges), `types.py` (every type token), `registry.py` (controls, categories, `resource_policy`/`stack_policy`),
+`keys.py`, `documents.py` (IAM policy documents), `cis_patterns.py`, `exemptions.py`. The taggable types are
+generated from pulumi-aws by `tools/generate_taggable_types.py`.
 
 ## Policies
+"""
+
+ADDING = """\
+## Adding a policy
+
+1. Put it in the module of the AWS service it judges, `secure_aws_policies/services/<service>.py` (a new service
+   gets a new module: every module there is loaded, nothing to list). Its type tokens go in `types.py`.
+2. Write one small validator `fn(args, report, config)` decorated with `@resource_policy(...)` (one resource at a
+   time) or `@stack_policy(...)` (when it must join resources, e.g. a bucket and its policy through `linked_to`),
+   giving `name` (kebab-case, starting with the service), `description` (what it *means*, and the AWS default it
+   assumes for a property left out), `types`, `severity`, `category`, `controls` (each one must be in
+   `tests/data/controls.md`), `remediation`, and `config` with defaults for its settings. It is mandatory unless
+   `advisory_reason` says in code why it only advises.
+3. Read inputs with `props.has`/`value`/`peek`: an unknown value at preview must never cause a violation, and
+   must not stop a decision that does not depend on it.
+4. Test it through the real pack process (`tests/policy/`, a fixture program in `tests/policy/programs/`), in
+   preview and apply mode: a violating case, a compliant one, and the bypass you would try (another argument
+   form, a second resource doing the same job, a default left out).
+5. Regenerate this file: `cd policy && ../.venv/bin/python -m secure_aws_policies.docs` (a test fails until you
+   do).
 """
 
 CONFIG_INTRO = """\
@@ -74,14 +102,20 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     lines = [INTRO]
-    lines.append("| policy | kind | level | severity | controls | config (default) |")
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("| policy | service | category | kind | level | severity | controls | config (default) |")
+    lines.append("|---|---|---|---|---|---|---|---|")
     for policy in ALL_POLICIES:
         kind = "stack" if isinstance(policy, StackValidationPolicy) else "resource"
         controls = ", ".join(str(c) for c in policy.controls)
         config = "<br>".join(f"`{k}`: `{json.dumps(v)}`" for k, v in _config_defaults(policy).items()) or "-"
-        lines.append(f"| [`{policy.name}`](#{policy.name}) | {kind} | {_level(policy)} | {policy.severity.value} | "
-                     f"{_cell(controls)} | {config} |")  # fmt: skip
+        lines.append(f"| [`{policy.name}`](#{policy.name}) | `{policy.module}` | {policy.category.value} | {kind} | "
+                     f"{_level(policy)} | {policy.severity.value} | {_cell(controls)} | {config} |")  # fmt: skip
+    lines.append("")
+    lines.append("By category:")
+    lines.append("")
+    for category in Category:
+        names = ", ".join(f"[`{p.name}`](#{p.name})" for p in ALL_POLICIES if p.category is category)
+        lines.append(f"- **{category.value}** ({category.title}): {names}")
     lines.append("")
     for policy in ALL_POLICIES:
         lines.append(f"### {policy.name}")
@@ -94,7 +128,8 @@ def render() -> str:
             types = f"resources of {len(policy.resource_types)} taggable types (`{TAGGABLE_LIST}`)"
         else:
             types = ", ".join(f"`{t}`" for t in policy.resource_types) + " resources"
-        lines.append(f"- Level: **{_level(policy)}**; severity: {policy.severity.value}.")
+        lines.append(f"- Level: **{_level(policy)}**; severity: {policy.severity.value}; category: "
+                     f"{policy.category.value}; module: `services/{policy.module}.py`.")  # fmt: skip
         if policy.advisory_reason:
             lines.append(f"- Why advisory: {policy.advisory_reason}")
         lines.append(f"- Controls: {', '.join(str(c) for c in policy.controls)}.")
@@ -114,6 +149,7 @@ def render() -> str:
     lines.append(CONFIG_INTRO + "```json\n" + json.dumps(example, indent=2) + "\n```")
     lines.append("")
     lines.append(exemptions.guide(README.parent / "config.json"))
+    lines.append(ADDING)
     return "\n".join(lines) + "\n"
 
 

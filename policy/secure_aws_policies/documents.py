@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .common import has, value
+from .props import has, value
 
 
 class InvalidDocument(ValueError):
@@ -223,3 +223,41 @@ def tests_false(statement: Mapping[str, Any], key: str) -> bool:
             if str(test_key).lower() == key.lower() and [str(v).lower() for v in as_list(test_value)] == ["false"]:
                 return True
     return False
+
+
+# Section: policies that refuse plain HTTP ###################################################################
+
+
+def denies_plain_transport(doc: Any, action: str, need_objects: bool) -> bool:
+    """A Deny for everyone of `action` (or a wildcard covering it) when aws:SecureTransport is false."""
+    for statement in statements(doc):
+        if not (denies(statement) and names_everyone(statement)):
+            continue
+        if not any(grants(pattern, action) for pattern in actions(statement)):
+            continue
+        if not tests_false(statement, "aws:SecureTransport"):
+            continue
+        if need_objects:
+            targets = resources(statement)
+            covers_bucket = any(r == "*" or not r.endswith("/*") for r in targets)
+            covers_objects = any(r == "*" or r.endswith("/*") for r in targets)
+            if not (covers_bucket and covers_objects):
+                continue
+        return True
+    return False
+
+
+def plain_transport_problem(holders: list[tuple[str, Any]], action: str, need_objects: bool) -> str | None:
+    """Why none of these (name, props) policies refuses plain transport, or None when one does."""
+    problems = []
+    for where, props in holders:
+        try:
+            doc = document(props, "policy")
+        except InvalidDocument as error:
+            problems.append(f"{where} {error}")
+            continue
+        if denies_plain_transport(doc, action, need_objects):
+            return None
+    if not holders:
+        return "it has no policy"
+    return "; ".join(problems) or f"no statement of {' or '.join(where for where, _ in holders)} does"

@@ -131,7 +131,7 @@ def test_the_required_cis_items_are_configurable(monitoring):
 
 
 def test_the_pattern_comparison_ignores_spacing_quotes_and_order_but_not_terms_or_operators():
-    from secure_aws_policies.monitoring import CIS_PATTERNS, cis_item_of
+    from secure_aws_policies.cis_patterns import CIS_PATTERNS, cis_item_of
 
     assert all(cis_item_of(p) == item for item, (_, patterns) in CIS_PATTERNS.items() for p in patterns)
     assert cis_item_of('{ $.eventSource = "kms.amazonaws.com" && ($.eventName="ScheduleKeyDeletion" || '

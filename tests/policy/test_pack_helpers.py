@@ -10,34 +10,49 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 
 @pytest.fixture
-def common():
-    from secure_aws_policies import common
+def reads():
+    """The unknown-safe property access helpers (secure_aws_policies/props.py)."""
+    from secure_aws_policies import props
 
-    return common
+    return props
 
 
-def test_membership_and_peek_never_read_an_unknown_value(common):
+@pytest.fixture
+def net():
+    from secure_aws_policies import net
+
+    return net
+
+
+@pytest.fixture
+def keys():
+    from secure_aws_policies import keys
+
+    return keys
+
+
+def test_membership_and_peek_never_read_an_unknown_value(reads):
     props = unknown_checking_proxy({"kmsKeyId": UNKNOWN_STRING_VALUE, "name": "logs"})
     with pytest.raises(UnknownValueError):
         _ = "kmsKeyId" in props  # the SDK's own membership test reads the value
-    assert common.has(props, "kmsKeyId") and not common.has(props, "missing")
-    assert common.peek(props, "kmsKeyId") is common.UNKNOWN
-    assert common.peek(props, "name") == "logs"
+    assert reads.has(props, "kmsKeyId") and not reads.has(props, "missing")
+    assert reads.peek(props, "kmsKeyId") is reads.UNKNOWN
+    assert reads.peek(props, "name") == "logs"
 
 
-def test_value_lets_an_unknown_raise_so_the_sdk_can_say_it_cannot_decide(common):
+def test_value_lets_an_unknown_raise_so_the_sdk_can_say_it_cannot_decide(reads):
     props = unknown_checking_proxy({"storageEncrypted": UNKNOWN_STRING_VALUE})
     with pytest.raises(UnknownValueError):
-        common.value(props, "storageEncrypted")
-    assert common.value(props, "absent", False) is False
+        reads.value(props, "storageEncrypted")
+    assert reads.value(props, "absent", False) is False
 
 
-def test_an_unknown_key_counts_as_our_key_and_an_aws_managed_alias_does_not(common):
+def test_an_unknown_key_counts_as_our_key_and_an_aws_managed_alias_does_not(keys):
     props = unknown_checking_proxy({"a": UNKNOWN_STRING_VALUE, "b": "alias/aws/sns", "c": "arn:aws:kms:k/1"})
-    assert common.customer_key_problem(props, "a") is None
-    assert "AWS managed key" in common.customer_key_problem(props, "b")
-    assert common.customer_key_problem(props, "c") is None
-    assert "not set" in common.customer_key_problem(props, "missing")
+    assert keys.customer_key_problem(props, "a") is None
+    assert "AWS managed key" in keys.customer_key_problem(props, "b")
+    assert keys.customer_key_problem(props, "c") is None
+    assert "not set" in keys.customer_key_problem(props, "missing")
 
 
 @pytest.mark.parametrize(
@@ -52,49 +67,49 @@ def test_an_unknown_key_counts_as_our_key_and_an_aws_managed_alias_does_not(comm
         ("icmp", -1, -1, 22, False),
     ],
 )
-def test_a_port_range_opens_every_port_inside_it(common, protocol, low, high, port, included):
-    assert common.PortRange.of(protocol, low, high).includes(port) is included
+def test_a_port_range_opens_every_port_inside_it(net, protocol, low, high, port, included):
+    assert net.PortRange.of(protocol, low, high).includes(port) is included
 
 
-def test_only_single_allowed_tcp_ports_count_as_allowed(common):
-    assert common.PortRange.of("tcp", 443, 443).only_tcp_ports([80, 443])
-    assert not common.PortRange.of("tcp", 80, 443).only_tcp_ports([80, 443])
-    assert not common.PortRange.of("udp", 443, 443).only_tcp_ports([80, 443])
-    assert not common.PortRange.of("-1", 0, 0).only_tcp_ports([80, 443])
+def test_only_single_allowed_tcp_ports_count_as_allowed(net):
+    assert net.PortRange.of("tcp", 443, 443).only_tcp_ports([80, 443])
+    assert not net.PortRange.of("tcp", 80, 443).only_tcp_ports([80, 443])
+    assert not net.PortRange.of("udp", 443, 443).only_tcp_ports([80, 443])
+    assert not net.PortRange.of("-1", 0, 0).only_tcp_ports([80, 443])
 
 
-def test_cidr_containment_respects_ip_versions(common):
-    assert common.within("203.0.113.128/25", ["203.0.113.0/24"])
-    assert not common.within("203.0.112.0/23", ["203.0.113.0/24"])
-    assert not common.within("::/0", ["203.0.113.0/24"])
-    assert common.is_world("0.0.0.0/0") and common.is_world("::/0") and not common.is_world("10.0.0.0/8")
+def test_cidr_containment_respects_ip_versions(net):
+    assert net.within("203.0.113.128/25", ["203.0.113.0/24"])
+    assert not net.within("203.0.112.0/23", ["203.0.113.0/24"])
+    assert not net.within("::/0", ["203.0.113.0/24"])
+    assert net.is_world("0.0.0.0/0") and net.is_world("::/0") and not net.is_world("10.0.0.0/8")
 
 
-def test_a_single_value_where_a_list_belongs_reads_as_a_list_of_one(common):
+def test_a_single_value_where_a_list_belongs_reads_as_a_list_of_one(reads):
     props = unknown_checking_proxy({"cidrBlocks": "0.0.0.0/0", "rules": {"a": 1}, "list": ["x", "y"]})
-    assert common.items(common.value(props, "cidrBlocks")) == ["0.0.0.0/0"]
-    assert [dict(r) for r in common.items(common.value(props, "rules"))] == [{"a": 1}]
-    assert common.items(common.value(props, "list")) == ["x", "y"]
-    assert common.items(None) == []
+    assert reads.items(reads.value(props, "cidrBlocks")) == ["0.0.0.0/0"]
+    assert [dict(r) for r in reads.items(reads.value(props, "rules"))] == [{"a": 1}]
+    assert reads.items(reads.value(props, "list")) == ["x", "y"]
+    assert reads.items(None) == []
 
 
 @pytest.mark.parametrize(
     ("protocol", "name"),
     [(6, "tcp"), (6.0, "tcp"), ("6", "tcp"), ("TCP", "tcp"), (17.0, "udp"), (-1, "-1"), (-1.0, "-1"), ("all", "all")],
 )
-def test_protocols_sent_as_numbers_floats_or_strings_have_one_name(common, protocol, name):
-    assert common.protocol_name(protocol) == name
+def test_protocols_sent_as_numbers_floats_or_strings_have_one_name(net, protocol, name):
+    assert net.protocol_name(protocol) == name
 
 
-def test_numbers_arrive_as_floats_or_strings(common):
-    assert [common.as_int(v) for v in (22, 22.0, "22", " 22 ", "22.0")] == [22] * 5
-    assert common.as_int(None, 7) == 7 and common.as_int("", 7) == 7
-    assert common.PortRange.of(6.0, "20", 30.0).includes(22)
+def test_numbers_arrive_as_floats_or_strings(reads, net):
+    assert [reads.as_int(v) for v in (22, 22.0, "22", " 22 ", "22.0")] == [22] * 5
+    assert reads.as_int(None, 7) == 7 and reads.as_int("", 7) == 7
+    assert net.PortRange.of(6.0, "20", 30.0).includes(22)
 
 
 def test_an_encryption_configuration_given_one_rule_object_is_judged_like_a_list_of_one():
     """The provider takes a single object for a list; its outputs come back as a list, so this is not a program."""
-    from secure_aws_policies.encryption import _sse_rule_problems
+    from secure_aws_policies.services.s3 import _sse_rule_problems
 
     rule = unknown_checking_proxy({"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}})
     [problem] = _sse_rule_problems(rule, aes256_allowed=False)
@@ -102,6 +117,6 @@ def test_an_encryption_configuration_given_one_rule_object_is_judged_like_a_list
     assert _sse_rule_problems([], aes256_allowed=False) == ["it has no rule, so it sets no default encryption"]
 
 
-def test_a_value_that_is_not_a_number_never_crashes_a_policy_and_a_port_range_fails_closed(common):
-    assert common.as_int("x", 5) == 5 and common.as_int({"a": 1}, 5) == 5 and common.as_int(True, 5) == 5
-    assert common.PortRange.of("tcp", "x", "y").includes(22)
+def test_a_value_that_is_not_a_number_never_crashes_a_policy_and_a_port_range_fails_closed(reads, net):
+    assert reads.as_int("x", 5) == 5 and reads.as_int({"a": 1}, 5) == 5 and reads.as_int(True, 5) == 5
+    assert net.PortRange.of("tcp", "x", "y").includes(22)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
@@ -30,6 +31,71 @@ def test_every_policy_has_the_metadata_a_security_team_needs(policy_pack):
         assert policy.framework.name and policy.framework.reference, policy.name
         assert policy.tags and all(":" in tag for tag in policy.tags), policy.name
         assert len(policy.remediation_steps) > 30, policy.name
+
+
+def test_every_policy_a_service_module_defines_is_in_the_pack_once_and_served(policy_pack):
+    """Policies register where they are defined and every module of services/ is loaded: none can be left out."""
+    import importlib
+    import pkgutil
+
+    from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+    from secure_aws_policies import ALL_POLICIES, services
+
+    defined = []
+    for module_info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"{services.__name__}.{module_info.name}")
+        policies = [v for v in vars(module).values() if isinstance(v, ResourceValidationPolicy | StackValidationPolicy)]
+        assert all(p.module == module_info.name for p in policies), module_info.name
+        defined += policies
+    names = [p.name for p in ALL_POLICIES]
+    assert len(names) == len(set(names)), "policy names must be unique"
+    assert {id(p) for p in defined} == {id(p) for p in ALL_POLICIES}
+    assert [p.name for p in policy_pack.info.policies] == names
+
+
+def test_a_second_policy_with_a_name_already_taken_is_refused():
+    from pulumi_policy import Severity
+    from secure_aws_policies import ALL_POLICIES
+    from secure_aws_policies.registry import PROJECT, Category, resource_policy
+
+    with pytest.raises(ValueError, match="required-tags is defined twice"):
+
+        @resource_policy(name="required-tags", description="A copy of the tagging policy.", types=["*"],
+                         severity=Severity.LOW, category=Category.TAGGING, controls=[PROJECT("tagging")],
+                         remediation="Rename it.")  # fmt: skip
+        def required_tags_again(args, report, config):
+            pass
+
+    assert [p.name for p in ALL_POLICIES].count("required-tags") == 1
+
+
+def test_every_policy_is_named_after_its_service_and_has_a_category():
+    from secure_aws_policies import ALL_POLICIES
+    from secure_aws_policies.registry import Category
+
+    # Each service module's policies are named after what they judge in that service.
+    prefixes = {
+        "autoscaling": ("autoscaling-",),
+        "cloudtrail": ("cloudtrail-",),
+        "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
+        "ec2": ("ec2-", "ebs-", "launch-template-", "imdsv2-"),
+        "elb": ("lb-", "alb-"),
+        "iam": ("iam-", "resource-policy-"),
+        "kms": ("kms-",),
+        "lambda_": ("lambda-",),
+        "rds": ("rds-",),
+        "region": ("aws-region-",),
+        "s3": ("s3-",),
+        "secretsmanager": ("secret-",),
+        "security_groups": ("security-group-", "default-security-group-"),
+        "sns_sqs": ("sns-", "sqs-"),
+        "tagging": ("required-tags",),
+        "vpc": ("vpc-", "network-acl-", "subnet-"),
+    }
+    for policy in ALL_POLICIES:
+        assert policy.name.startswith(prefixes[policy.module]), (policy.module, policy.name)
+        assert isinstance(policy.category, Category), policy.name
+    assert {p.category for p in ALL_POLICIES} == set(Category)
 
 
 def test_policies_are_mandatory_unless_they_say_in_code_why_they_only_advise(policy_pack):

@@ -46,7 +46,7 @@ def test_the_taggable_types_file_is_what_the_generator_writes_from_pulumi_aws():
 
 
 def test_the_taggable_types_cover_the_stack_and_skip_tag_filters():
-    from secure_aws_policies.tagging import TAGGABLE_TYPES
+    from secure_aws_policies.services.tagging import TAGGABLE_TYPES
 
     assert TAGGABLE_TYPES["aws:s3/bucket:Bucket"] == "map"
     assert TAGGABLE_TYPES["aws:autoscaling/group:Group"] == "list"

@@ -1,7 +1,7 @@
 """Tagging: every resource whose type takes tags carries the required tags with the required values.
 
-Which types take tags is generated from pulumi-aws (taggable_types.txt, see policy/tools). The provider's
-`default_tags` count, as AWS applies them: merged under the resource's own tags, which win on a clash. A
+Which types take tags is generated from pulumi-aws (`secure_aws_policies/taggable_types.txt`, see policy/tools).
+The provider's `default_tags` count, as AWS applies them: merged under the resource's own tags, which win on a clash. A
 resource on the default provider gets the stack config's `aws:defaultTags` instead. Auto Scaling groups take a
 list of tags that `default_tags` never reaches, so theirs must be on the group itself.
 """
@@ -14,10 +14,11 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from . import stack_config
-from .common import PROJECT, SECURITY_HUB, UNKNOWN, has, items, json_object, peek, resource_policy, value
+from .. import stack_config
+from ..props import UNKNOWN, has, items, json_object, peek, value
+from ..registry import PROJECT, SECURITY_HUB, Category, resource_policy
 
-TAGGABLE_TYPES_FILE = Path(__file__).resolve().with_name("taggable_types.txt")
+TAGGABLE_TYPES_FILE = Path(__file__).resolve().parents[1] / "taggable_types.txt"
 
 
 def load_taggable_types(path: Path = TAGGABLE_TYPES_FILE) -> dict[str, str]:
@@ -59,6 +60,7 @@ def _own_tags(args: Any, style: str) -> Mapping[str, Any]:
     "counting the provider's default_tags.",
     types=sorted(TAGGABLE_TYPES),
     severity=Severity.LOW,
+    category=Category.TAGGING,
     controls=[PROJECT("tagging"), SECURITY_HUB("EC2.38"), SECURITY_HUB("RDS.30"), SECURITY_HUB("Lambda.6")],
     remediation="Set the tags on the AWS provider's default_tags (aws.ProviderDefaultTagsArgs(tags={...})) so every "
     "resource gets them; Auto Scaling groups need them in their own `tags` list (propagate_at_launch=True).",
@@ -93,6 +95,3 @@ def required_tags(args: Any, report: Any, config: dict) -> None:
             continue
         if actual in (None, "") or (expected != ANY_VALUE and actual != expected):
             report(f"{args.name}: {source} {key}={actual!r}, required {key}={expected!r}.")
-
-
-POLICIES = [required_tags]

@@ -13,8 +13,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from . import stack_config
-from .common import AWS_PROVIDER, PROJECT, resource_policy, value
+from .. import stack_config
+from ..props import value
+from ..registry import PROJECT, Category, resource_policy
+from ..types import AWS_PROVIDER
 
 
 @resource_policy(
@@ -23,6 +25,7 @@ from .common import AWS_PROVIDER, PROJECT, resource_policy, value
     "(default us-east-1).",
     types=["*"],
     severity=Severity.HIGH,
+    category=Category.REGION,
     controls=[PROJECT("region-us-east-1")],
     remediation="Create resources through the project's explicit aws.Provider with region=<allowed region>, set "
     "`pulumi config set aws:region <allowed region>` for the default provider, and do not set a resource's "
@@ -65,6 +68,3 @@ def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
                f"environment (AWS_REGION); set aws:region to one of {allowed}.")  # fmt: skip
     elif region not in allowed:
         report(f"{args.name} would be deployed to {region} ({origin}); allowed: {allowed}.")
-
-
-POLICIES = [aws_region_allowed]

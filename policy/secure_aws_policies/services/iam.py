@@ -20,44 +20,41 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from . import documents
-from .common import (
-    CDK_NAG,
-    FSBP,
+from .. import documents
+from ..props import UNKNOWN, attempt, items, peek, value
+from ..registry import CDK_NAG, FSBP, PROJECT, Category, resource_policy
+from ..types import (
+    BUCKET_POLICY,
+    GROUP_POLICY,
+    GROUP_POLICY_ATTACHMENT,
+    GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     KMS_KEY,
-    PROJECT,
+    MANAGED_POLICY,
+    POLICY_ATTACHMENT,
+    ROLE,
+    ROLE_POLICY,
+    ROLE_POLICY_ATTACHMENT,
+    ROLE_POLICY_ATTACHMENTS_EXCLUSIVE,
     S3_BUCKETS,
     SNS_TOPIC,
+    SNS_TOPIC_POLICY,
     SQS_QUEUE,
-    UNKNOWN,
-    attempt,
-    items,
-    peek,
-    resource_policy,
-    value,
+    SQS_QUEUE_POLICY,
+    USER_POLICY,
+    USER_POLICY_ATTACHMENT,
+    USER_POLICY_ATTACHMENTS_EXCLUSIVE,
 )
-
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-MANAGED_POLICY = "aws:iam/policy:Policy"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
-USER_POLICY = "aws:iam/userPolicy:UserPolicy"
-USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
-POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
-SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 
 # Where a principal gets a managed policy by ARN: the input that holds the ARN (or ARNs).
 POLICY_ARN_INPUTS = {
     ROLE: "managedPolicyArns",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+    ROLE_POLICY_ATTACHMENT: "policyArn",
+    GROUP_POLICY_ATTACHMENT: "policyArn",
     USER_POLICY_ATTACHMENT: "policyArn",
     POLICY_ATTACHMENT: "policyArn",
-    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
-    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
-    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+    ROLE_POLICY_ATTACHMENTS_EXCLUSIVE: "policyArns",
+    GROUP_POLICY_ATTACHMENTS_EXCLUSIVE: "policyArns",
+    USER_POLICY_ATTACHMENTS_EXCLUSIVE: "policyArns",
 }
 # AWS managed policies that allow every action (or every action but a few services) on every resource.
 _ADMIN_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(AdministratorAccess|PowerUserAccess)$")
@@ -137,6 +134,7 @@ def _key_admin(statement: dict, role: str) -> bool:
     "Nothing attaches the AWS managed AdministratorAccess or PowerUserAccess policy either.",
     types=ALL_POLICY_HOLDERS | set(POLICY_ARN_INPUTS),
     severity=Severity.HIGH,
+    category=Category.ACCESS,
     controls=[FSBP("IAM.1"), CDK_NAG("AwsSolutions-IAM5")],
     remediation="List the actions the principal needs and the ARNs it needs them on (aws.iam.get_policy_document "
     "with specific actions and resources).",
@@ -165,6 +163,7 @@ def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
     "other principal is not.",
     types=ALL_POLICY_HOLDERS,
     severity=Severity.LOW,
+    category=Category.ACCESS,
     controls=[FSBP("IAM.21"), CDK_NAG("AwsSolutions-IAM5")],
     remediation="Replace `<service>:*` with the actions needed (prefix wildcards such as `s3:Get*` only where the "
     "whole family is needed).",
@@ -190,6 +189,7 @@ def _covers_all_keys(resource: str) -> bool:
     "itself.",
     types=IDENTITY_POLICIES,
     severity=Severity.MEDIUM,
+    category=Category.ACCESS,
     controls=[FSBP("KMS.1"), FSBP("KMS.2")],
     remediation="Name the key ARNs the principal may decrypt with (and, for service use, add a kms:ViaService "
     "condition).",
@@ -210,6 +210,7 @@ def iam_no_decrypt_on_all_keys(args: Any, report: Any, config: dict) -> None:
     "groups), which people assume.",
     types=[USER_POLICY, USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT],
     severity=Severity.LOW,
+    category=Category.ACCESS,
     controls=[FSBP("IAM.2")],
     remediation="Grant the permissions to a role the user assumes (or to a group), not to the user.",
 )
@@ -227,6 +228,7 @@ def iam_no_user_policies(args: Any, report: Any, config: dict) -> None:
     'ARN, or a federated identity provider, never "*" (or {"AWS": "*"}).',
     types=[ROLE],
     severity=Severity.CRITICAL,
+    category=Category.ACCESS,
     controls=[PROJECT("least-privilege"), CDK_NAG("AwsSolutions-IAM5")],
     remediation="Set Principal to the service (e.g. {Service: 'ec2.amazonaws.com'}) or the account/role ARN that "
     "assumes the role, with aws:SourceAccount/aws:SourceArn conditions for services.",
@@ -255,6 +257,7 @@ def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> No
     "as the TLS-only deny) are fine.",
     types=RESOURCE_POLICIES,
     severity=Severity.CRITICAL,
+    category=Category.ACCESS,
     controls=[FSBP("KMS.5"), FSBP("SNS.4"), FSBP("S3.2"), FSBP("S3.3")],
     remediation="Name the principals (service or account ARNs), or add a condition that ties '*' to our account or "
     "organization (aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount).",
@@ -265,13 +268,3 @@ def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
             actions = ", ".join(documents.actions(statement)) or "actions"
             report(f"{args.name}: {where} allows {actions} to everyone (Principal \"*\") without a condition that "
                    "limits it to an account or organization.")  # fmt: skip
-
-
-POLICIES = [
-    iam_no_admin_wildcard,
-    iam_no_service_wildcard,
-    iam_no_decrypt_on_all_keys,
-    iam_no_user_policies,
-    iam_trust_policy_names_principal,
-    resource_policy_not_public,
-]

@@ -1,8 +1,8 @@
-"""Network and CIDR rules: who can reach what, and what gets a public address.
+"""Security groups: who can reach what. World-open ingress only to the allowed ports and only on load balancer
+groups, admin ports only from the allowed CIDRs, a closed default group, and rules that say why they exist.
 
 Ingress is read the same way from its three pulumi-aws forms (inline `ingress` on a security group, an
-`ec2.SecurityGroupRule` of type ingress, a `vpc.SecurityGroupIngressRule`) by `ingress_rules`. Protocol `-1`
-("all") opens every port, and a port range opens every port inside it, so `0-65535` opens SSH. A rule's CIDRs are
+`ec2.SecurityGroupRule` of type ingress, a `vpc.SecurityGroupIngressRule`) by `ingress_rules`. A rule's CIDRs are
 read only when the decision needs them, so an unknown CIDR at preview stops only the policies that depend on it.
 """
 
@@ -14,57 +14,19 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from .common import (
-    CDK_NAG,
-    CIS,
-    DEFAULT_NETWORK_ACL,
+from ..net import ADMIN_PORTS, WORLD_OPEN_PORTS, PortRange, is_world, within
+from ..props import UNKNOWN, Deferred, attempt, is_set, items, peek, value
+from ..registry import CDK_NAG, CIS, FSBP, PROJECT, Category, resource_policy, stack_policy
+from ..types import (
     DEFAULT_SECURITY_GROUP,
-    EC2_INSTANCE,
-    FSBP,
-    LAMBDA_FUNCTION,
-    LAMBDA_PERMISSION,
-    LAUNCH_CONFIGURATION,
-    LAUNCH_TEMPLATE,
     LOAD_BALANCERS,
-    NETWORK_ACL,
-    NETWORK_ACL_RULE,
-    PROJECT,
-    RDS_CLUSTER_INSTANCE,
-    RDS_INSTANCE,
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
     SECURITY_GROUP_RULE,
-    SECURITY_HUB,
-    SUBNET,
-    UNKNOWN,
-    Deferred,
-    PortRange,
-    attempt,
-    is_set,
-    is_world,
-    items,
-    peek,
-    resource_policy,
-    stack_policy,
-    truthy,
-    value,
-    within,
 )
 
 PULUMI_DEFAULT_SG_DESCRIPTION = "Managed by Pulumi"
-WORLD_OPEN_PORTS = {
-    "type": "array",
-    "items": {"type": "integer", "minimum": 0, "maximum": 65535},
-    "default": [80, 443],
-    "description": "TCP ports that may be open to 0.0.0.0/0 and ::/0 (only on load balancer security groups).",
-}
-ADMIN_PORTS = {
-    "type": "array",
-    "items": {"type": "integer", "minimum": 0, "maximum": 65535},
-    "default": [22, 3389],
-    "description": "Remote administration ports (SSH, RDP).",
-}
 
 
 @dataclass(frozen=True)
@@ -98,8 +60,6 @@ def ingress_rules(resource_type: str, props: Mapping[str, Any]) -> list[IngressR
 
 INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE]
 
-# Section: security groups #################################################################################
-
 
 @resource_policy(
     name="security-group-world-ingress-restricted",
@@ -107,6 +67,7 @@ INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RUL
     "(default 80 and 443).",
     types=INGRESS_TYPES,
     severity=Severity.CRITICAL,
+    category=Category.NETWORK,
     controls=[FSBP("EC2.18"), FSBP("EC2.19"), CDK_NAG("AwsSolutions-EC23")],
     remediation="Narrow the rule's source to known CIDRs or a security group reference; only a load balancer's "
     "security group may take the world, on the allowed ports.",
@@ -130,6 +91,7 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
     description="Only security groups attached to a load balancer allow ingress from 0.0.0.0/0 or ::/0.",
     types=sorted({*INGRESS_TYPES, *LOAD_BALANCERS}),
     severity=Severity.HIGH,
+    category=Category.NETWORK,
     controls=[FSBP("EC2.18"), CDK_NAG("AwsSolutions-EC23")],
     remediation="Put internet-facing traffic behind the load balancer: open the world only on its security group "
     "(security_groups=[<sg>.id] on the load balancer), and let instances accept traffic from that group.",
@@ -169,6 +131,7 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
     "IPv4 and IPv6, including through protocol -1 and port ranges.",
     types=INGRESS_TYPES,
     severity=Severity.HIGH,
+    category=Category.NETWORK,
     controls=[CIS("EC2.53"), CIS("EC2.54"), FSBP("EC2.19"), CDK_NAG("NIST.800.53.R5-EC2RestrictedSSH")],
     remediation="Restrict the rule's CIDRs to the allowed corporate ranges (or use SSM Session Manager and no "
     "SSH at all); do not use protocol -1 or wide port ranges on instance security groups.",
@@ -207,6 +170,7 @@ def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) 
     description="The VPC's default security group has no ingress and no egress rules.",
     types=[DEFAULT_SECURITY_GROUP],
     severity=Severity.HIGH,
+    category=Category.NETWORK,
     controls=[FSBP("EC2.2"), CDK_NAG("NIST.800.53.R5-VPCDefaultSecurityGroupClosed")],
     remediation="Adopt it with aws.ec2.DefaultSecurityGroup(vpc_id=...) and no ingress/egress arguments, which "
     "removes every rule; give resources their own security groups.",
@@ -225,6 +189,7 @@ def default_security_group_closed(args: Any, report: Any, config: dict) -> None:
     description="Security group names do not start with `sg-` (AWS refuses them: that prefix is for ids).",
     types=[SECURITY_GROUP],
     severity=Severity.LOW,
+    category=Category.NETWORK,
     controls=[PROJECT("security-group-naming")],
     remediation="Rename the security group (name, name_prefix, or the Pulumi resource name it is derived from).",
 )
@@ -245,6 +210,7 @@ def security_group_name_not_sg_prefix(args: Any, report: Any, config: dict) -> N
     description="Every security group and security group rule has a description.",
     types=[SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_EGRESS_RULE],
     severity=Severity.LOW,
+    category=Category.NETWORK,
     controls=[CDK_NAG("AwsSolutions-EC27")],
     remediation="Give the group a description saying what it protects, and each rule one saying why it exists.",
     advisory_reason="A missing description exposes nothing; it slows reviews and audits, so it should be fixed, "
@@ -264,150 +230,3 @@ def security_group_rules_described(args: Any, report: Any, config: dict) -> None
                     report(f"security group {args.name}: {direction}[{index}] has no description.")
     elif not described:
         report(f"security group rule {args.name} has no description.")
-
-
-# Section: network ACLs ####################################################################################
-
-
-@resource_policy(
-    name="network-acl-admin-ports-closed-to-world",
-    description="Network ACLs do not allow ingress from 0.0.0.0/0 or ::/0 to SSH or RDP (22, 3389).",
-    types=[NETWORK_ACL, DEFAULT_NETWORK_ACL, NETWORK_ACL_RULE],
-    severity=Severity.MEDIUM,
-    controls=[FSBP("EC2.21")],
-    remediation="Remove the allow entry, or narrow its cidr_block to the allowed corporate ranges.",
-    config={"adminPorts": ADMIN_PORTS},
-)
-def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict) -> None:
-    if args.resource_type == NETWORK_ACL_RULE:
-        if truthy(value(args.props, "egress", False)):
-            return
-        entries = [("the rule", args.props, "ruleAction")]
-    else:
-        entries = [(f"ingress[{i}]", e, "action") for i, e in enumerate(items(value(args.props, "ingress", [])))]
-    for where, entry, action_key in entries:
-        if str(value(entry, action_key, "")).lower() != "allow":
-            continue
-        ports = PortRange.read(entry)
-        admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
-        if not admin:
-            continue
-        world = [c for c in (value(entry, "cidrBlock"), value(entry, "ipv6CidrBlock")) if c and is_world(c)]
-        if world:
-            report(f"network ACL {args.name}: {where} allows {ports} from {', '.join(world)}, reaching port(s) "
-                   f"{', '.join(map(str, admin))}.")  # fmt: skip
-
-
-# Section: public addresses ################################################################################
-
-
-@resource_policy(
-    name="ec2-instance-no-public-ip",
-    description="EC2 instances do not get a public IPv4 address.",
-    types=[EC2_INSTANCE],
-    severity=Severity.HIGH,
-    controls=[FSBP("EC2.9")],
-    remediation="Set associate_public_ip_address=False and place instances in private subnets behind the load "
-    "balancer; reach them with SSM Session Manager.",
-)
-def ec2_instance_no_public_ip(args: Any, report: Any, config: dict) -> None:
-    if truthy(value(args.props, "associatePublicIpAddress", False)):
-        report(f"instance {args.name} sets associatePublicIpAddress.")
-
-
-@resource_policy(
-    name="launch-template-no-public-ip",
-    description="Launch templates do not assign public IP addresses to network interfaces, and Auto Scaling launch "
-    "configurations do not assign public IP addresses to the instances they launch.",
-    types=[LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
-    severity=Severity.HIGH,
-    controls=[FSBP("EC2.25"), FSBP("Autoscaling.5")],
-    remediation='Set network_interfaces[].associate_public_ip_address="false" on launch templates (or leave it out '
-    "in private subnets), and associate_public_ip_address=False on launch configurations.",
-)
-def launch_template_no_public_ip(args: Any, report: Any, config: dict) -> None:
-    if args.resource_type == LAUNCH_CONFIGURATION:
-        if truthy(value(args.props, "associatePublicIpAddress", False)):
-            report(f"launch configuration {args.name} sets associatePublicIpAddress.")
-        return
-    for index, interface in enumerate(items(value(args.props, "networkInterfaces", []))):
-        if truthy(value(interface, "associatePublicIpAddress", False)):
-            report(f"launch template {args.name}: networkInterfaces[{index}] sets associatePublicIpAddress.")
-
-
-@resource_policy(
-    name="subnet-no-auto-public-ip",
-    description="Subnets do not assign public IPv4 addresses to instances launched in them.",
-    types=[SUBNET],
-    severity=Severity.MEDIUM,
-    controls=[FSBP("EC2.15")],
-    remediation="Set map_public_ip_on_launch=False; NAT gateways use Elastic IPs and load balancers their own "
-    "addresses, so even public subnets need no auto-assigned IPs.",
-)
-def subnet_no_auto_public_ip(args: Any, report: Any, config: dict) -> None:
-    if truthy(value(args.props, "mapPublicIpOnLaunch", False)):
-        report(f"subnet {args.name} sets mapPublicIpOnLaunch.")
-
-
-@resource_policy(
-    name="rds-not-publicly-accessible",
-    description="RDS DB instances are not publicly accessible.",
-    types=[RDS_INSTANCE, RDS_CLUSTER_INSTANCE],
-    severity=Severity.CRITICAL,
-    controls=[FSBP("RDS.2")],
-    remediation="Set publicly_accessible=False and use a DB subnet group of isolated subnets.",
-)
-def rds_not_publicly_accessible(args: Any, report: Any, config: dict) -> None:
-    if truthy(value(args.props, "publiclyAccessible", False)):
-        report(f"database {args.name} sets publiclyAccessible.")
-
-
-# Section: Lambda ##########################################################################################
-
-
-@resource_policy(
-    name="lambda-function-in-vpc",
-    description="Lambda functions run in a VPC (vpcConfig with subnets).",
-    types=[LAMBDA_FUNCTION],
-    severity=Severity.LOW,
-    controls=[SECURITY_HUB("Lambda.3"), CDK_NAG("NIST.800.53.R5-LambdaInsideVPC")],
-    remediation="Set vpc_config={subnet_ids: <private subnet ids>, security_group_ids: [<function sg>]} and give "
-    "the role AWSLambdaVPCAccessExecutionRole-equivalent ENI permissions.",
-)
-def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
-    vpc_config = peek(args.props, "vpcConfig")
-    if vpc_config is UNKNOWN:
-        return  # a vpcConfig built from other resources' outputs: set, subnets included
-    if vpc_config is None or not is_set(vpc_config, "subnetIds"):
-        report(f"function {args.name} has no vpcConfig with subnets, so it runs outside the VPC's network controls.")
-
-
-@resource_policy(
-    name="lambda-permission-not-public",
-    description="No Lambda permission grants principal `*` without a source ARN.",
-    types=[LAMBDA_PERMISSION],
-    severity=Severity.CRITICAL,
-    controls=[FSBP("Lambda.1")],
-    remediation="Grant the permission to the calling service principal (events.amazonaws.com, ...) with "
-    "source_arn=<the calling resource's ARN>.",
-)
-def lambda_permission_not_public(args: Any, report: Any, config: dict) -> None:
-    if str(value(args.props, "principal", "")).strip() == "*" and not is_set(args.props, "sourceArn"):
-        report(f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn).")
-
-
-POLICIES = [
-    security_group_world_ingress_restricted,
-    security_group_world_ingress_only_on_load_balancers,
-    security_group_admin_ports_restricted,
-    default_security_group_closed,
-    security_group_name_not_sg_prefix,
-    security_group_rules_described,
-    network_acl_admin_ports_closed_to_world,
-    ec2_instance_no_public_ip,
-    launch_template_no_public_ip,
-    subnet_no_auto_public_ip,
-    rds_not_publicly_accessible,
-    lambda_function_in_vpc,
-    lambda_permission_not_public,
-]

@@ -1,0 +1,37 @@
+"""Our customer-managed KMS key, as every encryption-at-rest policy asks for it.
+
+An AWS managed key (`alias/aws/s3`, `aws/rds`, ...) encrypts too, but its key policy cannot be restricted, it
+cannot be disabled to cut access in an incident, and CloudTrail shows its use under the service, not us: so
+"encrypted" here means "encrypted with a key we manage". An unknown key ARN at preview (our key, not created
+yet) counts as set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .props import UNKNOWN, peek
+
+
+def customer_key_problem(props: Mapping[str, Any], key: str) -> str | None:
+    """Why `props[key]` is not one of our customer-managed KMS keys, or None when it is (or will be).
+
+    An unknown value passes: at preview it is our key's ARN, not yet created. An `alias/aws/...` is an AWS managed
+    key, which anyone with service access in the account can use and whose policy we cannot restrict.
+    """
+    found = peek(props, key)
+    if found is UNKNOWN:
+        return None
+    if found in (None, ""):
+        return f"`{key}` is not set, so the service encrypts with its AWS managed key, not our customer-managed key"
+    if isinstance(found, str) and (found.startswith("alias/aws/") or ":alias/aws/" in found):
+        return f"`{key}` is {found}, an AWS managed key; use our customer-managed key"
+    return None
+
+
+def report_key(args: Any, report: Any, key: str, what: str) -> None:
+    """Reports `<what> <name>: <problem>.` when the resource's `key` input is not our customer-managed key."""
+    problem = customer_key_problem(args.props, key)
+    if problem:
+        report(f"{what} {args.name}: {problem}.")

@@ -1,0 +1,131 @@
+"""EC2 compute: instances, launch templates and launch configurations, and their EBS volumes: encrypted with our
+key, no public IP addresses, IMDSv2 only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ..keys import customer_key_problem
+from ..props import has, is_set, items, truthy, value
+from ..registry import CDK_NAG, FSBP, Category, resource_policy
+from ..types import (
+    EBS_VOLUME,
+    EC2_INSTANCE,
+    LAUNCH_CONFIGURATION,
+    LAUNCH_TEMPLATE,
+)
+
+
+def _volume_problem(volume: Any) -> str | None:
+    if not truthy(value(volume, "encrypted", False)):
+        return "is not encrypted"
+    return customer_key_problem(volume, "kmsKeyId")
+
+
+@resource_policy(
+    name="ebs-encrypted-with-cmk",
+    description="EBS volumes (standalone, on instances and in launch templates) are encrypted with our "
+    "customer-managed KMS key.",
+    types=[EBS_VOLUME, EC2_INSTANCE, LAUNCH_TEMPLATE],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[FSBP("EC2.3"), FSBP("EC2.181"), CDK_NAG("AwsSolutions-EC26")],
+    remediation='Set encrypted=True ("true" in launch templates) and kms_key_id=<our key ARN> on every EBS '
+    "volume: root_block_device and ebs_block_devices of instances, block_device_mappings[].ebs of launch "
+    "templates (declare the root device, or it comes unencrypted from the AMI).",
+)
+def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    props = args.props
+    if args.resource_type == EBS_VOLUME:
+        problem = _volume_problem(props)
+        if problem:
+            report(f"volume {args.name} {problem}.")
+        return
+    if args.resource_type == EC2_INSTANCE:
+        devices = []
+        if has(props, "rootBlockDevice"):
+            devices.append(("rootBlockDevice", value(props, "rootBlockDevice")))
+        elif not is_set(props, "launchTemplate"):
+            report(f"instance {args.name} declares no rootBlockDevice, so its root volume is created from the AMI "
+                   "without our key.")  # fmt: skip
+        for index, device in enumerate(items(value(props, "ebsBlockDevices", []))):
+            devices.append((f"ebsBlockDevices[{index}]", device))
+        for where, device in devices:
+            problem = _volume_problem(device or {})
+            if problem:
+                report(f"instance {args.name}: {where} {problem}.")
+        return
+    mappings = items(value(props, "blockDeviceMappings", []))
+    with_ebs = [(index, mapping) for index, mapping in enumerate(mappings) if has(mapping, "ebs")]
+    if not with_ebs:
+        report(f"launch template {args.name} declares no EBS block device mapping, so the root volume is created "
+               "from the AMI without our key.")  # fmt: skip
+    for index, mapping in with_ebs:
+        problem = _volume_problem(value(mapping, "ebs") or {})
+        if problem:
+            report(f"launch template {args.name}: blockDeviceMappings[{index}].ebs {problem}.")
+
+
+@resource_policy(
+    name="ec2-instance-no-public-ip",
+    description="EC2 instances do not get a public IPv4 address.",
+    types=[EC2_INSTANCE],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[FSBP("EC2.9")],
+    remediation="Set associate_public_ip_address=False and place instances in private subnets behind the load "
+    "balancer; reach them with SSM Session Manager.",
+)
+def ec2_instance_no_public_ip(args: Any, report: Any, config: dict) -> None:
+    if truthy(value(args.props, "associatePublicIpAddress", False)):
+        report(f"instance {args.name} sets associatePublicIpAddress.")
+
+
+@resource_policy(
+    name="launch-template-no-public-ip",
+    description="Launch templates do not assign public IP addresses to network interfaces, and Auto Scaling launch "
+    "configurations do not assign public IP addresses to the instances they launch.",
+    types=[LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[FSBP("EC2.25"), FSBP("Autoscaling.5")],
+    remediation='Set network_interfaces[].associate_public_ip_address="false" on launch templates (or leave it out '
+    "in private subnets), and associate_public_ip_address=False on launch configurations.",
+)
+def launch_template_no_public_ip(args: Any, report: Any, config: dict) -> None:
+    if args.resource_type == LAUNCH_CONFIGURATION:
+        if truthy(value(args.props, "associatePublicIpAddress", False)):
+            report(f"launch configuration {args.name} sets associatePublicIpAddress.")
+        return
+    for index, interface in enumerate(items(value(args.props, "networkInterfaces", []))):
+        if truthy(value(interface, "associatePublicIpAddress", False)):
+            report(f"launch template {args.name}: networkInterfaces[{index}] sets associatePublicIpAddress.")
+
+
+@resource_policy(
+    name="imdsv2-required",
+    description="Instances, launch templates and launch configurations require IMDSv2 (session tokens), or turn "
+    "the metadata endpoint off.",
+    types=[EC2_INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
+    severity=Severity.HIGH,
+    category=Category.ACCESS,
+    controls=[FSBP("EC2.8"), FSBP("EC2.170"), FSBP("AutoScaling.3"), CDK_NAG("NIST.800.53.R5-EC2IMDSv2Enabled")],
+    remediation="Set metadata_options={http_tokens: 'required', http_endpoint: 'enabled', "
+    "http_put_response_hop_limit: 1}.",
+)
+def imdsv2_required(args: Any, report: Any, config: dict) -> None:
+    if (
+        args.resource_type == EC2_INSTANCE
+        and not has(args.props, "metadataOptions")
+        and is_set(args.props, "launchTemplate")
+    ):
+        args.not_applicable("the instance takes its metadata options from its launch template, judged on its own")
+    options = value(args.props, "metadataOptions") or {}
+    if value(options, "httpEndpoint", "enabled") == "disabled":
+        return
+    tokens = value(options, "httpTokens")
+    if tokens != "required":
+        why = "does not set httpTokens" if tokens is None else f"sets httpTokens={tokens!r}"
+        report(f"{args.name} {why}, so IMDSv1 stays on and an SSRF can read the instance role's credentials.")

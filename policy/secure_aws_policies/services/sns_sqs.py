@@ -1,0 +1,85 @@
+"""SNS and SQS: topics and queues encrypted with our key, and topics that refuse plain-HTTP publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import Severity
+
+from .. import documents
+from ..keys import report_key
+from ..props import Deferred, is_set, linked_to, peek, truthy, value
+from ..registry import CDK_NAG, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
+from ..types import (
+    SNS_TOPIC,
+    SNS_TOPIC_POLICY,
+    SQS_QUEUE,
+)
+
+
+@resource_policy(
+    name="sns-topic-encrypted-with-cmk",
+    description="SNS topics encrypt messages at rest with our customer-managed KMS key.",
+    types=[SNS_TOPIC],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[SECURITY_HUB("SNS.1"), CDK_NAG("NIST.800.53.R5-SNSEncryptedKMS")],
+    remediation="Set kms_master_key_id=<our key ARN> (not alias/aws/sns: CloudWatch alarms and EventBridge "
+    "cannot publish to a topic under the AWS managed key).",
+)
+def sns_topic_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    report_key(args, report, "kmsMasterKeyId", "topic")
+
+
+@stack_policy(
+    name="sns-topic-denies-insecure-transport",
+    description="Every SNS topic has a topic policy that denies sns:Publish to everyone when aws:SecureTransport "
+    "is false, so nothing publishes to it over plain HTTP.",
+    types=[SNS_TOPIC, SNS_TOPIC_POLICY],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[CDK_NAG("AwsSolutions-SNS3"), PROJECT("encryption-in-transit")],
+    remediation="Add an aws.sns.TopicPolicy with arn=<topic>.arn and a statement {Effect: Deny, Principal: '*', "
+    "Action: 'sns:Publish', Resource: <topic ARN>, Condition: {Bool: {'aws:SecureTransport': 'false'}}}.",
+)
+def sns_topic_denies_insecure_transport(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    policies = linked_to(args.resources, SNS_TOPIC_POLICY, "arn")
+    for topic in (r for r in args.resources if r.resource_type == SNS_TOPIC):
+        with deferred.guard():
+            holders = [(p.name, p.props) for p in policies.get(topic.urn, [])]
+            if peek(topic.props, "policy") not in (None, ""):
+                holders.append(("its inline policy", topic.props))
+            problem = documents.plain_transport_problem(holders, "sns:Publish", need_objects=False)
+            if problem:
+                report(f"topic {topic.name} does not refuse plain-HTTP publishing: it needs a policy statement that "
+                       f"denies sns:Publish to everyone when aws:SecureTransport is false, and {problem}.",
+                       topic.urn)  # fmt: skip
+    deferred.finish()
+
+
+@resource_policy(
+    name="sqs-queue-encrypted-with-cmk",
+    description="SQS queues encrypt messages at rest with our customer-managed KMS key, not SSE-SQS.",
+    types=[SQS_QUEUE],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set kms_master_key_id=<our key ARN> (and leave sqs_managed_sse_enabled unset).",
+    config={
+        "allowSqsManagedSse": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept SSE-SQS (an SQS-owned key) for queues without a KMS key.",
+        },
+    },
+)
+def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    """A queue without a KMS key gets SSE-SQS by default: encrypted, but with a key that is not ours."""
+    if is_set(args.props, "kmsMasterKeyId"):
+        report_key(args, report, "kmsMasterKeyId", "queue")
+        return
+    if config["allowSqsManagedSse"] and truthy(value(args.props, "sqsManagedSseEnabled", True)):
+        return
+    report(f"queue {args.name} has no kmsMasterKeyId, so it is encrypted (if at all) with SSE-SQS, an SQS-owned "
+           "key, not our customer-managed key.")  # fmt: skip
