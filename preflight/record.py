@@ -29,6 +29,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc, settings
 
 from preflight.mocks import AwsMocks
+from preflight.transforms import EngineTransforms, TransformError
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -122,14 +123,23 @@ class ProgramError(Exception):
 
 
 class RecordingMonitor(mocks.MockMonitor):
-    """A MockMonitor that keeps each registration request in the form the engine receives it."""
+    """A MockMonitor that keeps each registration request in the form the engine goes on with it: after the
+    resource transforms the engine would run (`preflight.transforms`), which the MockMonitor alone ignores."""
 
     def __init__(self, mock: AwsMocks, recording: Recording) -> None:
         super().__init__(mock)
         self.recording = recording
+        self.transforms = EngineTransforms()
+
+    def RegisterStackTransform(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        self.transforms.register_stack_transform(request)
+        return super().RegisterStackTransform(request)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        if request.type != STACK_TYPE:
+            request = self.transforms.apply(request)
         response = super().RegisterResource(request)
+        self.transforms.registered(request, response.urn)
         if request.type == STACK_TYPE:
             self.recording.stack_urn = response.urn
             return response
@@ -247,8 +257,9 @@ _PROGRAM_LOG.addHandler(_EngineLog())
 
 
 def _quiet_about_exits(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """A program's `sys.exit` or a Ctrl-C is reported once by the caller, not again as a stray task's traceback."""
-    if isinstance(context.get("exception"), SystemExit | KeyboardInterrupt):
+    """A program's `sys.exit`, a Ctrl-C or a failed transform is reported once by the caller, not again as a stray
+    task's traceback (a transform on many resources fails each of their registrations)."""
+    if isinstance(context.get("exception"), SystemExit | KeyboardInterrupt | TransformError):
         return
     loop.default_exception_handler(context)
 
