@@ -5,12 +5,12 @@ Auto Scaling group of Amazon Linux 2023 instances in the private application sub
 KMS-encrypted gp3 root volumes, reachable for administration through SSM Session Manager (and SSH only from the
 corporate ranges). Every security group rule is a separate, described resource, so the policy pack and the tests
 can reason about each one. CloudWatch alarms for CPU, load balancer 5xx and unhealthy hosts go to the alert topic.
+The app server the instances run, its systemd unit and the CloudWatch agent config are real files in
+components/web_instance/, rendered into the user data there.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ import pulumi_aws as aws
 from components.alarms import metric_alarm
 from components.policy_documents import condition
 from components.roles import role_policy, service_role
+from components.web_instance.user_data import render_user_data
 
 # AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
 AL2023_AMI_PARAMETERS = {
@@ -34,7 +35,6 @@ HTTP_PORT = 80
 SSH_PORT = 22
 ROOT_DEVICE_NAME = "/dev/xvda"  # the root device of the Amazon Linux 2023 AMIs
 ROOT_VOLUME_GB = 20
-APP_LOG_FILE = "/var/log/app/app.log"
 
 
 @dataclass
@@ -504,7 +504,7 @@ class WebTier(pulumi.ComponentResource):
             ],
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
             user_data=self.app_log_group.name.apply(
-                lambda log_group: _user_data(instances.app_port, instances.health_check_path, log_group)
+                lambda log_group: render_user_data(instances.app_port, instances.health_check_path, log_group)
             ),
             tag_specifications=[
                 aws.ec2.LaunchTemplateTagSpecificationArgs(
@@ -626,123 +626,3 @@ class WebTier(pulumi.ComponentResource):
             topic_arn=topic,
             notify_ok=True,
         )
-
-
-# Section: user data -------------------------------------------------------------------------------------------
-
-_APP_SERVER = """\
-import http.server
-import os
-import sys
-
-PORT = int(os.environ["APP_PORT"])
-HEALTH_PATH = os.environ["HEALTH_PATH"]
-PAGE = b"<!doctype html><title>secure-aws</title><p>Served by secure-aws over TLS.</p>\\n"
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    server_version = "app"
-    sys_version = ""
-
-    def _answer(self, with_body):
-        body = b"ok\\n" if self.path.split("?", 1)[0] == HEALTH_PATH else PAGE
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain" if body == b"ok\\n" else "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if with_body:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self._answer(True)
-
-    def do_HEAD(self):
-        self._answer(False)
-
-    def log_message(self, fmt, *args):
-        sys.stdout.write("%s %s\\n" % (self.address_string(), fmt % args))
-        sys.stdout.flush()
-
-
-http.server.ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
-"""
-
-_APP_UNIT = """\
-[Unit]
-Description=secure-aws application
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-User=app
-Environment=APP_PORT={port} HEALTH_PATH={health_path}
-ExecStart=/usr/bin/python3 /opt/app/server.py
-Restart=always
-StandardOutput=append:{log_file}
-StandardError=append:{log_file}
-NoNewPrivileges=true
-ProtectSystem=strict
-ProtectHome=true
-PrivateTmp=true
-ReadWritePaths=/var/log/app
-
-[Install]
-WantedBy=multi-user.target
-"""
-
-
-def _cloudwatch_agent_config(log_group: str) -> str:
-    return json.dumps(
-        {
-            "agent": {"run_as_user": "cwagent"},
-            "metrics": {
-                "namespace": "CWAgent",
-                "append_dimensions": {"AutoScalingGroupName": "${aws:AutoScalingGroupName}"},
-                "metrics_collected": {
-                    "mem": {"measurement": ["mem_used_percent"]},
-                    "disk": {"measurement": ["used_percent"], "resources": ["/"]},
-                },
-            },
-            "logs": {
-                "logs_collected": {
-                    "files": {
-                        "collect_list": [
-                            {
-                                "file_path": APP_LOG_FILE,
-                                "log_group_name": log_group,
-                                "log_stream_name": "{instance_id}",
-                            }
-                        ]
-                    }
-                }
-            },
-        },
-        indent=2,
-    )
-
-
-def _user_data(app_port: int, health_check_path: str, log_group: str) -> str:
-    """Base64 cloud-init script: the app as a hardened systemd service on app_port, and the CloudWatch agent."""
-    # systemd expands %-specifiers in Environment=; a literal % in the path must be doubled.
-    unit = _APP_UNIT.format(port=app_port, health_path=health_check_path.replace("%", "%%"), log_file=APP_LOG_FILE)
-    script = f"""#!/bin/bash
-set -euo pipefail
-useradd --system --no-create-home --shell /sbin/nologin app || true
-install -d -o app -g app -m 0755 /var/log/app
-install -d -m 0755 /opt/app
-cat > /opt/app/server.py <<'PY'
-{_APP_SERVER}PY
-cat > /etc/systemd/system/app.service <<'UNIT'
-{unit}UNIT
-systemctl daemon-reload
-systemctl enable --now app.service
-
-dnf install -y amazon-cloudwatch-agent
-cat > /opt/aws/amazon-cloudwatch-agent/etc/app.json <<'JSON'
-{_cloudwatch_agent_config(log_group)}
-JSON
-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \\
-  -c file:/opt/aws/amazon-cloudwatch-agent/etc/app.json
-"""
-    return base64.b64encode(script.encode()).decode()

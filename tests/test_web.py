@@ -26,6 +26,7 @@ from components.web import (
     ami_parameter,
     validate_web_tier_args,
 )
+from components.web_instance.user_data import render_user_data
 from preflight.record import ProgramError, RecordedResource, Recording, is_unknown
 from tests.conftest import run_stack
 
@@ -454,6 +455,13 @@ def test_user_data_starts_the_app_on_the_app_port_and_ships_its_log(prod_apply):
     assert "Environment=APP_PORT=8080 HEALTH_PATH=/health" in script
     assert "systemctl enable --now app.service" in script
     assert f'"log_group_name": "{prod_apply.named("web-app-logs").outputs["name"]}"' in script
+
+
+def test_the_launch_template_carries_the_web_instance_files_as_rendered(prod_apply):
+    """Byte for byte what tests/test_web_instance.py runs and verifies, for this stack's port, path and log group."""
+    log_group = prod_apply.named("web-app-logs").outputs["name"]
+    user_data = prod_apply.named("web-launch-template").inputs["userData"]
+    assert user_data == render_user_data(8080, "/health", log_group)
 
 
 def _free_port() -> int:
