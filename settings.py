@@ -30,18 +30,20 @@ MIN_BACKUP_RETENTION_DAYS = 7
 CLOUDWATCH_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
-# TLS 1.2+ ELB security policies (FSBP ELB.17 passes only the TLS13 ones; the FS-1-2 ones are TLS 1.2-only
-# and accepted for clients that cannot do TLS 1.3).
+# The ELB security policies a listener may use: TLS 1.3 with TLS 1.2 only with forward-secret AEAD ciphers (or TLS
+# 1.3 only), their FIPS and post-quantum (PQ) variants: the ones FSBP ELB.17 passes. The same list as the policy
+# pack's lb-listener-tls-policy (tests/test_contracts.py), which refuses any other, e.g. the TLS 1.2-only
+# ELBSecurityPolicy-FS-1-2-Res-2020-10. Names from the ALB security policy table:
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
 ALLOWED_TLS_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
     "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 )
 SUPPORTED_POSTGRES_MAJOR_VERSIONS = ("16", "17")
 # Reserved by RDS for PostgreSQL or trivially guessable (FSBP RDS.25 wants a custom administrator name).

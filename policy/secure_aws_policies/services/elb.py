@@ -20,9 +20,12 @@ from ..types import (
     LOAD_BALANCERS,
 )
 
-# The policies Security Hub's ELB.17 passes (TLS 1.3 with TLS 1.2 only with forward-secret AEAD ciphers, and their
-# FIPS and post-quantum variants). The API's default for a listener without one is ELBSecurityPolicy-2016-08,
-# which still accepts TLS 1.0.
+# The policies Security Hub's ELB.17 passes (TLS 1.3 with TLS 1.2 only with forward-secret AEAD ciphers, or TLS
+# 1.3 only, and their FIPS and post-quantum variants), as named in the ALB security policy table
+# (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html). The program's
+# settings.py keeps the same list as ALLOWED_TLS_POLICIES (it may not import the pack): tests/test_contracts.py
+# holds the two equal. The API's default for a listener without one is ELBSecurityPolicy-2016-08, which still
+# accepts TLS 1.0.
 ELB17_TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
