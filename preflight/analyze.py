@@ -84,8 +84,9 @@ class Finding:
     `message` is what the policy reported: pulumi-policy sends `description + "\\n" + message`, and the
     description (kept in `description`) is taken off the front. An `undecided` finding is the SDK's
     "can't run policy ... during preview" note, kept whole. Level `remediate` marks a remediation the pack
-    applied to a resource's inputs, which blocks nothing: pulumi-policy reports a violation that remains after
-    remediation, and any stack policy at level remediate, as `mandatory`.
+    applied to a resource's inputs, which blocks nothing: a violation that remains after remediation, and any
+    stack policy's at level remediate, is `mandatory`, as the engine reads it. What blocks is decided in one
+    place: `preflight.outcome.verdict`.
     """
 
     policy: str
@@ -537,10 +538,15 @@ def _finding(diagnostic: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Finding:
     undecided = bool(UNDECIDED.match(message))
     if not undecided and description and message.startswith(description):
         message = message[len(description) :].lstrip("\n")
+    level = LEVELS.get(diagnostic.enforcementLevel, "advisory")
+    if level == "remediate":
+        # As the engine does (pkg/resource/deploy/analyze_snapshot.go): a violation left after remediation, or a
+        # stack policy's, is mandatory. pulumi-policy already sends it so; a pack in another SDK may not.
+        level = "mandatory"
     return Finding(
         policy=diagnostic.policyName,
         pack=diagnostic.policyPackName,
-        enforcement_level=LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+        enforcement_level=level,
         severity=SEVERITIES.get(diagnostic.severity, ""),
         urn=urn,
         message=message,

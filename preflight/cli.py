@@ -6,93 +6,43 @@ policies needing known values (ARNs, policy documents) decide too; merges both a
 grouped by policy, then exemptions, then the policies that could not decide.
 
 Exit status: 0 when no mandatory policy is violated, 1 when one is, 2 when the program, its config, the
-policy pack or its config fails (the error message, not a traceback, on the first line of stderr).
+policy pack or its config fails (the error message, not a traceback, on the first line of stderr). What blocks
+is decided once, in `preflight.outcome`.
 
-Reports (`--json`, `--sarif`, `--markdown`, `--diagram`) are written by `preflight.reports.write_reports(
-outcome, requested)`, where `outcome` is an `Outcome` and `requested` maps "json"/"sarif"/"markdown"/"diagram"
-to the output path.
+What the terminal shows after the plan is `preflight.reports.terminal`; the files (`--json`, `--sarif`,
+`--markdown`, `--diagram`) are written by `preflight.reports.write_reports(outcome, requested)`, where `outcome`
+is the run's `preflight.outcome.Outcome` and `requested` maps "json"/"sarif"/"markdown"/"diagram" to the path.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent import futures
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
-from urllib.parse import unquote, urlparse
+from typing import TextIO
 
 from preflight.analyze import (
-    Finding,
     PolicyConfigError,
     PolicyPack,
     PolicyPackError,
     load_policy_pack_config,
     merge_findings,
 )
+from preflight.diagram import SUFFIXES as DIAGRAM_SUFFIXES
+from preflight.outcome import EXIT_ERROR, Outcome
 from preflight.pack_process import pack_python
-from preflight.plan import display_type, render_plan, source_order
-from preflight.record import ProgramError, RecordedResource, Recording, run_program
+from preflight.plan import render_plan
+from preflight.record import ProgramError, Recording, run_program
+from preflight.reports import terminal, write_reports
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = REPO_DIR / "policy"
 REPORT_KINDS = ("json", "sarif", "markdown", "diagram")
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
-
-
-@dataclass
-class Outcome:
-    """Everything one offline preview found: what the reports are written from."""
-
-    project_dir: Path
-    stack: str
-    preview: Recording
-    apply: Recording
-    findings: list[Finding]
-    pack_dir: Path
-    pack_name: str
-    pack_version: str
-    policies: list[Any] = field(default_factory=list)  # analyzer_pb2.PolicyInfo from GetAnalyzerInfo
-    policy_config: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_VIOLATIONS if self.mandatory else EXIT_OK
-
-    @property
-    def violations(self) -> list[Finding]:
-        return [f for f in self.findings if not (f.undecided or f.exempted or f.enforcement_level == "remediate")]
-
-    @property
-    def mandatory(self) -> list[Finding]:
-        return [f for f in self.violations if f.enforcement_level == "mandatory"]
-
-    @property
-    def remediations(self) -> list[Finding]:
-        """Fixes that policies at level remediate applied to inputs (what still fails is reported as mandatory)."""
-        return [f for f in self.findings if f.enforcement_level == "remediate" and not f.exempted]
-
-    @property
-    def exemptions(self) -> list[Finding]:
-        return [f for f in self.findings if f.exempted]
-
-    @property
-    def undecided(self) -> list[Finding]:
-        return [f for f in self.findings if f.undecided]
-
-    def resource(self, urn: str) -> RecordedResource | None:
-        for recording in (self.apply, self.preview):
-            for resource in recording.resources:
-                if resource.urn == urn:
-                    return resource
-        return None
 
 
 class Failure(Exception):
@@ -166,7 +116,7 @@ def main(argv: Sequence[str] | None = None, *, pack: PolicyPack | None = None) -
     parser = build_parser()
     options = parser.parse_args(argv)
     if options.diagram is not None:
-        suffixes = importlib.import_module("preflight.diagram").SUFFIXES
+        suffixes = DIAGRAM_SUFFIXES
         if options.diagram.suffix.lower() not in suffixes:  # a usage error, before the run rather than after it
             parser.error(f"--diagram {options.diagram}: unknown format; name the file {', '.join(suffixes)}")
     out, err = sys.stdout, sys.stderr
@@ -214,7 +164,7 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             progress(f"Running the program for stack {options.stack} (preview)...")
             preview, diagnostics = _record(project_dir, options.stack, preview=True, overrides=overrides)
             print(render_plan(preview), file=out)
-            _print_diagnostics(preview, diagnostics, out)
+            print(terminal.render_diagnostics(preview, diagnostics), file=out, end="")
             progress("Analyzing the preview, and running the program as `pulumi up` would...")
             running = starting.result() if starting is not None else pack
             assert running is not None
@@ -238,19 +188,8 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             if starting is not None:
                 with contextlib.suppress(Exception):  # its own failure, if any, was raised above
                     starting.result().close()
-    print(render_findings(outcome), file=out, end="")
+    print(terminal.render(outcome), file=out, end="")
     return outcome
-
-
-def _print_diagnostics(preview: Recording, diagnostics: str, out: TextIO) -> None:
-    """What the program printed or logged, under the stack, as the CLI's Diagnostics section shows it."""
-    if not diagnostics.strip():
-        return
-    print("Diagnostics:", file=out)
-    print(f"  pulumi:pulumi:Stack ({preview.stack_urn.rsplit('::', 1)[-1]}):", file=out)
-    for line in diagnostics.strip().splitlines():
-        print(f"    {line}", file=out)
-    print(file=out)
 
 
 def _record(project_dir: Path, stack: str, *, preview: bool, overrides: dict[str, str]) -> tuple[Recording, str]:
@@ -277,96 +216,9 @@ def _progress(err: TextIO) -> Callable[[str], None]:
     return show
 
 
-def render_findings(outcome: Outcome) -> str:
-    """Violations grouped by policy (mandatory first), then exemptions, then undecided policies, then a summary."""
-    lines: list[str] = []
-    order = {r.urn: i for i, r in enumerate(sorted(outcome.apply.resources, key=source_order))}
-    descriptions = {p.name: p.description for p in outcome.policies}
-    violations = sorted(outcome.violations, key=lambda f: (f.enforcement_level != "mandatory", f.policy,
-                                                          order.get(f.urn, -1)))  # fmt: skip
-    if violations:
-        lines.append("Policy Violations:")
-        for (level, policy), group in _grouped(violations):
-            severity = f", {group[0].severity}" if group[0].severity else ""
-            lines.append(f"    [{level}]  {policy}  ({outcome.pack_name} v{outcome.pack_version}{severity})")
-            lines.append(f"    {group[0].description or descriptions.get(policy, '')}")
-            for finding in group:
-                lines.append(f"      - {_where(outcome, finding.urn)}")
-                for message_line in (finding.message or "").splitlines():
-                    lines.append(f"          {message_line}")
-        lines.append("")
-    if outcome.remediations:
-        lines.append("Policy Remediations:")
-        for finding in outcome.remediations:
-            lines.append(f"    [remediate]  {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {finding.description}")
-        lines.append("")
-    if outcome.exemptions:
-        lines.append("Exemptions:")
-        for finding in outcome.exemptions:
-            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {finding.exemption_reason or '(no reason given)'}")
-        lines.append("")
-    if outcome.undecided:
-        lines.append("Policies that could not decide:")
-        for finding in outcome.undecided:
-            reason = finding.message.split(" during preview: ", 1)[-1]
-            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {reason}")
-        lines.append("")
-    mandatory, advisory = len(outcome.mandatory), len(outcome.violations) - len(outcome.mandatory)
-    lines.append(
-        f"Policy packs run: {outcome.pack_name} v{outcome.pack_version} ({len(outcome.policies)} policies), "
-        "on the preview and on an apply-mode run"
-    )
-    lines.append(
-        f"    {_count(mandatory, 'mandatory violation')}, {_count(advisory, 'advisory violation')}, "
-        f"{_count(len(outcome.exemptions), 'exemption')}, {_count(len(outcome.undecided), 'undecided policy')}"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _grouped(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:
-        groups.setdefault((finding.enforcement_level, finding.policy), []).append(finding)
-    return list(groups.items())
-
-
-def _count(n: int, noun: str) -> str:
-    if n == 1:
-        return f"1 {noun}"
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-    return f"{n} {plural}"
-
-
-def _where(outcome: Outcome, urn: str) -> str:
-    """`type name (file:line)` for a resource; the stack for a finding that names none."""
-    if not urn:
-        return f"{outcome.stack} stack"
-    resource = outcome.resource(urn)
-    qualified_type = urn.split("::")[2] if urn.count("::") >= 3 else urn
-    name = urn.rsplit("::", 1)[-1]
-    text = f"{display_type(qualified_type.rsplit('$', 1)[-1])} {name}"
-    if resource is not None and resource.source_position is not None:
-        text += f"  ({source_location(outcome.project_dir, resource.source_position.uri)}:"
-        text += f"{resource.source_position.line})"
-    return text
-
-
-def source_location(project_dir: Path, uri: str) -> str:
-    """A source position's file, relative to the project when it is inside it."""
-    path = Path(unquote(urlparse(uri).path)) if uri.startswith("file:") else Path(uri)
-    try:
-        return str(path.relative_to(project_dir))
-    except ValueError:
-        return str(path)
-
-
 def _write_reports(outcome: Outcome, options: argparse.Namespace, out: TextIO) -> None:
     requested = {kind: getattr(options, kind) for kind in REPORT_KINDS if getattr(options, kind) is not None}
     if not requested:
         return
-    reports = importlib.import_module("preflight.reports")  # only when asked for: graphviz lookups and all
-    for path in reports.write_reports(outcome, requested) or []:
+    for path in write_reports(outcome, requested):
         print(f"Wrote {path}", file=out)

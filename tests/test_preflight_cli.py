@@ -11,14 +11,14 @@ import signal
 import subprocess
 import sys
 import time
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from preflight.analyze import PolicyPack
-from preflight.cli import Outcome, build_parser, main, run
+from preflight.cli import build_parser, main, run
+from preflight.outcome import Outcome
 from preflight.plan import display_type, plan_rows, render_plan
 from preflight.record import Recording, run_program
 
@@ -261,14 +261,17 @@ def test_reports_are_handed_the_outcome_and_the_requested_paths(
     pack: PolicyPack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls: list[tuple[Outcome, dict[str, Path]]] = []
-    fake = types.ModuleType("preflight.reports")
-    fake.write_reports = lambda outcome, requested: calls.append((outcome, requested)) or [requested["json"]]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "preflight.reports", fake)
+
+    def write_reports(outcome: Outcome, requested: dict[str, Path]) -> list[Path]:
+        calls.append((outcome, requested))
+        return [requested["json"]]
+
+    monkeypatch.setattr("preflight.cli.write_reports", write_reports)
     code, out, _ = preflight(pack, capsys, "--json", str(tmp_path / "r.json"), "--sarif", str(tmp_path / "r.sarif"))
     [(outcome, requested)] = calls
     assert requested == {"json": tmp_path / "r.json", "sarif": tmp_path / "r.sarif"}
     assert code == outcome.exit_code == 1
-    assert [f.policy for f in outcome.mandatory] == ["bucket-encrypted"]
+    assert [f.policy for f in outcome.blocking] == ["bucket-encrypted"]
     assert f"Wrote {tmp_path / 'r.json'}" in out
 
 
@@ -278,9 +281,7 @@ def test_a_report_that_cannot_be_written_exits_2(
     def write_reports(outcome: Outcome, requested: dict[str, Path]) -> list[Path]:
         return [Path(requested["json"]).write_text("{}") and requested["json"]]
 
-    fake = types.ModuleType("preflight.reports")
-    fake.write_reports = write_reports  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "preflight.reports", fake)
+    monkeypatch.setattr("preflight.cli.write_reports", write_reports)
     code, _, err = preflight(pack, capsys, "--config", "loose=false", "--json", str(tmp_path / "missing" / "r.json"))
     assert code == 2
     assert err.startswith(f"error: cannot write a report to {tmp_path / 'missing' / 'r.json'}")
@@ -295,7 +296,7 @@ def test_the_prod_stack_exits_0_but_for_the_findings_its_tiers_are_fixing(policy
 
     out = io.StringIO()
     outcome = run(build_parser().parse_args(["--cwd", str(ROOT)]), out=out, err=io.StringIO(), pack=policy_pack)
-    blocking = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in outcome.mandatory}
+    blocking = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in outcome.blocking}
     assert blocking <= KNOWN_FINDINGS, out.getvalue()
     assert outcome.exit_code == (1 if blocking else 0)
     assert f"+ {len(outcome.preview.resources) + 1} to create" in out.getvalue()

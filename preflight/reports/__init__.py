@@ -11,13 +11,10 @@ import errno
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from preflight import diagram
+from preflight.outcome import Outcome
 from preflight.reports import json_report, markdown, sarif
-
-if TYPE_CHECKING:
-    from preflight.cli import Outcome
 
 RENDERERS = {"json": json_report.render, "sarif": sarif.render, "markdown": markdown.render}
 

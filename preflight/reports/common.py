@@ -5,18 +5,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import yaml
 from google.protobuf import json_format
 
 from preflight.analyze import LEVELS, SEVERITIES, Finding
+from preflight.outcome import Outcome
 from preflight.plan import display_type
 from preflight.record import RecordedResource, SourcePosition
-
-if TYPE_CHECKING:
-    from preflight.cli import Outcome
 
 
 @dataclass(frozen=True)
@@ -92,26 +90,6 @@ def describe(urn: str, stack: str) -> str:
     if not urn:
         return f"{stack} stack"
     return f"{display_type(resource_type(urn))} {resource_name(urn)}"
-
-
-def is_blocking(finding: Finding) -> bool:
-    """A violation that fails the preview: mandatory (or remediate, which the CLI also counts), not exempted."""
-    return not finding.undecided and not finding.exempted and finding.enforcement_level in ("mandatory", "remediate")
-
-
-def summary(outcome: Outcome) -> dict[str, Any]:
-    violations = [f for f in outcome.findings if not f.undecided and not f.exempted]
-    blocking = [f for f in violations if is_blocking(f)]
-    return {
-        "resources": len(resources(outcome)),
-        "policies": len(outcome.policies),
-        "mandatoryViolations": len(blocking),
-        "advisoryViolations": len(violations) - len(blocking),
-        "exemptions": sum(1 for f in outcome.findings if f.exempted),
-        "undecided": sum(1 for f in outcome.findings if f.undecided),
-        "passed": not blocking,
-        "exitCode": outcome.exit_code,
-    }
 
 
 def policy_metadata(policy: Any) -> dict[str, Any]:

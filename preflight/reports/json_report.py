@@ -1,12 +1,17 @@
 """The JSON report: every resource a first preview creates and every finding, plus a summary.
 
     {"version": 1, "project", "stack", "stackUrn", "policyPack": {"name", "version", "policies": [...]},
-     "summary": {"resources", "policies", "mandatoryViolations", "advisoryViolations", "exemptions",
-                 "undecided", "passed", "exitCode"},
+     "summary": {"resources", "policies", "mandatoryViolations", "advisoryViolations", "remediations",
+                 "exemptions", "undecided", "passed", "exitCode"},
      "resources": [{"urn", "type", "name", "parent", "custom", "protect", "dependencies", "source"}],
      "findings": [{"policy", "pack", "enforcementLevel", "severity", "urn", "resourceType", "resourceName",
                    "message", "description", "undecided", "undecidedReason", "exempted", "exemptionReason",
-                   "source"}]}
+                   "verdict", "source"}]}
+
+`resources` starts with the root stack, which a first preview creates too: `summary.resources` is its length,
+the `+ N to create` the printed plan ends with. A finding's `verdict` is what it means for the run (see
+`preflight.outcome.Verdict`): "blocking", "advisory", "remediated", "exempted", "undecided" or "ignored";
+`summary.passed` and `exitCode` follow from it, as for the terminal and every other report.
 
 `source` is `{"path": relative to the project, "line", "column", "uri"}` (the SDK's source position), or null.
 Resource inputs and outputs are left out on purpose: they may hold secrets.
@@ -15,10 +20,11 @@ Resource inputs and outputs are left out on purpose: they may hold secrets.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from preflight.analyze import Finding
-from preflight.record import RecordedResource
+from preflight.outcome import Outcome, verdict
+from preflight.record import STACK_TYPE, RecordedResource
 from preflight.reports.common import (
     location,
     policy_metadata,
@@ -26,12 +32,8 @@ from preflight.reports.common import (
     resource_type,
     resources,
     source_path,
-    summary,
     undecided_reason,
 )
-
-if TYPE_CHECKING:
-    from preflight.cli import Outcome
 
 FORMAT_VERSION = 1
 
@@ -58,6 +60,12 @@ def _resource(outcome: Outcome, resource: RecordedResource) -> dict[str, Any]:
     }
 
 
+def _stack(outcome: Outcome) -> dict[str, Any]:
+    urn = outcome.preview.stack_urn
+    return {"urn": urn, "type": STACK_TYPE, "name": urn.rsplit("::", 1)[-1], "parent": "", "custom": False,
+            "protect": False, "dependencies": [], "source": None}  # fmt: skip
+
+
 def _finding(outcome: Outcome, finding: Finding) -> dict[str, Any]:
     where = location(outcome, finding.urn)
     return {
@@ -74,7 +82,23 @@ def _finding(outcome: Outcome, finding: Finding) -> dict[str, Any]:
         "undecidedReason": undecided_reason(finding) if finding.undecided else "",
         "exempted": finding.exempted,
         "exemptionReason": finding.exemption_reason,
+        "verdict": verdict(finding).value,
         "source": {"path": where.path, "line": where.line, "column": where.column} if where else None,
+    }
+
+
+def summary(outcome: Outcome) -> dict[str, Any]:
+    counts = outcome.counts
+    return {
+        "resources": counts.resources,
+        "policies": counts.policies,
+        "mandatoryViolations": counts.mandatory_violations,
+        "advisoryViolations": counts.advisory_violations,
+        "remediations": counts.remediations,
+        "exemptions": counts.exemptions,
+        "undecided": counts.undecided,
+        "passed": counts.passed,
+        "exitCode": counts.exit_code,
     }
 
 
@@ -90,7 +114,7 @@ def build(outcome: Outcome) -> dict[str, Any]:
             "policies": [policy_metadata(p) for p in outcome.policies],
         },
         "summary": summary(outcome),
-        "resources": [_resource(outcome, r) for r in resources(outcome)],
+        "resources": [_stack(outcome), *(_resource(outcome, r) for r in resources(outcome))],
         "findings": [_finding(outcome, f) for f in outcome.findings],
     }
 

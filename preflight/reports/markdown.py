@@ -7,17 +7,12 @@ policies that could not decide. Long tables are cut (a code host limits a commen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from preflight.analyze import Finding
-from preflight.plan import plan_rows
-from preflight.reports.common import describe, is_blocking, location, summary, undecided_reason
-
-if TYPE_CHECKING:
-    from preflight.cli import Outcome
+from preflight.outcome import Outcome, Verdict, verdict
+from preflight.reports.common import describe, location, undecided_reason
 
 MAX_ROWS = 100
-_ICONS = {"mandatory": "🔴", "remediate": "🔴", "advisory": "🟡", "disabled": "⚪"}
+_ICONS = {Verdict.BLOCKING: "🔴", Verdict.ADVISORY: "🟡"}
 
 
 def _cell(text: str) -> str:
@@ -47,33 +42,31 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render(outcome: Outcome) -> str:
-    counts = summary(outcome)
+    counts = outcome.counts
     project, stack = outcome.preview.project, outcome.stack
-    if counts["passed"]:
+    if counts.passed:
         headline = f"### ✅ `{project}` / `{stack}`: no mandatory policy violated"
     else:
-        headline = f"### ❌ `{project}` / `{stack}`: {_plural(counts['mandatoryViolations'], 'mandatory violation')}"
+        headline = f"### ❌ `{project}` / `{stack}`: {_plural(counts.mandatory_violations, 'mandatory violation')}"
     lines = [
         headline,
         "",
         # The count the printed plan ends with (`+ N to create`: the stack included, as the CLI counts it).
-        f"Offline `pulumi preview --policy-pack` of the `{stack}` stack: **{len(plan_rows(outcome.preview))} "
-        "resources** to "
-        f"create, checked by **{outcome.pack_name} v{outcome.pack_version}** ({counts['policies']} policies) on "
+        f"Offline `pulumi preview --policy-pack` of the `{stack}` stack: **{counts.resources} resources** to "
+        f"create, checked by **{outcome.pack_name} v{outcome.pack_version}** ({counts.policies} policies) on "
         "the preview and on an apply-mode run.",
         "",
-        "| Mandatory violations | Advisory violations | Exemptions | Undecided |",
-        "|---:|---:|---:|---:|",
-        f"| {counts['mandatoryViolations']} | {counts['advisoryViolations']} | {counts['exemptions']} "
-        f"| {counts['undecided']} |",
+        "| Mandatory violations | Advisory violations | Remediations | Exemptions | Undecided |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {counts.mandatory_violations} | {counts.advisory_violations} | {counts.remediations} "
+        f"| {counts.exemptions} | {counts.undecided} |",
     ]
-    violations = [f for f in outcome.findings if not f.undecided and not f.exempted]
-    violations.sort(key=lambda f: (not is_blocking(f), f.policy, f.urn))
+    violations = sorted(outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy, f.urn))
     if violations:
         lines += ["", "#### Violations", ""]
         rows = [
             [
-                f"{_ICONS.get(f.enforcement_level, '')} {f.enforcement_level}",
+                f"{_ICONS[verdict(f)]} {'mandatory' if verdict(f) is Verdict.BLOCKING else 'advisory'}",
                 _code(f.policy),
                 _cell(describe(f.urn, stack)),
                 _where(outcome, f),
@@ -82,7 +75,12 @@ def render(outcome: Outcome) -> str:
             for f in violations
         ]
         lines += _table(["Level", "Policy", "Resource", "Source", "Message"], rows)
-    exemptions = [f for f in outcome.findings if f.exempted]
+    if outcome.remediations:
+        lines += ["", "#### Remediations (the resource is created with the policy's fix)", ""]
+        rows = [[_code(f.policy), _cell(describe(f.urn, stack)), _where(outcome, f), _cell(f.description)]
+                for f in outcome.remediations]  # fmt: skip
+        lines += _table(["Policy", "Resource", "Source", "Fix"], rows)
+    exemptions = outcome.exemptions
     if exemptions:
         lines += ["", "#### Exemptions", ""]
         rows = [
@@ -91,7 +89,7 @@ def render(outcome: Outcome) -> str:
             for f in exemptions
         ]  # fmt: skip
         lines += _table(["Policy", "Resource", "Source", "Reason"], rows)
-    undecided = [f for f in outcome.findings if f.undecided]
+    undecided = outcome.undecided
     if undecided:
         lines += ["", "#### Policies that could not decide", ""]
         rows = [[_code(f.policy), _cell(describe(f.urn, stack)), _cell(undecided_reason(f))] for f in undecided]

@@ -4,10 +4,12 @@ One rule per policy of the pack: its description, help (the remediation steps), 
 `properties.tags`, the control ids it implements (`fsbp:S3.17`, `cis:3.7`); `security-severity` carries the
 policy's severity as the number code-scanning hosts sort by. One result per finding:
 
-- level from the enforcement level: mandatory (and remediate) -> error, advisory -> warning, disabled -> none;
-  a policy that could not decide -> note;
-- an exempted finding keeps its level and gets an accepted `suppressions` entry whose justification is the
-  exemption's reason;
+- a rule's default level from the policy's configured enforcement level: mandatory (and remediate, whose
+  violations left after the fix are mandatory) -> error, advisory -> warning, disabled -> none;
+- a result's level from its verdict (`preflight.outcome.verdict`, the one classification every output uses):
+  blocking -> error, advisory -> warning, an applied remediation or a policy that could not decide -> note;
+- an exempted finding keeps the level of the violation it excuses and gets an accepted `suppressions` entry
+  whose justification is the exemption's reason;
 - located at the source line that created the resource (the SDK's source position, relative to the git
   repository holding the project, else to the project, under the `%SRCROOT%` base), and named by its URN
   (`logicalLocations[].fullyQualifiedName`).
@@ -18,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from preflight.analyze import Finding
+from preflight.outcome import Outcome, Verdict, verdict
 from preflight.reports.common import (
     Location,
     configured_level,
@@ -32,12 +35,16 @@ from preflight.reports.common import (
     undecided_reason,
 )
 
-if TYPE_CHECKING:
-    from preflight.cli import Outcome
-
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
+RESULT_LEVELS = {
+    Verdict.BLOCKING: "error",
+    Verdict.ADVISORY: "warning",
+    Verdict.REMEDIATED: "note",
+    Verdict.UNDECIDED: "note",
+    Verdict.IGNORED: "none",
+}
 # The CVSS-like number code-scanning hosts read from a rule's `security-severity`.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
@@ -75,12 +82,14 @@ def _fingerprint(finding: Finding) -> str:
 
 
 def _result(outcome: Outcome, finding: Finding, rule_index: int) -> dict[str, Any]:
-    if finding.undecided:
-        level = "note"
+    kind = verdict(finding)
+    level = LEVELS.get(finding.enforcement_level, "warning") if kind is Verdict.EXEMPTED else RESULT_LEVELS[kind]
+    if kind is Verdict.UNDECIDED:
         text = f"{finding.policy} could not decide for {describe(finding.urn, outcome.stack)}: "
         text += undecided_reason(finding)
+    elif kind is Verdict.REMEDIATED:
+        text = f"{finding.policy} remediated {describe(finding.urn, outcome.stack)}: {finding.description}"
     else:
-        level = LEVELS.get(finding.enforcement_level, "warning")
         text = finding.message or finding.description or finding.policy
     # Code-scanning hosts want a file for every result: one that names no resource created in the project (a
     # stack policy's, a provider's) is put on the program's entry file.
@@ -108,6 +117,7 @@ def _result(outcome: Outcome, finding: Finding, rule_index: int) -> dict[str, An
             "severity": finding.severity,
             "undecided": finding.undecided,
             "exempted": finding.exempted,
+            "verdict": kind.value,
         },
     }
     if finding.exempted:

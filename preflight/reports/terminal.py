@@ -1,0 +1,112 @@
+"""The terminal report: what `python -m preflight` prints after the plan, laid out as `pulumi preview` does.
+
+Violations grouped by policy (mandatory first), then remediations, exemptions and the policies that could not
+decide, then a summary of the counts. What blocks and every figure come from the `Outcome`, as for the other
+reports; this one is just printed instead of written to a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from preflight.analyze import Finding
+from preflight.outcome import Outcome, Verdict, verdict
+from preflight.plan import display_type, source_order
+from preflight.record import Recording
+from preflight.reports.common import undecided_reason
+
+
+def render_diagnostics(preview: Recording, diagnostics: str) -> str:
+    """What the program printed or logged, under the stack, as the CLI's Diagnostics section shows it."""
+    if not diagnostics.strip():
+        return ""
+    lines = ["Diagnostics:", f"  pulumi:pulumi:Stack ({preview.stack_urn.rsplit('::', 1)[-1]}):"]
+    lines += [f"    {line}" for line in diagnostics.strip().splitlines()]
+    return "\n".join(lines) + "\n\n"
+
+
+def render(outcome: Outcome) -> str:
+    """Violations grouped by policy (mandatory first), then remediations, exemptions, undecided, a summary."""
+    lines: list[str] = []
+    order = {r.urn: i for i, r in enumerate(sorted(outcome.apply.resources, key=source_order))}
+    descriptions = {p.name: p.description for p in outcome.policies}
+    violations = sorted(outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy,
+                                                          order.get(f.urn, -1)))  # fmt: skip
+    if violations:
+        lines.append("Policy Violations:")
+        for (level, policy), group in _grouped(violations):
+            severity = f", {group[0].severity}" if group[0].severity else ""
+            lines.append(f"    [{level}]  {policy}  ({outcome.pack_name} v{outcome.pack_version}{severity})")
+            lines.append(f"    {group[0].description or descriptions.get(policy, '')}")
+            for finding in group:
+                lines.append(f"      - {_where(outcome, finding.urn)}")
+                for message_line in (finding.message or "").splitlines():
+                    lines.append(f"          {message_line}")
+        lines.append("")
+    if outcome.remediations:
+        lines.append("Policy Remediations:")
+        for finding in outcome.remediations:
+            lines.append(f"    [remediate]  {finding.policy}  {_where(outcome, finding.urn)}")
+            lines.append(f"          {finding.description}")
+        lines.append("")
+    if outcome.exemptions:
+        lines.append("Exemptions:")
+        for finding in outcome.exemptions:
+            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
+            lines.append(f"          {finding.exemption_reason or '(no reason given)'}")
+        lines.append("")
+    if outcome.undecided:
+        lines.append("Policies that could not decide:")
+        for finding in outcome.undecided:
+            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
+            lines.append(f"          {undecided_reason(finding)}")
+        lines.append("")
+    counts = outcome.counts
+    lines.append(
+        f"Policy packs run: {outcome.pack_name} v{outcome.pack_version} ({counts.policies} policies), "
+        "on the preview and on an apply-mode run"
+    )
+    lines.append(
+        f"    {_count(counts.mandatory_violations, 'mandatory violation')}, "
+        f"{_count(counts.advisory_violations, 'advisory violation')}, "
+        f"{_count(counts.exemptions, 'exemption')}, {_count(counts.undecided, 'undecided policy')}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _grouped(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.enforcement_level, finding.policy), []).append(finding)
+    return list(groups.items())
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {plural}"
+
+
+def _where(outcome: Outcome, urn: str) -> str:
+    """`type name (file:line)` for a resource; the stack for a finding that names none."""
+    if not urn:
+        return f"{outcome.stack} stack"
+    resource = outcome.resource(urn)
+    qualified_type = urn.split("::")[2] if urn.count("::") >= 3 else urn
+    name = urn.rsplit("::", 1)[-1]
+    text = f"{display_type(qualified_type.rsplit('$', 1)[-1])} {name}"
+    if resource is not None and resource.source_position is not None:
+        text += f"  ({source_location(outcome.project_dir, resource.source_position.uri)}:"
+        text += f"{resource.source_position.line})"
+    return text
+
+
+def source_location(project_dir: Path, uri: str) -> str:
+    """A source position's file, relative to the project when it is inside it."""
+    path = Path(unquote(urlparse(uri).path)) if uri.startswith("file:") else Path(uri)
+    try:
+        return str(path.relative_to(project_dir))
+    except ValueError:
+        return str(path)
