@@ -6,13 +6,16 @@ config -> settings -> provider -> tiers -> outputs. Each tier is one component i
 import pulumi
 
 from components.audit import Audit, AuditArgs
+from components.baseline import AccountBaseline, AccountBaselineArgs
 from components.database import Database, DatabaseArgs
+from components.detection import Detection, DetectionArgs, finding_rule_prefix
 from components.encryption import Encryption, EncryptionArgs, stack_trail_name
 from components.function import ComplianceAuditor, ComplianceAuditorArgs
 from components.network import Network, NetworkArgs
 from components.storage import Storage, StorageArgs
 from components.web import (
     WebCertificateArgs,
+    WebFirewallArgs,
     WebInstanceArgs,
     WebLogArgs,
     WebNetworkArgs,
@@ -25,6 +28,11 @@ from settings import load_settings
 
 settings = load_settings()
 provider = aws_provider(settings)
+name_prefix = f"{settings.project}-{settings.stack}"
+# Where another owner (an organization, Control Tower) holds the one-per-account settings, this stack leaves them.
+owns_account_baseline = settings.detection.manage_account_baseline
+# AWS Config delivers under this prefix of the (KMS-encrypted, access-logged) CloudTrail bucket.
+config_delivery_prefix = "config"
 
 # The trail's name is fixed up front: the key policy and the trail bucket's policy name it before it exists.
 trail_name = stack_trail_name(settings.project, settings.stack)
@@ -36,9 +44,12 @@ encryption = Encryption(
         region=settings.region,
         trail_name=trail_name,
         is_production=settings.is_production,
+        config_delivery=owns_account_baseline,
     ),
     opts=component_opts(provider),
 )
+if owns_account_baseline:
+    AccountBaseline("baseline", AccountBaselineArgs(kms_key_arn=encryption.key_arn), opts=component_opts(provider))
 network = Network(
     "network",
     NetworkArgs(
@@ -62,6 +73,7 @@ storage = Storage(
         bucket_name_prefix=f"{settings.project}-{settings.stack}".lower(),
         region=settings.region,
         is_production=settings.is_production,
+        config_delivery_prefix=config_delivery_prefix if owns_account_baseline else None,
     ),
     opts=component_opts(provider),
 )
@@ -74,6 +86,23 @@ audit = Audit(
         trail_bucket_policy=storage.trail_bucket_policy,
         alert_email=settings.alert_email,
         log_retention_days=settings.log_retention_days,
+        region=settings.region,
+        is_production=settings.is_production,
+        event_rule_name_prefix=finding_rule_prefix(name_prefix),
+    ),
+    opts=component_opts(provider),
+)
+detection = Detection(
+    "detection",
+    DetectionArgs(
+        name_prefix=name_prefix,
+        manage_account_singletons=owns_account_baseline,
+        kms_key_arn=encryption.key_arn,
+        alert_topic_arn=audit.alert_topic_arn,
+        config_bucket_name=storage.trail_bucket_name,
+        config_key_prefix=config_delivery_prefix,
+        config_bucket_policy=storage.trail_bucket_policy,
+        required_tags={key: settings.tags[key] for key in ("Environment", "Project", "ManagedBy")},
         region=settings.region,
         is_production=settings.is_production,
     ),
@@ -115,6 +144,9 @@ web = WebTier(
         ),
         kms_key_arn=encryption.key_arn,
         alert_topic_arn=audit.alert_topic_arn,
+        firewall=WebFirewallArgs(
+            web_acl_name=f"{name_prefix}-web", rate_limit=settings.detection.waf_rate_limit, region=settings.region
+        ),
         is_production=settings.is_production,
     ),
     opts=component_opts(provider),

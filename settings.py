@@ -121,6 +121,18 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True)
+class DetectionSettings:
+    """Detective and edge controls: who owns the account-wide settings, and the WAF's rate limit."""
+
+    manage_account_baseline: bool
+    """This stack owns the one-per-account settings (EBS default encryption, S3 account public access block,
+    password policy, GuardDuty, Security Hub, Access Analyzer, the Config recorder). False where an organization
+    or Control Tower already owns them: two owners of one setting overwrite each other on every deploy."""
+    waf_rate_limit: int
+    """Requests per client IP in any 5 minutes above which the web ACL blocks that IP."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the program reads from the stack, validated."""
 
@@ -138,6 +150,7 @@ class Settings:
     web: WebSettings | None = None
     database: DatabaseSettings | None = None
     function: FunctionSettings | None = None
+    detection: DetectionSettings | None = None
 
     @property
     def is_production(self) -> bool:
@@ -179,6 +192,16 @@ def _str(raw: Mapping[str, Any], key: str, default: str | None) -> str | None:
     if not isinstance(value, str):
         raise SettingsError(key, f"must be a string, got {value!r}", repr(default))
     return value.strip() or None
+
+
+def _bool(raw: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise SettingsError(key, f"must be true or false, got {value!r}", str(default).lower())
+    return text == "true"
 
 
 def _json(raw: Mapping[str, Any], key: str, default: Any, example: str) -> Any:
@@ -378,6 +401,18 @@ def _parse_function(raw: Mapping[str, Any]) -> FunctionSettings:
     return FunctionSettings(schedule)
 
 
+# AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window); 100 is the long-standing floor.
+WAF_RATE_LIMIT_BOUNDS = (100, 2_000_000_000)
+
+
+def _parse_detection(raw: Mapping[str, Any]) -> DetectionSettings:
+    low, high = WAF_RATE_LIMIT_BOUNDS
+    return DetectionSettings(
+        manage_account_baseline=_bool(raw, "manageAccountBaseline", True),
+        waf_rate_limit=_int(raw, "wafRateLimit", 2000, "2000", low, high),
+    )
+
+
 def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Settings:
     """Validates plain config values (keys without the project namespace, plus `aws:region`).
 
@@ -418,6 +453,7 @@ def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Setti
         web=_parse_web(raw),
         database=_parse_database(raw),
         function=_parse_function(raw),
+        detection=_parse_detection(raw),
     )
 
 
@@ -426,6 +462,7 @@ CONFIG_KEYS = (
     "extraTags", "certificateArn", "domainName", "hostedZoneId", "tlsPolicy", "instanceType", "minSize", "maxSize",
     "desiredCapacity", "appPort", "healthCheckPath", "dbEngineVersion", "dbInstanceClass", "dbAllocatedStorageGb",
     "dbMaxAllocatedStorageGb", "dbPort", "backupRetentionDays", "dbMasterUsername", "dbName", "auditSchedule",
+    "manageAccountBaseline", "wafRateLimit",
 )  # fmt: skip
 
 

@@ -41,6 +41,9 @@ class AuditArgs:
     region: str
     is_production: bool
     """Production protects the trail and its log group from deletion."""
+    event_rule_name_prefix: str = ""
+    """Only EventBridge rules whose names start with this may publish to the alert topic (the detection tier's
+    finding routes); empty admits every rule of the account."""
 
 
 class Audit(pulumi.ComponentResource):
@@ -86,7 +89,8 @@ class Audit(pulumi.ComponentResource):
             ("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com",
              pulumi.Output.concat("arn:aws:cloudwatch:", region, ":", account, ":alarm:*")),
             ("EventBridgeRulesPublish", "events.amazonaws.com",
-             pulumi.Output.concat("arn:aws:events:", region, ":", account, ":rule/*")),
+             pulumi.Output.concat("arn:aws:events:", region, ":", account, ":rule/",
+                                  self._args.event_rule_name_prefix, "*")),
         ]  # fmt: skip
         statements = [
             aws.iam.GetPolicyDocumentStatementArgs(

@@ -40,6 +40,8 @@ class EncryptionArgs:
     """The audit tier's trail; `aws:SourceArn` in the key policy names it before the trail exists."""
     is_production: bool
     """Production protects the key (`protect`): losing it loses everything encrypted with it."""
+    config_delivery: bool = False
+    """AWS Config delivers to the trail bucket encrypted with this key (the detection tier's recorder)."""
 
 
 class Encryption(pulumi.ComponentResource):
@@ -52,7 +54,7 @@ class Encryption(pulumi.ComponentResource):
     def __init__(self, name: str, args: EncryptionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("secure-aws:encryption:Encryption", name, None, opts)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        policy = _key_policy(self, account_id, args.region, args.trail_name)
+        policy = _key_policy(self, account_id, args.region, args.trail_name, args.config_delivery)
 
         key = aws.kms.Key(
             f"{name}-key",
@@ -84,7 +86,7 @@ def _service(principal: str) -> list[aws.iam.GetPolicyDocumentStatementPrincipal
 
 
 def _key_policy(
-    parent: pulumi.Resource, account_id: pulumi.Output[str], region: str, trail_name: str
+    parent: pulumi.Resource, account_id: pulumi.Output[str], region: str, trail_name: str, config_delivery: bool
 ) -> pulumi.Output[str]:
     """The key policy: root administration, then one statement per service use, each scoped by conditions."""
     root = account_id.apply(lambda account: f"arn:aws:iam::{account}:root")
@@ -181,6 +183,18 @@ def _key_policy(
             ],
         ),
     ]
+    if config_delivery:
+        # AWS Config's service-linked role has no KMS permissions, so Config delivers as its service principal;
+        # the AWS Config Developer Guide's key policy for that case, for this account's Config only.
+        statements.append(
+            aws.iam.GetPolicyDocumentStatementArgs(
+                sid="AllowConfigToEncryptDeliveries",
+                principals=_service("config.amazonaws.com"),
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],
+                conditions=[condition("StringEquals", "aws:SourceAccount", account_id)],
+            )
+        )
     return aws.iam.get_policy_document_output(
         statements=statements, opts=pulumi.InvokeOutputOptions(parent=parent)
     ).json

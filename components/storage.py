@@ -47,6 +47,9 @@ class StorageArgs:
     """The region of the stack (and of the trail's home), e.g. `us-east-1`."""
     is_production: bool
     """Production protects the CloudTrail and data buckets from deletion and never force-destroys a bucket."""
+    config_delivery_prefix: str | None = None
+    """When set, the trail bucket's policy also admits AWS Config's delivery channel under this prefix (the
+    detection tier's recorder), with the statements the AWS Config Developer Guide documents."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ class Storage(pulumi.ComponentResource):
 
         log_policy = self._attach_policy("logs", self._log_bucket, self._log_delivery_statements(), log_guards)
         self.trail_bucket_policy = self._attach_policy(
-            "trail", self._trail_bucket, self._cloudtrail_statements(), trail_guards
+            "trail", self._trail_bucket, self._cloudtrail_statements() + self._config_statements(), trail_guards
         )
         self._attach_policy("data", self._data_bucket, [], data_guards)
 
@@ -309,6 +312,33 @@ class Storage(pulumi.ComponentResource):
                 ],
             ),
         ]
+
+    def _config_statements(self) -> list[aws.iam.GetPolicyDocumentStatementArgs]:
+        """AWS Config's delivery (AWS Config Developer Guide, "Permissions for the Amazon S3 Bucket for the AWS
+        Config Delivery Channel", service-linked role case): this account's Config only, only under the prefix."""
+        prefix = self._args.config_delivery_prefix
+        if not prefix:
+            return []
+        config = [aws.iam.GetPolicyDocumentStatementPrincipalArgs(type="Service", identifiers=["config.amazonaws.com"])]
+        this_account = condition("StringEquals", "aws:SourceAccount", self._account_id)
+        bucket_checks = [
+            aws.iam.GetPolicyDocumentStatementArgs(
+                sid=sid, effect="Allow", principals=config, actions=[action], resources=[self._trail_bucket.arn],
+                conditions=[this_account],
+            )
+            for sid, action in (("AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl"),
+                                ("AWSConfigBucketExistenceCheck", "s3:ListBucket"))
+        ]  # fmt: skip
+        delivery = aws.iam.GetPolicyDocumentStatementArgs(
+            sid="AWSConfigBucketDelivery",
+            effect="Allow",
+            principals=config,
+            actions=["s3:PutObject"],
+            resources=[pulumi.Output.concat(self._trail_bucket.arn, f"/{prefix}/AWSLogs/", self._account_id,
+                                            "/Config/*")],  # fmt: skip
+            conditions=[condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"), this_account],
+        )
+        return [*bucket_checks, delivery]
 
 
 def _deny_insecure_transport(bucket: aws.s3.Bucket) -> aws.iam.GetPolicyDocumentStatementArgs:

@@ -21,6 +21,7 @@ import pulumi_aws as aws
 from components.alarms import metric_alarm
 from components.policy_documents import condition
 from components.roles import role_policy, service_role
+from components.waf import WebAclArgs, create_web_acl
 from components.web_instance.user_data import render_user_data
 
 # AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
@@ -99,6 +100,18 @@ class WebLogArgs:
 
 
 @dataclass
+class WebFirewallArgs:
+    """The web ACL in front of the load balancer (components/waf.py)."""
+
+    web_acl_name: str = "secure-aws-web"
+    """Unique per account and region (`<project>-<stack>-web`)."""
+    rate_limit: int = 2000
+    """Requests per client IP per five minutes above which the web ACL blocks that IP."""
+    region: str = "us-east-1"
+    """The region of the web ACL's CloudWatch metrics (its blocked-requests alarm)."""
+
+
+@dataclass
 class WebTierArgs:
     """What the web tier needs from the rest of the stack, plus its own sizing, grouped by concern."""
 
@@ -110,6 +123,7 @@ class WebTierArgs:
     alert_topic_arn: pulumi.Input[str]
     instances: WebInstanceArgs = field(default_factory=WebInstanceArgs)
     scaling: WebScalingArgs = field(default_factory=WebScalingArgs)
+    firewall: WebFirewallArgs = field(default_factory=WebFirewallArgs)
     is_production: bool = True
     """Load balancer deletion protection and `protect` on the application log group."""
 
@@ -161,6 +175,21 @@ class WebTier(pulumi.ComponentResource):
         self.target_group = self._create_target_group()
         self.load_balancer = self._create_load_balancer()
         self._create_listeners(certificate_arn)
+        # Internet-facing, so behind a web application firewall (Security Hub ELB.16).
+        self.web_acl = create_web_acl(
+            self,
+            f"{name}-waf",
+            WebAclArgs(
+                web_acl_name=args.firewall.web_acl_name,
+                load_balancer_arn=self.load_balancer.arn,
+                kms_key_arn=args.kms_key_arn,
+                alert_topic_arn=args.alert_topic_arn,
+                rate_limit=args.firewall.rate_limit,
+                log_retention_days=args.logs.app_log_retention_days,
+                region=args.firewall.region,
+                protect_logs=args.is_production,
+            ),
+        )
         self.site_url = self._create_alias_record()
         self.app_log_group = self._create_app_log_group()
         instance_profile = self._create_instance_profile()
