@@ -63,49 +63,95 @@ class ManagedRule:
 MANAGED_RULES: tuple[ManagedRule, ...] = (
     ManagedRule("restricted-ssh", "INCOMING_SSH_DISABLED", "security-group-admin-ports-restricted"),
     # Common database/admin ports that must never be open to 0.0.0.0/0.
-    ManagedRule("restricted-common-ports", "RESTRICTED_INCOMING_TRAFFIC", "security-group-world-ingress-restricted",
-                {"blockedPort1": "20", "blockedPort2": "21", "blockedPort3": "3389", "blockedPort4": "3306",
-                 "blockedPort5": "5432"}),  # fmt: skip
-    ManagedRule("vpc-default-security-group-closed", "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
-                "default-security-group-closed"),  # fmt: skip
-    ManagedRule("s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
-                "s3-bucket-public-access-blocked"),  # fmt: skip
-    ManagedRule("s3-bucket-public-write-prohibited", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
-                "s3-bucket-public-access-blocked"),  # fmt: skip
+    ManagedRule(
+        "restricted-common-ports",
+        "RESTRICTED_INCOMING_TRAFFIC",
+        "security-group-world-ingress-restricted",
+        {
+            "blockedPort1": "20",
+            "blockedPort2": "21",
+            "blockedPort3": "3389",
+            "blockedPort4": "3306",
+            "blockedPort5": "5432",
+        },
+    ),  # fmt: skip
+    ManagedRule(
+        "vpc-default-security-group-closed", "VPC_DEFAULT_SECURITY_GROUP_CLOSED", "default-security-group-closed"
+    ),  # fmt: skip
+    ManagedRule(
+        "s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "s3-bucket-public-access-blocked"
+    ),  # fmt: skip
+    ManagedRule(
+        "s3-bucket-public-write-prohibited", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "s3-bucket-public-access-blocked"
+    ),  # fmt: skip
     ManagedRule("s3-bucket-ssl-requests-only", "S3_BUCKET_SSL_REQUESTS_ONLY", "s3-bucket-denies-insecure-transport"),
     ManagedRule("cloudtrail-enabled", "CLOUD_TRAIL_ENABLED", "cloudtrail-multi-region-management-events"),
-    ManagedRule("multi-region-cloudtrail-enabled", "MULTI_REGION_CLOUD_TRAIL_ENABLED",
-                "cloudtrail-multi-region-management-events"),  # fmt: skip
-    ManagedRule("cloudtrail-log-file-validation-enabled", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
-                "cloudtrail-log-file-validation"),  # fmt: skip
+    ManagedRule(
+        "multi-region-cloudtrail-enabled",
+        "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+        "cloudtrail-multi-region-management-events",
+    ),  # fmt: skip
+    ManagedRule(
+        "cloudtrail-log-file-validation-enabled",
+        "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+        "cloudtrail-log-file-validation",
+    ),  # fmt: skip
     ManagedRule("cloudtrail-encryption-enabled", "CLOUD_TRAIL_ENCRYPTION_ENABLED", "cloudtrail-encrypted-with-cmk"),
     ManagedRule("rds-storage-encrypted", "RDS_STORAGE_ENCRYPTED", "rds-storage-encrypted-with-cmk"),
     ManagedRule("rds-multi-az-support", "RDS_MULTI_AZ_SUPPORT", "rds-multi-az"),
     ManagedRule("rds-instance-public-access-check", "RDS_INSTANCE_PUBLIC_ACCESS_CHECK", "rds-not-publicly-accessible"),
-    ManagedRule("db-instance-backup-enabled", "DB_INSTANCE_BACKUP_ENABLED", "rds-backup-retention",
-                {"backupRetentionMinimum": "7"}),  # fmt: skip
+    ManagedRule(
+        "db-instance-backup-enabled",
+        "DB_INSTANCE_BACKUP_ENABLED",
+        "rds-backup-retention",
+        {"backupRetentionMinimum": "7"},
+    ),  # fmt: skip
     ManagedRule("cmk-backing-key-rotation-enabled", "CMK_BACKING_KEY_ROTATION_ENABLED", "kms-key-rotation-enabled"),
     ManagedRule("vpc-flow-logs-enabled", "VPC_FLOW_LOGS_ENABLED", "vpc-flow-logs-enabled"),
     ManagedRule("encrypted-volumes", "ENCRYPTED_VOLUMES", "ebs-encrypted-with-cmk"),
     ManagedRule("ec2-ebs-encryption-by-default", "EC2_EBS_ENCRYPTION_BY_DEFAULT", "ebs-encrypted-with-cmk"),
     ManagedRule("ec2-imdsv2-check", "EC2_IMDSV2_CHECK", "imdsv2-required"),
-    ManagedRule("alb-http-to-https-redirection-check", "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
-                "alb-http-listener-redirects-to-https"),  # fmt: skip
+    ManagedRule(
+        "alb-http-to-https-redirection-check",
+        "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+        "alb-http-listener-redirects-to-https",
+    ),  # fmt: skip
     ManagedRule("cloudwatch-log-group-encrypted", "CLOUDWATCH_LOG_GROUP_ENCRYPTED", "log-group-encrypted-with-cmk"),
     ManagedRule("alb-waf-enabled", "ALB_WAF_ENABLED", "alb-has-waf"),
     ManagedRule("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED", "waf-web-acl-logging"),
     # Only the types this stack creates that the rule supports: other owners' resources follow their own scheme.
-    ManagedRule("required-tags", "REQUIRED_TAGS", "required-tags", resource_types=(
-        "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::SecurityGroup", "AWS::EC2::VPC", "AWS::EC2::Subnet",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::RDS::DBInstance", "AWS::S3::Bucket",
-    )),  # fmt: skip
+    ManagedRule(
+        "required-tags",
+        "REQUIRED_TAGS",
+        "required-tags",
+        resource_types=(
+            "AWS::EC2::Instance",
+            "AWS::EC2::Volume",
+            "AWS::EC2::SecurityGroup",
+            "AWS::EC2::VPC",
+            "AWS::EC2::Subnet",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::RDS::DBInstance",
+            "AWS::S3::Bucket",
+        ),
+    ),  # fmt: skip
 )
 # The rules that check account-wide settings only the baseline sets: with another owner they are that owner's.
 BASELINE_RULES = (
-    ManagedRule("iam-password-policy", "IAM_PASSWORD_POLICY", None,
-                {"RequireUppercaseCharacters": "true", "RequireLowercaseCharacters": "true",
-                 "RequireSymbols": "true", "RequireNumbers": "true", "MinimumPasswordLength": "14",
-                 "PasswordReusePrevention": "24", "MaxPasswordAge": "90"}),  # fmt: skip
+    ManagedRule(
+        "iam-password-policy",
+        "IAM_PASSWORD_POLICY",
+        None,
+        {
+            "RequireUppercaseCharacters": "true",
+            "RequireLowercaseCharacters": "true",
+            "RequireSymbols": "true",
+            "RequireNumbers": "true",
+            "MinimumPasswordLength": "14",
+            "PasswordReusePrevention": "24",
+            "MaxPasswordAge": "90",
+        },
+    ),  # fmt: skip
     ManagedRule("s3-account-level-public-access-blocks", "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", None),
     ManagedRule("guardduty-enabled-centralized", "GUARDDUTY_ENABLED_CENTRALIZED", "guardduty-detector-enabled"),
 )
@@ -139,7 +185,8 @@ class DetectionArgs:
 def validate_detection_args(args: DetectionArgs) -> None:
     """Refuses args AWS would reject at deploy time. Exported for testing."""
     if not 1 <= len(args.required_tags) <= MAX_REQUIRED_TAGS:
-        raise ValueError(f"Detection: REQUIRED_TAGS checks 1 to {MAX_REQUIRED_TAGS} tags, got {len(args.required_tags)}")
+        count = len(args.required_tags)
+        raise ValueError(f"Detection: REQUIRED_TAGS checks 1 to {MAX_REQUIRED_TAGS} tags, got {count}")
     if args.manage_account_singletons and args.config_bucket_policy is None:
         raise ValueError("Detection: the Config delivery channel needs the bucket policy that admits Config")
     if args.config_key_prefix.startswith("/") or args.config_key_prefix.endswith("/"):
@@ -344,45 +391,82 @@ def finding_routes(name_prefix: str, region: str) -> tuple[FindingRoute, ...]:
         FindingRoute(
             "guardduty",
             f"GuardDuty findings of severity {GUARDDUTY_MIN_SEVERITY} (High) and above",
-            {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
-             "detail": {"severity": [{"numeric": [">=", GUARDDUTY_MIN_SEVERITY]}]}},
-            {"title": "$.detail.title", "type": "$.detail.type", "severity": "$.detail.severity",
-             "resource": "$.detail.resource.resourceType", "account": "$.detail.accountId", "id": "$.detail.id"},
+            {
+                "source": ["aws.guardduty"],
+                "detail-type": ["GuardDuty Finding"],
+                "detail": {"severity": [{"numeric": [">=", GUARDDUTY_MIN_SEVERITY]}]},
+            },
+            {
+                "title": "$.detail.title",
+                "type": "$.detail.type",
+                "severity": "$.detail.severity",
+                "resource": "$.detail.resource.resourceType",
+                "account": "$.detail.accountId",
+                "id": "$.detail.id",
+            },
             "GuardDuty finding, severity <severity>: <title> (<type>) on a <resource> resource in account "
             f"<account>. Console: {console}/guardduty/home?region={region}#/findings?macros=current&fId=<id>",
         ),  # fmt: skip
         FindingRoute(
             "security-hub",
             "Security Hub control findings that failed with CRITICAL or HIGH severity",
-            {"source": ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"],
-             "detail": {"findings": {"Severity": {"Label": list(SECURITY_HUB_SEVERITIES)},
-                                     "Compliance": {"Status": ["FAILED"]}, "RecordState": ["ACTIVE"],
-                                     "Workflow": {"Status": ["NEW"]}}}},
-            {"title": "$.detail.findings[0].Title", "severity": "$.detail.findings[0].Severity.Label",
-             "resource": "$.detail.findings[0].Resources[0].Id", "control": "$.detail.findings[0].Compliance.SecurityControlId",
-             "account": "$.detail.findings[0].AwsAccountId"},
+            {
+                "source": ["aws.securityhub"],
+                "detail-type": ["Security Hub Findings - Imported"],
+                "detail": {
+                    "findings": {
+                        "Severity": {"Label": list(SECURITY_HUB_SEVERITIES)},
+                        "Compliance": {"Status": ["FAILED"]},
+                        "RecordState": ["ACTIVE"],
+                        "Workflow": {"Status": ["NEW"]},
+                    }
+                },
+            },
+            {
+                "title": "$.detail.findings[0].Title",
+                "severity": "$.detail.findings[0].Severity.Label",
+                "resource": "$.detail.findings[0].Resources[0].Id",
+                "account": "$.detail.findings[0].AwsAccountId",
+                "control": "$.detail.findings[0].Compliance.SecurityControlId",
+            },
             "Security Hub <severity>: control <control> failed: <title>. Resource <resource> in account <account>. "
             f"Console: {console}/securityhub/home?region={region}#/controls/<control>",
         ),  # fmt: skip
         FindingRoute(
             "config",
             "This stack's AWS Config rules turning NON_COMPLIANT",
-            {"source": ["aws.config"], "detail-type": ["Config Rules Compliance Change"],
-             "detail": {"messageType": ["ComplianceChangeNotification"],
-                        "configRuleName": [{"prefix": f"{name_prefix}-"}],
-                        "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}}},
-            {"rule": "$.detail.configRuleName", "type": "$.detail.resourceType", "resource": "$.detail.resourceId",
-             "account": "$.detail.awsAccountId"},
+            {
+                "source": ["aws.config"],
+                "detail-type": ["Config Rules Compliance Change"],
+                "detail": {
+                    "messageType": ["ComplianceChangeNotification"],
+                    "configRuleName": [{"prefix": f"{name_prefix}-"}],
+                    "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+                },
+            },
+            {
+                "rule": "$.detail.configRuleName",
+                "type": "$.detail.resourceType",
+                "resource": "$.detail.resourceId",
+                "account": "$.detail.awsAccountId",
+            },
             "AWS Config: <type> <resource> in account <account> is NON_COMPLIANT with rule <rule>. "
             f"Console: {console}/config/home?region={region}#/rules/details?configRuleName=<rule>",
         ),  # fmt: skip
         FindingRoute(
             "access-analyzer",
             "IAM Access Analyzer findings that are active (access from outside the account)",
-            {"source": ["aws.access-analyzer"], "detail-type": ["Access Analyzer Finding"],
-             "detail": {"status": ["ACTIVE"]}},
-            {"type": "$.detail.resourceType", "resource": "$.detail.resource", "public": "$.detail.isPublic",
-             "account": "$.detail.accountId"},
+            {
+                "source": ["aws.access-analyzer"],
+                "detail-type": ["Access Analyzer Finding"],
+                "detail": {"status": ["ACTIVE"]},
+            },
+            {
+                "type": "$.detail.resourceType",
+                "resource": "$.detail.resource",
+                "public": "$.detail.isPublic",
+                "account": "$.detail.accountId",
+            },
             "IAM Access Analyzer: <type> <resource> in account <account> is reachable from outside it "
             f"(public: <public>). Console: {console}/access-analyzer/home?region={region}#/findings",
         ),  # fmt: skip

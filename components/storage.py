@@ -334,8 +334,9 @@ class Storage(pulumi.ComponentResource):
             effect="Allow",
             principals=config,
             actions=["s3:PutObject"],
-            resources=[pulumi.Output.concat(self._trail_bucket.arn, f"/{prefix}/AWSLogs/", self._account_id,
-                                            "/Config/*")],  # fmt: skip
+            resources=[
+                pulumi.Output.concat(self._trail_bucket.arn, f"/{prefix}/AWSLogs/", self._account_id, "/Config/*")
+            ],  # fmt: skip
             conditions=[condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"), this_account],
         )
         return [*bucket_checks, delivery]

@@ -155,8 +155,11 @@ def _create_logging(parent: pulumi.Resource, name: str, web_acl: aws.wafv2.WebAc
                 resources=[pulumi.Output.concat(log_group.arn, ":*")],
                 conditions=[
                     condition("StringEquals", "aws:SourceAccount", account_id),
-                    condition("ArnLike", "aws:SourceArn",
-                              pulumi.Output.concat("arn:aws:logs:", args.region, ":", account_id, ":*")),
+                    condition(
+                        "ArnLike",
+                        "aws:SourceArn",
+                        pulumi.Output.concat("arn:aws:logs:", args.region, ":", account_id, ":*"),
+                    ),
                 ],  # fmt: skip
             )
         ],

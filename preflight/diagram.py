@@ -202,6 +202,7 @@ class _Builder:
         self.traffic()
         self.egress()
         self.audit_flow()
+        self.detection()
         self.keys()
         return self.graph
 
@@ -490,6 +491,48 @@ class _Builder:
                 if topic.type == "aws:sns/topic:Topic" and topic.urn in self.node_of:
                     self.add_edge(self.node_of[function.urn], self.node_of[topic.urn], "alerts", DATA)
 
+    def detection(self) -> None:
+        """The web ACL in front of its load balancer; detective services; finding routes to the alert topic."""
+        for acl in self.of_type("aws:wafv2/webAcl:WebAcl"):
+            node = self.resource_node(acl, f"WAF web ACL<br/>{len(acl.inputs.get('rules') or [])} rules", SERVICE)
+            for association in self.of_type("aws:wafv2/webAclAssociation:WebAclAssociation"):
+                if any(d.urn == acl.urn for d in self.deps(association, "webAclArn")):
+                    for target in self.deps(association, "resourceArn"):
+                        if target.urn in self.node_of:
+                            self.add_edge(node, self.node_of[target.urn], "filters", DATA)
+        for token, label in (("aws:guardduty/detector:Detector", "GuardDuty detector"),
+                             ("aws:securityhub/account:Account", "Security Hub"),
+                             ("aws:accessanalyzer/analyzer:Analyzer", "IAM Access Analyzer")):  # fmt: skip
+            for resource in self.of_type(token):
+                self.resource_node(resource, label, FLOW)
+        for channel in self.of_type("aws:cfg/deliveryChannel:DeliveryChannel"):
+            node = self.resource_node(channel, "AWS Config recorder<br/>all resource types", FLOW)
+            for recorder in self.of_type("aws:cfg/recorder:Recorder"):
+                self.node_of[recorder.urn] = node
+            for bucket in self.deps(channel, "s3BucketName"):
+                if bucket.urn in self.node_of:
+                    self.add_edge(node, self.node_of[bucket.urn], "snapshots", DATA)
+        rules = self.of_type("aws:cfg/rule:Rule")
+        if rules:
+            self.add_node(_ident(rules[0].name.rsplit("-rule-", 1)[0] + "_config_rules"),
+                          _counted("AWS Config rule", len(rules)), FLOW, self.cluster_of(rules[0]), rules)  # fmt: skip
+        baseline_settings = [r for r in self.recording.resources if r.type in _ACCOUNT_SETTINGS]
+        if baseline_settings:
+            self.add_node(_ident(baseline_settings[0].name.split("-", 1)[0] + "_settings"),
+                          _counted("account-wide setting", len(baseline_settings)), KEY,
+                          self.cluster_of(baseline_settings[0]), baseline_settings)  # fmt: skip
+        routes: dict[str, list[RecordedResource]] = {}
+        for target in self.of_type("aws:cloudwatch/eventTarget:EventTarget"):
+            topics = [d for d in self.deps(target, "arn") if d.type == "aws:sns/topic:Topic" and d.urn in self.node_of]
+            for topic in topics:
+                routes.setdefault(topic.urn, []).extend(self.deps(target, "rule"))
+        for topic_urn, rules_to_topic in sorted(routes.items()):
+            cluster = self.cluster_of(rules_to_topic[0])
+            node = self.add_node(_ident(f"{cluster.removeprefix('n_c_')}_finding_routes"),
+                                 _counted("EventBridge finding route", len(rules_to_topic)), FLOW, cluster,
+                                 rules_to_topic)  # fmt: skip
+            self.add_edge(node, self.node_of[topic_urn], "findings", DATA)
+
     def keys(self) -> None:
         for key in self.of_type("aws:kms/key:Key"):
             users = {r.urn for r in self.recording.resources for d in self.deps(r) if d.urn == key.urn}
@@ -498,6 +541,13 @@ class _Builder:
 
 
 _SG = "aws:ec2/securityGroup:SecurityGroup"
+# One-per-account settings, drawn as one node in their tier.
+_ACCOUNT_SETTINGS = frozenset({
+    "aws:ebs/encryptionByDefault:EncryptionByDefault", "aws:ebs/defaultKmsKey:DefaultKmsKey",
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+    "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
+    "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
+})  # fmt: skip
 _PLACED = {
     "aws:lb/loadBalancer:LoadBalancer": "load balancer",
     "aws:alb/loadBalancer:LoadBalancer": "load balancer",

@@ -162,7 +162,7 @@ def test_topic_policy_is_bound_to_the_alert_topic(prod):
     assert policy.property_dependencies["arn"] == [alert_topic(prod).urn]
 
 
-def test_only_cloudwatch_alarms_and_eventbridge_rules_of_this_account_may_publish(prod_apply):
+def test_only_cloudwatch_alarms_and_the_finding_routes_of_this_account_may_publish(prod_apply):
     topic_arn = prod_apply.stack_outputs["alertTopicArn"]
     grants = statements(prod_apply.named("audit-alerts-policy").inputs["policy"])
     allows = {sid: s for sid, s in grants.items() if s["Effect"] == "Allow"}
@@ -186,7 +186,8 @@ def test_only_cloudwatch_alarms_and_eventbridge_rules_of_this_account_may_publis
             "Resource": topic_arn,
             "Condition": {
                 "StringEquals": {"aws:SourceAccount": ACCOUNT},
-                "ArnLike": {"aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/*"},
+                # Only the detection tier's finding routes among the account's rules.
+                "ArnLike": {"aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/secure-aws-prod-findings-*"},
             },
         },
     }

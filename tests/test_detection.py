@@ -455,8 +455,12 @@ def test_web_acl_runs_the_four_aws_managed_rule_groups_with_their_own_actions(pr
     rules = only(prod, WEB_ACL).inputs["rules"]
     groups = [r for r in rules if "managedRuleGroupStatement" in r["statement"]]
     assert sorted(r["statement"]["managedRuleGroupStatement"]["name"] for r in groups) == sorted(MANAGED_RULE_GROUPS)
-    assert set(MANAGED_RULE_GROUPS) == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
-                                        "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet"}
+    assert set(MANAGED_RULE_GROUPS) == {
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesSQLiRuleSet",
+    }
     for rule in groups:
         assert rule["statement"]["managedRuleGroupStatement"]["vendorName"] == "AWS"
         assert rule["overrideAction"] == {"none": {}}  # not "count": the groups block

@@ -19,6 +19,8 @@ TIERS = {
     "secure-aws:web:WebTier": "web",
     "secure-aws:database:Database": "database",
     "secure-aws:function:ComplianceAuditor": "function",
+    "secure-aws:baseline:AccountBaseline": "baseline",
+    "secure-aws:detection:Detection": "detection",
 }
 
 

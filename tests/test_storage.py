@@ -288,7 +288,10 @@ def test_log_bucket_policy_grants_exactly_s3_access_logs_and_alb_delivery(prod_a
 def test_trail_bucket_policy_lets_only_our_trail_write(prod_apply):
     statements = policy_statements(prod_apply, "trail")
     trail_arn = bucket_arn(prod_apply, "trail")
-    assert set(statements) == {"DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite"}
+    # Plus AWS Config's delivery under config/ (tests/test_detection.py checks those three).
+    assert set(statements) == {"DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite",
+                               "AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck",
+                               "AWSConfigBucketDelivery"}  # fmt: skip
     assert statements["CloudTrailAclCheck"] == {
         "Sid": "CloudTrailAclCheck",
         "Effect": "Allow",

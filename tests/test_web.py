@@ -559,7 +559,12 @@ def test_load_balancer_5xx_and_unhealthy_host_alarms_exist(prod_apply):
 def test_web_alarms_notify_the_alert_topic(prod_apply):
     topic = prod_apply.stack_outputs["alertTopicArn"]
     web_alarms = [r for r in prod_apply.of_type(ALARM) if r.name.startswith("web-")]
-    assert {r.name for r in web_alarms} == {"web-cpu-high", "web-alb-5xx", "web-unhealthy-hosts"}
+    assert {r.name for r in web_alarms} == {
+        "web-cpu-high",
+        "web-alb-5xx",
+        "web-unhealthy-hosts",
+        "web-waf-blocked-requests",
+    }
     for alarm in web_alarms:
         assert alarm.inputs["alarmActions"] == [topic]
 
