@@ -5,6 +5,9 @@ Run with the project's virtualenv (the pack's own has no pulumi-aws):
     .venv/bin/python policy/tools/generate_taggable_types.py          # rewrite the file
     .venv/bin/python policy/tools/generate_taggable_types.py --check  # exit 1 if it is out of date
 
+(`make generate` and `make check-generated` run it; the test suite only checks that the file's header names the
+pulumi-aws version requirements.txt pins, since importing all of pulumi-aws takes seconds.)
+
 The list is derived, not hand-typed: pulumi-aws registers every resource class with its type token, and a
 type is taggable when its class takes a `tags` input. How it takes them decides what the tagging policy counts:
 

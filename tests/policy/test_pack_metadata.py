@@ -182,7 +182,7 @@ def test_the_policy_readme_is_generated_from_the_policies_metadata():
     from secure_aws_policies import ALL_POLICIES, docs
 
     text = (POLICY_DIR / "README.md").read_text()
-    assert text == docs.render(), "policy/README.md is out of date: cd policy && python -m secure_aws_policies.docs"
+    assert text == docs.render(), "policy/README.md is out of date: run `make generate`"
     for policy in ALL_POLICIES:
         assert f"### {policy.name}" in text
 
