@@ -181,12 +181,31 @@ def test_with_another_owner_neither_key_nor_bucket_admits_aws_config(owned_elsew
     assert "config.amazonaws.com" not in json.dumps(bucket_policy)
 
 
+OWNED_ELSEWHERE_PACK_CONFIG = {
+    "guardduty-detector-enabled": {"detectorOwnedElsewhere": True},
+    "config-recorder-records-everything-and-is-on": {"recorderOwnedElsewhere": True},
+}
+
+
+def blocking(findings) -> set[str]:
+    return {f.policy for f in findings if f.enforcement_level == "mandatory" and not f.exempted and not f.undecided}
+
+
+def test_with_another_owner_the_pack_fails_the_stack_until_its_config_says_so(owned_elsewhere, policy_pack):
+    shipped = json.loads((Path(__file__).parent.parent / "policy" / "config.json").read_text())
+    untold = policy_pack.analyze(owned_elsewhere, config=shipped)
+    assert blocking(untold) == {"guardduty-detector-enabled", "config-recorder-records-everything-and-is-on"}
+    assert blocking(policy_pack.analyze(owned_elsewhere, config={**shipped, **OWNED_ELSEWHERE_PACK_CONFIG})) == set()
+
+
 def test_readme_lists_what_must_exist_elsewhere_when_another_owner_holds_the_baseline():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     section = readme.split("## Who owns the account baseline", 1)[1].split("\n## ", 1)[0]
     for needed in ("GuardDuty", "Security Hub", "Access Analyzer", "Config recorder", "EBS encryption by default",
                    "password policy", "public access block"):  # fmt: skip
         assert needed in section, needed
+    pack_config = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    assert pack_config == OWNED_ELSEWHERE_PACK_CONFIG
 
 
 # Section: GuardDuty, Security Hub, Access Analyzer --------------------------------------------------------------

@@ -15,6 +15,11 @@ AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 # CloudTrail
 CLOUDTRAIL = "aws:cloudtrail/trail:Trail"
 
+# AWS Config
+CONFIG_RECORDER = "aws:cfg/recorder:Recorder"
+CONFIG_RECORDER_STATUS = "aws:cfg/recorderStatus:RecorderStatus"
+CONFIG_DELIVERY_CHANNEL = "aws:cfg/deliveryChannel:DeliveryChannel"
+
 # CloudWatch and CloudWatch Logs
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
@@ -46,6 +51,9 @@ LOAD_BALANCERS = frozenset({
 })  # fmt: skip
 LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
 LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
+
+# GuardDuty
+GUARDDUTY_DETECTOR = "aws:guardduty/detector:Detector"
 
 # IAM
 ROLE = "aws:iam/role:Role"
@@ -96,3 +104,8 @@ SNS_TOPIC = "aws:sns/topic:Topic"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 SQS_QUEUE = "aws:sqs/queue:Queue"
 SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+
+# WAF (WAFv2 only: WAF Classic, the previous version, is retired by AWS and not accepted)
+WAF_WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WAF_WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+WAF_LOGGING_CONFIGURATION = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"

@@ -76,10 +76,12 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
     # Each service module's policies are named after what they judge in that service.
     prefixes = {
         "autoscaling": ("autoscaling-",),
+        "awsconfig": ("config-",),
         "cloudtrail": ("cloudtrail-",),
         "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
         "ec2": ("ec2-", "ebs-", "launch-template-", "imdsv2-"),
         "elb": ("lb-", "alb-"),
+        "guardduty": ("guardduty-",),
         "iam": ("iam-", "resource-policy-"),
         "kms": ("kms-",),
         "lambda_": ("lambda-",),
@@ -91,6 +93,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "sns_sqs": ("sns-", "sqs-"),
         "tagging": ("required-tags",),
         "vpc": ("vpc-", "network-acl-", "subnet-"),
+        "waf": ("waf-",),
     }
     for policy in ALL_POLICIES:
         assert policy.name.startswith(prefixes[policy.module]), (policy.module, policy.name)

@@ -1,0 +1,43 @@
+"""Detective and edge controls done right: an internet-facing ALB behind a logging WAFv2 web ACL, an internal ALB
+and an internet-facing NLB (no WAF needed), a Config recorder of every type that is on, and an enabled detector."""
+
+import pulumi
+import pulumi_aws as aws
+
+SUBNETS = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+
+public_alb = aws.lb.LoadBalancer("public-alb", load_balancer_type="application", subnets=SUBNETS)
+# No WAF needed: not reachable from the internet, or not HTTP.
+aws.lb.LoadBalancer("internal-alb", internal=True, subnets=SUBNETS)
+aws.lb.LoadBalancer("public-nlb", load_balancer_type="network", subnets=SUBNETS)
+
+web_acl = aws.wafv2.WebAcl(
+    "web-acl",
+    scope="REGIONAL",
+    default_action={"allow": {}},
+    visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "web-acl", "sampled_requests_enabled": True},
+)
+aws.wafv2.WebAclAssociation("web-acl-association", resource_arn=public_alb.arn, web_acl_arn=web_acl.arn)
+waf_logs = aws.cloudwatch.LogGroup("waf-logs", name="aws-waf-logs-fixture", retention_in_days=365)
+aws.wafv2.WebAclLoggingConfiguration(
+    "web-acl-logging", resource_arn=web_acl.arn, log_destination_configs=[waf_logs.arn]
+)
+
+role = aws.iam.ServiceLinkedRole("config-role", aws_service_name="config.amazonaws.com")
+recorder = aws.cfg.Recorder(
+    "recorder",
+    name="fixture",
+    role_arn=role.arn,
+    recording_group={"all_supported": True, "include_global_resource_types": True},
+)
+channel = aws.cfg.DeliveryChannel("delivery-channel", s3_bucket_name="config-bucket-fixture")
+aws.cfg.RecorderStatus("recorder-status", name=recorder.name, is_enabled=True)
+# Another form: a recorder left at the default name, turned on by that name as a literal string.
+default_recorder = aws.cfg.Recorder(
+    "default-name-recorder", role_arn=role.arn, recording_group={"include_global_resource_types": True}
+)
+aws.cfg.RecorderStatus("default-name-recorder-status", name="default", is_enabled=True,
+                       opts=pulumi.ResourceOptions(depends_on=[default_recorder]))  # fmt: skip
+
+# enable left out: the provider's default is true.
+aws.guardduty.Detector("detector", finding_publishing_frequency="FIFTEEN_MINUTES")
