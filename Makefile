@@ -20,18 +20,20 @@ lint: $(VENV)/.installed
 
 # Every generated file, rewritten by its generator: the taggable types from the installed pulumi-aws (slow: it
 # imports all of pulumi-aws), policy/README.md from the policies' metadata, and the README's diagram with
-# docs/architecture.svg (+ .mmd) from the prod stack. Run it after changing a policy, the program or a pin.
+# docs/architecture.svg (+ .mmd) from the prod stack, the README's configuration table from settings.KEYS. Run it after changing a policy, the program or a pin.
 .PHONY: generate check-generated
 generate: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python policy/tools/generate_taggable_types.py
 	cd policy && ../$(VENV)/bin/python -m secure_aws_policies.docs
 	$(VENV)/bin/python -m preflight.diagram --readme README.md docs/architecture.svg
+	$(VENV)/bin/python -m config_docs README.md
 
 # Fails, naming the file, when `make generate` would change one. The diagram is compared as the README block and
 # docs/architecture.mmd, the text the SVG is rendered from (the SVG bytes depend on the local Graphviz version).
 check-generated: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python policy/tools/generate_taggable_types.py --check
 	cd policy && ../$(VENV)/bin/python -m secure_aws_policies.docs --check
+	$(VENV)/bin/python -m config_docs --check README.md
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp README.md "$$tmp/README.md" \
 	  && $(VENV)/bin/python -m preflight.diagram --readme "$$tmp/README.md" "$$tmp/architecture.mmd" >/dev/null \
 	  && if ! cmp -s README.md "$$tmp/README.md" || ! cmp -s docs/architecture.mmd "$$tmp/architecture.mmd"; then \

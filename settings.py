@@ -14,7 +14,7 @@ import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,302 +168,421 @@ class Settings:
         }
 
 
-# Section: plain-value readers. Each takes the raw config value (a string, as Pulumi stores it, or an already
-# typed value) and raises SettingsError naming the key.
+# Section: the registry. One ConfigKey per key: its type, default, the rule the README states, and the validator
+# that enforces it on that key alone. Parsing, the unknown-key check and README.md's "Configuration" table
+# (config_docs.py) are all derived from KEYS; rules between keys (maxSize >= minSize, ...) are in parse_settings.
 
 
-def _int(raw: Mapping[str, Any], key: str, default: int, example: str, minimum: int, maximum: int) -> int:
-    value = raw.get(key, default)
-    if isinstance(value, bool):
-        raise SettingsError(key, f"must be a whole number, got {value!r}", example)
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise SettingsError(key, f"must be a whole number, got {value!r}", example) from None
-    if not minimum <= number <= maximum:
-        raise SettingsError(key, f"must be between {minimum} and {maximum}, got {number}", example)
-    return number
+class Invalid(ValueError):
+    """Raised by a validator: what is wrong with the value (the registry adds the key), and optionally a good
+    value fitting the case better than the key's example."""
+
+    def __init__(self, problem: str, example: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.example = example
 
 
-def _str(raw: Mapping[str, Any], key: str, default: str | None) -> str | None:
-    value = raw.get(key, default)
-    if value is None:
-        return None
+def _as_string(value: Any) -> str:
     if not isinstance(value, str):
-        raise SettingsError(key, f"must be a string, got {value!r}", repr(default))
-    return value.strip() or None
+        raise Invalid(f"must be a string, got {value!r}")
+    return value.strip()
 
 
-def _bool(raw: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = raw.get(key, default)
+def _as_integer(value: Any) -> int:
     if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text not in ("true", "false"):
-        raise SettingsError(key, f"must be true or false, got {value!r}", str(default).lower())
-    return text == "true"
+        raise Invalid(f"must be a whole number, got {value!r}")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise Invalid(f"must be a whole number, got {value!r}") from None
 
 
-def _json(raw: Mapping[str, Any], key: str, default: Any, example: str) -> Any:
-    value = raw.get(key, default)
+def _as_json(value: Any) -> Any:
+    # Pulumi hands structured values (`pulumi config set --path`, a YAML list in the stack file) as JSON text.
     if isinstance(value, str):
         try:
             return json.loads(value)
         except json.JSONDecodeError as error:
-            raise SettingsError(key, f"is not valid JSON ({error.msg})", example) from None
+            raise Invalid(f"is not valid JSON ({error.msg})") from None
     return value
 
 
-# Section: one parser per concern.
+def _as_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise Invalid(f"must be true or false, got {value!r}")
+    return text == "true"
 
 
-def _parse_region(raw: Mapping[str, Any]) -> str:
-    region = raw.get("aws:region")
+# The value types a key can have: the name the README shows, and the conversion from the raw config value.
+VALUE_TYPES: dict[str, Callable[[Any], Any]] = {
+    "string": _as_string,
+    "integer": _as_integer,
+    "boolean": _as_boolean,
+    "JSON list": _as_json,
+    "JSON object": _as_json,
+}
+
+
+def _is_set(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One config key: everything the program, its error messages and the README say about it."""
+
+    name: str
+    type: str  # a key of VALUE_TYPES
+    description: str  # the README's rule column
+    example: str  # a good value, shown in every error about this key
+    validate: Callable[[Any], Any] = lambda value: value  # the typed value -> the value kept; raises Invalid
+    default: Any = None  # used when the key is unset or empty (None: no value)
+    required: str | None = None  # why the key is required (None: optional)
+    default_text: str | None = None  # the README's default column when it is not the default's repr
+
+    def read(self, raw: Mapping[str, Any]) -> Any:
+        """The validated value of this key in `raw`, or its default. An empty value counts as unset: Pulumi
+        stores `pulumi config set key ""` as an empty string, which is no value for any key here."""
+        value = raw.get(self.name)
+        if not _is_set(value):
+            if self.required is not None:
+                raise SettingsError(self.name, f"is required: {self.required}", self.example)
+            return self.default
+        try:
+            return self.validate(VALUE_TYPES[self.type](value))
+        except Invalid as error:
+            raise SettingsError(self.name, error.problem, error.example or self.example) from None
+
+    @property
+    def default_shown(self) -> str:
+        """The default as the README shows it."""
+        if self.default_text is not None:
+            return self.default_text
+        if self.required is not None:
+            return "(required)"
+        if self.default is None:
+            return "-"
+        shown = json.dumps(self.default) if self.type.startswith("JSON") or self.type == "boolean" else self.default
+        return f"`{shown}`"
+
+
+def _between(minimum: int, maximum: int) -> Callable[[int], int]:
+    def validate(number: int) -> int:
+        if not minimum <= number <= maximum:
+            raise Invalid(f"must be between {minimum} and {maximum}, got {number}")
+        return number
+
+    return validate
+
+
+def _one_of(choices: Sequence[str], what: str) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        if value not in choices:
+            raise Invalid(f"{value!r} is not {what}; allowed: {', '.join(choices)}")
+        return value
+
+    return validate
+
+
+def _nat_gateways(mode: str) -> str:
+    if mode not in NAT_GATEWAY_MODES:
+        raise Invalid(f"must be one of {', '.join(NAT_GATEWAY_MODES)}, got {mode!r}")
+    return mode
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        if not pattern.match(value):
+            raise Invalid(f"{value!r} is not {what}")
+        return value
+
+    return validate
+
+
+def _region(region: str) -> str:
     if region != REQUIRED_REGION:
-        raise SettingsError(
-            "aws:region", f"must be {REQUIRED_REGION} (this stack is built and audited for that region only), "
-            f"got {region!r}", REQUIRED_REGION,
-        )  # fmt: skip
+        raise Invalid(
+            f"must be {REQUIRED_REGION} (this stack is built and audited for that region only), got {region!r}"
+        )
     return region
 
 
-def _parse_corporate_cidrs(raw: Mapping[str, Any]) -> tuple[str, ...]:
-    key, example = "corporateCidrs", '["203.0.113.0/24"]'
-    cidrs = _json(raw, key, None, example)
-    if cidrs is None:
-        raise SettingsError(key, "is required: the IPv4 ranges allowed to reach SSH", example)
+def _corporate_cidrs(cidrs: Any) -> tuple[str, ...]:
     if not isinstance(cidrs, list) or not cidrs or not all(isinstance(c, str) for c in cidrs):
-        raise SettingsError(key, f"must be a non-empty list of IPv4 CIDR strings, got {cidrs!r}", example)
-    parsed = []
+        raise Invalid(f"must be a non-empty list of IPv4 CIDR strings, got {cidrs!r}")
+    parsed: list[str] = []
     for cidr in cidrs:
         try:
             network = ipaddress.IPv4Network(cidr.strip(), strict=True)
         except ValueError as error:
-            raise SettingsError(key, f"{cidr!r} is not an IPv4 network ({error})", example) from None
+            raise Invalid(f"{cidr!r} is not an IPv4 network ({error})") from None
         if network.prefixlen == 0:
-            raise SettingsError(key, f"{cidr!r} opens SSH to the whole internet", example)
+            raise Invalid(f"{cidr!r} opens SSH to the whole internet")
         if network.prefixlen < 16:
-            raise SettingsError(key, f"{cidr!r} is wider than /16; list your corporate egress ranges", example)
+            raise Invalid(f"{cidr!r} is wider than /16; list your corporate egress ranges")
         if any(network.overlaps(ipaddress.IPv4Network(other)) for other in parsed):
             # AWS refuses a second identical rule, and an overlapping range is a mistake in the list.
-            raise SettingsError(key, f"{cidr!r} repeats or overlaps another range in the list", example)
+            raise Invalid(f"{cidr!r} repeats or overlaps another range in the list")
         parsed.append(str(network))
     return tuple(parsed)
 
 
-def _parse_vpc_cidr(raw: Mapping[str, Any]) -> str:
-    key, example = "vpcCidr", "10.0.0.0/16"
-    value = _str(raw, key, "10.0.0.0/16")
+def _vpc_cidr(value: str) -> str:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
-        raise SettingsError(key, f"{value!r} is not an IPv4 network ({error})", example) from None
+        raise Invalid(f"{value!r} is not an IPv4 network ({error})") from None
     rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
     if not any(network.subnet_of(private) for private in rfc1918):
-        raise SettingsError(key, f"{value} is not inside a private RFC 1918 range", example)
+        raise Invalid(f"{value} is not inside a private RFC 1918 range")
     # Each subnet is a /(prefix+4) (16 slots: three tiers of five AZs). A load balancer subnet needs at least a /27
     # (ELB's documented minimum, so it has room to scale), hence a /23 VPC at the smallest.
     if network.prefixlen > MAX_VPC_PREFIX:
-        raise SettingsError(key, f"{value} is too small: its subnets would be smaller than the /27 a load balancer "
-                            f"needs; use /{MAX_VPC_PREFIX} or larger", example)  # fmt: skip
+        raise Invalid(f"{value} is too small: its subnets would be smaller than the /27 a load balancer needs; "
+                      f"use /{MAX_VPC_PREFIX} or larger")  # fmt: skip
     return str(network)
 
 
-def _parse_retention(raw: Mapping[str, Any], is_production: bool) -> int:
-    key = "logRetentionDays"
-    days = _int(raw, key, 365, "365", 1, 3653)
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise Invalid(f"{value!r} does not look like an email address")
+    return value
+
+
+def _retention(days: int) -> int:
     if days not in CLOUDWATCH_RETENTION_DAYS:
-        raise SettingsError(key, f"{days} is not a retention CloudWatch Logs accepts "
-                            f"({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})", "365")  # fmt: skip
-    if is_production and days < MIN_PRODUCTION_LOG_RETENTION_DAYS:
-        raise SettingsError(key, f"production keeps logs at least {MIN_PRODUCTION_LOG_RETENTION_DAYS} days, "
-                            f"got {days}", "365")  # fmt: skip
+        raise Invalid(f"{days} is not a retention CloudWatch Logs accepts "
+                      f"({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})")  # fmt: skip
     return days
 
 
-def _parse_extra_tags(raw: Mapping[str, Any]) -> dict[str, str]:
-    key, example = "extraTags", '{"CostCenter": "security"}'
-    tags = _json(raw, key, {}, example)
+def _extra_tags(tags: Any) -> dict[str, str]:
     if not isinstance(tags, dict):
-        raise SettingsError(key, f"must be an object of tag names to values, got {tags!r}", example)
+        raise Invalid(f"must be an object of tag names to values, got {tags!r}")
     reserved = {"Environment", "Project", "ManagedBy"}
     for name, value in tags.items():
         if name in reserved:
-            raise SettingsError(key, f"must not set {name!r}: it is derived from the stack", example)
+            raise Invalid(f"must not set {name!r}: it is derived from the stack")
         if not _TAG_KEY.match(name) or name.lower().startswith("aws:"):
-            raise SettingsError(key, f"{name!r} is not a valid tag key", example)
+            raise Invalid(f"{name!r} is not a valid tag key")
         if not isinstance(value, str) or len(value) > 256:
-            raise SettingsError(key, f"the value of {name!r} must be a string of at most 256 characters", example)
+            raise Invalid(f"the value of {name!r} must be a string of at most 256 characters")
     return dict(tags)
 
 
-def _parse_web(raw: Mapping[str, Any]) -> WebSettings:
-    certificate_arn = _str(raw, "certificateArn", None)
-    domain_name = _str(raw, "domainName", None)
-    hosted_zone_id = _str(raw, "hostedZoneId", None)
-    both = "either certificateArn (an existing ACM certificate in us-east-1) or domainName plus hostedZoneId " \
-        "(a Route 53 public zone, to create a DNS-validated certificate)"  # fmt: skip
-    if certificate_arn and (domain_name or hosted_zone_id):
-        raise SettingsError("certificateArn", f"set {both}, not both", "arn:aws:acm:us-east-1:123456789012:"
-                            "certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")  # fmt: skip
-    if certificate_arn:
-        if not _CERTIFICATE_ARN.match(certificate_arn):
-            raise SettingsError(
-                "certificateArn",
-                f"{certificate_arn!r} is not an ACM certificate ARN in us-east-1",
-                "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-            )
-    elif domain_name or hosted_zone_id:
-        if not domain_name:
-            raise SettingsError(
-                "domainName", "is required with hostedZoneId: the name the certificate is for", "app.example.com"
-            )
-        if not hosted_zone_id:
-            raise SettingsError(
-                "hostedZoneId",
-                "is required with domainName: the Route 53 zone that validates it",
-                "Z0123456789ABCDEFGHIJ",
-            )
-        if not _DOMAIN.match(domain_name.lower()):
-            raise SettingsError("domainName", f"{domain_name!r} is not a DNS name", "app.example.com")
-        if not _HOSTED_ZONE_ID.match(hosted_zone_id):
-            raise SettingsError(
-                "hostedZoneId", f"{hosted_zone_id!r} is not a Route 53 zone id", "Z0123456789ABCDEFGHIJ"
-            )
-    else:
-        raise SettingsError(
-            "certificateArn",
-            f"the HTTPS listener needs a certificate: set {both}",
-            "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-        )
-
-    tls_policy = _str(raw, "tlsPolicy", ALLOWED_TLS_POLICIES[0])
-    if tls_policy not in ALLOWED_TLS_POLICIES:
-        raise SettingsError("tlsPolicy", f"{tls_policy!r} is not a TLS 1.2+ policy; allowed: "
-                            f"{', '.join(ALLOWED_TLS_POLICIES)}", ALLOWED_TLS_POLICIES[0])  # fmt: skip
-    instance_type = _str(raw, "instanceType", "t3.small")
-    if not _INSTANCE_TYPE.match(instance_type):
-        raise SettingsError("instanceType", f"{instance_type!r} is not an EC2 instance type", "t3.small")
-    min_size = _int(raw, "minSize", 2, "2", 2, 100)
-    max_size = _int(raw, "maxSize", 4, "4", 2, 100)
-    if max_size < min_size:
-        raise SettingsError("maxSize", f"must be at least minSize ({min_size}), got {max_size}", str(min_size * 2))
-    desired = _int(raw, "desiredCapacity", min_size, str(min_size), 2, 100)
-    if not min_size <= desired <= max_size:
-        raise SettingsError("desiredCapacity", f"must be between minSize ({min_size}) and maxSize ({max_size}), "
-                            f"got {desired}", str(min_size))  # fmt: skip
-    app_port = _int(raw, "appPort", 8080, "8080", 1024, 65535)
-    health_path = _str(raw, "healthCheckPath", "/health")
-    if not health_path.startswith("/") or len(health_path) > 1024 or " " in health_path:
-        raise SettingsError("healthCheckPath", f"{health_path!r} is not a URL path", "/health")
-    return WebSettings(certificate_arn, domain_name, hosted_zone_id, tls_policy, instance_type, min_size,
-                       max_size, desired, app_port, health_path)  # fmt: skip
+def _health_check_path(path: str) -> str:
+    if not path.startswith("/") or len(path) > 1024 or " " in path:
+        raise Invalid(f"{path!r} is not a URL path")
+    return path
 
 
-def _parse_database(raw: Mapping[str, Any]) -> DatabaseSettings:
-    version = _str(raw, "dbEngineVersion", "16")
+def _engine_version(version: str) -> str:
     if version.split(".")[0] not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
-        raise SettingsError("dbEngineVersion", f"PostgreSQL {version} is not a supported major version "
-                            f"({' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)})", "16")  # fmt: skip
+        raise Invalid(f"PostgreSQL {version} is not a supported major version "
+                      f"({' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)})")  # fmt: skip
     if version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
         # A pinned minor (16.4) would fight the automatic minor upgrades: after RDS moves to 16.5, the next
         # `pulumi up` would try to go back to 16.4, which RDS refuses.
-        raise SettingsError("dbEngineVersion", f"give the major version only, not {version!r}: RDS picks the current "
-                            "minor and automatic minor upgrades keep it current", version.split(".")[0])  # fmt: skip
-    instance_class = _str(raw, "dbInstanceClass", "db.t4g.medium")
-    if not _DB_INSTANCE_CLASS.match(instance_class):
-        raise SettingsError("dbInstanceClass", f"{instance_class!r} is not an RDS instance class", "db.t4g.medium")
-    allocated = _int(raw, "dbAllocatedStorageGb", 20, "20", 20, 65536)
-    max_allocated = _int(raw, "dbMaxAllocatedStorageGb", 100, "100", 21, 65536)
-    if max_allocated <= allocated:
-        raise SettingsError("dbMaxAllocatedStorageGb", f"must exceed dbAllocatedStorageGb ({allocated}) so "
-                            f"storage can grow, got {max_allocated}", str(allocated * 5))  # fmt: skip
-    port = _int(raw, "dbPort", 5432, "5432", 1150, 65535)
-    retention = _int(raw, "backupRetentionDays", 7, "7", 1, 35)
-    if retention < MIN_BACKUP_RETENTION_DAYS:
-        raise SettingsError("backupRetentionDays", f"must be at least {MIN_BACKUP_RETENTION_DAYS} days "
-                            f"(FSBP RDS.11), got {retention}", "7")  # fmt: skip
-    username = _str(raw, "dbMasterUsername", "appadmin")
+        raise Invalid(f"give the major version only, not {version!r}: RDS picks the current minor and automatic "
+                      "minor upgrades keep it current", version.split(".")[0])  # fmt: skip
+    return version
+
+
+def _backup_retention(days: int) -> int:
+    days = _between(1, 35)(days)
+    if days < MIN_BACKUP_RETENTION_DAYS:
+        raise Invalid(f"must be at least {MIN_BACKUP_RETENTION_DAYS} days (FSBP RDS.11), got {days}")
+    return days
+
+
+def _master_username(username: str) -> str:
     if username.lower() in RESERVED_DB_USERNAMES or not _DB_NAME.match(username):
-        raise SettingsError("dbMasterUsername", f"{username!r} is reserved or not a valid PostgreSQL name; "
-                            "use a custom name (FSBP RDS.25)", "appadmin")  # fmt: skip
-    db_name = _str(raw, "dbName", "app")
-    if not _DB_NAME.match(db_name):
-        raise SettingsError("dbName", f"{db_name!r} is not a valid PostgreSQL database name", "app")
-    return DatabaseSettings(version, instance_class, allocated, max_allocated, port, retention, username, db_name)
+        raise Invalid(f"{username!r} is reserved or not a valid PostgreSQL name; use a custom name (FSBP RDS.25)")
+    return username
 
 
-def _parse_function(raw: Mapping[str, Any]) -> FunctionSettings:
-    schedule = _str(raw, "auditSchedule", "rate(1 hour)")
+def _audit_schedule(schedule: str) -> str:
     problem = schedule_problem(schedule)
     if problem:
-        raise SettingsError("auditSchedule", f"{schedule!r} {problem}", "rate(1 hour)")
-    return FunctionSettings(schedule)
+        raise Invalid(f"{schedule!r} {problem}")
+    return schedule
 
 
 # AWS WAF's bounds for a rate-based rule's limit (requests per evaluation window); 100 is the long-standing floor.
 WAF_RATE_LIMIT_BOUNDS = (100, 2_000_000_000)
 
+_CERTIFICATE_EXAMPLE = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
-def _parse_detection(raw: Mapping[str, Any]) -> DetectionSettings:
-    low, high = WAF_RATE_LIMIT_BOUNDS
-    return DetectionSettings(
-        manage_account_baseline=_bool(raw, "manageAccountBaseline", True),
-        waf_rate_limit=_int(raw, "wafRateLimit", 2000, "2000", low, high),
-    )
+REGION_KEY = ConfigKey(
+    "aws:region", "string", f"must be `{REQUIRED_REGION}`", REQUIRED_REGION, _region,
+    required=f"this stack is built and audited for {REQUIRED_REGION} only",
+)  # fmt: skip
+
+# The project's keys, in the order the README lists them and errors name them.
+KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("environment", "string", "the `Environment` tag; `Production` turns on deletion protection and "
+              "`protect`", PRODUCTION_ENVIRONMENT, required="the value of the Environment tag"),
+    ConfigKey("corporateCidrs", "JSON list", "IPv4 CIDRs allowed to reach SSH; no `0.0.0.0/0`, nothing wider "
+              "than `/16`", '["203.0.113.0/24"]', _corporate_cidrs,
+              required="the IPv4 ranges allowed to reach SSH"),
+    ConfigKey("vpcCidr", "string", "an RFC 1918 range, `/23` or larger (each subnet is 1/16 of it; load balancer "
+              "subnets need a `/27`)", "10.0.0.0/16", _vpc_cidr, default="10.0.0.0/16"),
+    ConfigKey("azCount", "integer", f"2 to {MAX_AZ_COUNT}", "2", _between(2, MAX_AZ_COUNT), default=2),
+    ConfigKey("natGateways", "string", "`perAz`, or `single` outside production", "perAz",
+              _nat_gateways, default="perAz"),
+    ConfigKey("alertEmail", "string", "an email address; security alarms are mailed there", "secops@example.com",
+              _email, required="security alarms are mailed there"),
+    ConfigKey("logRetentionDays", "integer", "a CloudWatch Logs retention value; at least "
+              f"{MIN_PRODUCTION_LOG_RETENTION_DAYS} in production", "365", _retention, default=365),
+    ConfigKey("extraTags", "JSON object", "extra tags for every resource", '{"CostCenter": "security"}',
+              _extra_tags, default={}),
+    ConfigKey("certificateArn", "string", "an existing ACM certificate in us-east-1, or set `domainName` and "
+              "`hostedZoneId`", _CERTIFICATE_EXAMPLE,
+              _matching(_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1")),
+    ConfigKey("domainName", "string", "a DNS name, with `hostedZoneId`: to create a DNS-validated certificate",
+              "app.example.com", _matching(_DOMAIN, "a DNS name")),
+    ConfigKey("hostedZoneId", "string", "the Route 53 public zone of `domainName`", "Z0123456789ABCDEFGHIJ",
+              _matching(_HOSTED_ZONE_ID, "a Route 53 zone id")),
+    ConfigKey("tlsPolicy", "string", "a TLS 1.2+ ELB security policy, one of `ALLOWED_TLS_POLICIES` in "
+              "settings.py", ALLOWED_TLS_POLICIES[0], _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
+              default=ALLOWED_TLS_POLICIES[0]),
+    ConfigKey("instanceType", "string", "EC2 instance type of the app instances", "t3.small",
+              _matching(_INSTANCE_TYPE, "an EC2 instance type"), default="t3.small"),
+    ConfigKey("minSize", "integer", "Auto Scaling minimum, at least 2", "2", _between(2, 100), default=2),
+    ConfigKey("maxSize", "integer", "Auto Scaling maximum, at least `minSize`", "4", _between(2, 100), default=4),
+    ConfigKey("desiredCapacity", "integer", "Auto Scaling desired size, between `minSize` and `maxSize`", "2",
+              _between(2, 100), default_text="`minSize`"),
+    ConfigKey("appPort", "integer", "the port the instances serve on (1024-65535)", "8080", _between(1024, 65535),
+              default=8080),
+    ConfigKey("healthCheckPath", "string", "the load balancer's health check path (the instances answer 200 "
+              "there)", "/health", _health_check_path, default="/health"),
+    ConfigKey("dbEngineVersion", "string", "PostgreSQL major version "
+              f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}, the major only (automatic minor upgrades pick "
+              "the minor)", "16", _engine_version, default="16"),
+    ConfigKey("dbInstanceClass", "string", "RDS instance class", "db.t4g.medium",
+              _matching(_DB_INSTANCE_CLASS, "an RDS instance class"), default="db.t4g.medium"),
+    ConfigKey("dbAllocatedStorageGb", "integer", "gp3 storage in GiB", "20", _between(20, 65536), default=20),
+    ConfigKey("dbMaxAllocatedStorageGb", "integer", "storage autoscaling ceiling in GiB, above "
+              "`dbAllocatedStorageGb`", "100", _between(21, 65536), default=100),
+    ConfigKey("dbPort", "integer", "the database port (1150-65535)", "5432", _between(1150, 65535), default=5432),
+    ConfigKey("backupRetentionDays", "integer", f"{MIN_BACKUP_RETENTION_DAYS} to 35 days", "7", _backup_retention,
+              default=7),
+    ConfigKey("dbMasterUsername", "string", "a custom administrator name (not `postgres`/`admin`)", "appadmin",
+              _master_username, default="appadmin"),
+    ConfigKey("dbName", "string", "the database name (a PostgreSQL identifier)", "app",
+              _matching(_DB_NAME, "a valid PostgreSQL database name"), default="app"),
+    ConfigKey("auditSchedule", "string", "EventBridge schedule of the compliance auditor: a `rate(...)` of at most "
+              "a day, or a `cron(...)` that runs every day", "rate(1 hour)", _audit_schedule,
+              default="rate(1 hour)"),
+    ConfigKey("manageAccountBaseline", "boolean", "this stack owns the one-per-account settings (EBS default "
+              "encryption, S3 account public access block, password policy, GuardDuty, Security Hub, Access "
+              "Analyzer, the Config recorder); `false` where an organization or Control Tower owns them (see "
+              '"Who owns the account baseline")', "true",
+              default=True),
+    ConfigKey("wafRateLimit", "integer", "requests per client IP in any 5 minutes above which the web ACL blocks "
+              f"that IP ({WAF_RATE_LIMIT_BOUNDS[0]} to {WAF_RATE_LIMIT_BOUNDS[1]})", "2000",
+              _between(*WAF_RATE_LIMIT_BOUNDS), default=2000),
+)  # fmt: skip
+
+CONFIG_KEYS = tuple(key.name for key in KEYS)
+_BY_NAME = {key.name: key for key in (REGION_KEY, *KEYS)}
+
+
+# Section: the rules between keys, and the Settings they make.
+
+
+_BOTH_CERTIFICATES = "either certificateArn (an existing ACM certificate in us-east-1) or domainName plus " \
+    "hostedZoneId (a Route 53 public zone, to create a DNS-validated certificate)"  # fmt: skip
+
+
+def _check_one_certificate_source(raw: Mapping[str, Any]) -> None:
+    """Both ways to get a certificate set at once: said before either value's own format is judged."""
+    present = [name for name in ("certificateArn", "domainName", "hostedZoneId") if _is_set(raw.get(name))]
+    if "certificateArn" in present and len(present) > 1:
+        raise SettingsError("certificateArn", f"set {_BOTH_CERTIFICATES}, not both", _CERTIFICATE_EXAMPLE)
+
+
+def _check_certificate(values: Mapping[str, Any]) -> None:
+    certificate_arn, domain_name, hosted_zone_id = (
+        values["certificateArn"], values["domainName"], values["hostedZoneId"]
+    )  # fmt: skip
+    both = _BOTH_CERTIFICATES
+    if certificate_arn:
+        return
+    if not domain_name and not hosted_zone_id:
+        raise SettingsError("certificateArn", f"the HTTPS listener needs a certificate: set {both}",
+                            _CERTIFICATE_EXAMPLE)  # fmt: skip
+    if not domain_name:
+        raise SettingsError("domainName", "is required with hostedZoneId: the name the certificate is for",
+                            _BY_NAME["domainName"].example)  # fmt: skip
+    if not hosted_zone_id:
+        raise SettingsError("hostedZoneId", "is required with domainName: the Route 53 zone that validates it",
+                            _BY_NAME["hostedZoneId"].example)  # fmt: skip
+
+
+def _web(values: Mapping[str, Any]) -> WebSettings:
+    _check_certificate(values)
+    min_size, max_size = values["minSize"], values["maxSize"]
+    if max_size < min_size:
+        raise SettingsError("maxSize", f"must be at least minSize ({min_size}), got {max_size}", str(min_size * 2))
+    desired = values["desiredCapacity"] if values["desiredCapacity"] is not None else min_size
+    if not min_size <= desired <= max_size:
+        raise SettingsError("desiredCapacity", f"must be between minSize ({min_size}) and maxSize ({max_size}), "
+                            f"got {desired}", str(min_size))  # fmt: skip
+    return WebSettings(
+        values["certificateArn"], values["domainName"], values["hostedZoneId"], values["tlsPolicy"],
+        values["instanceType"], min_size, max_size, desired, values["appPort"], values["healthCheckPath"],
+    )  # fmt: skip
+
+
+def _database(values: Mapping[str, Any]) -> DatabaseSettings:
+    allocated, max_allocated = values["dbAllocatedStorageGb"], values["dbMaxAllocatedStorageGb"]
+    if max_allocated <= allocated:
+        raise SettingsError("dbMaxAllocatedStorageGb", f"must exceed dbAllocatedStorageGb ({allocated}) so "
+                            f"storage can grow, got {max_allocated}", str(allocated * 5))  # fmt: skip
+    return DatabaseSettings(
+        values["dbEngineVersion"], values["dbInstanceClass"], allocated, max_allocated, values["dbPort"],
+        values["backupRetentionDays"], values["dbMasterUsername"], values["dbName"],
+    )  # fmt: skip
 
 
 def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Settings:
     """Validates plain config values (keys without the project namespace, plus `aws:region`).
 
-    Raises SettingsError on the first bad value. Exported for testing.
+    Raises SettingsError on the first bad value: each key on its own first (in KEYS order), then the rules
+    between keys. Exported for testing.
     """
-    region = _parse_region(raw)
-    environment = _str(raw, "environment", None)
-    if not environment:
-        raise SettingsError("environment", "is required: the value of the Environment tag", PRODUCTION_ENVIRONMENT)
-    corporate_cidrs = _parse_corporate_cidrs(raw)
-    # The subnet plan reserves five AZ slots per tier (components/network.py), so a sixth AZ has no room.
-    az_count = _int(raw, "azCount", 2, "2", 2, MAX_AZ_COUNT)
-    vpc_cidr = _parse_vpc_cidr(raw)
-    nat_gateways = _str(raw, "natGateways", "perAz")
-    if nat_gateways not in NAT_GATEWAY_MODES:
-        raise SettingsError(
-            "natGateways", f"must be one of {', '.join(NAT_GATEWAY_MODES)}, got {nat_gateways!r}", "perAz"
-        )
-    if nat_gateways == "single" and environment == PRODUCTION_ENVIRONMENT:
+    region = REGION_KEY.read(raw)
+    _check_one_certificate_source(raw)
+    values = {key.name: key.read(raw) for key in KEYS}
+    is_production = values["environment"] == PRODUCTION_ENVIRONMENT
+    if values["natGateways"] == "single" and is_production:
         raise SettingsError("natGateways", "'single' leaves production with one AZ's egress; use perAz", "perAz")
-    alert_email = _str(raw, "alertEmail", None)
-    if not alert_email:
-        raise SettingsError("alertEmail", "is required: security alarms are mailed there", "secops@example.com")
-    if not _EMAIL.match(alert_email):
-        raise SettingsError("alertEmail", f"{alert_email!r} does not look like an email address", "secops@example.com")
+    if is_production and values["logRetentionDays"] < MIN_PRODUCTION_LOG_RETENTION_DAYS:
+        raise SettingsError("logRetentionDays", f"production keeps logs at least {MIN_PRODUCTION_LOG_RETENTION_DAYS} "
+                            f"days, got {values['logRetentionDays']}", "365")  # fmt: skip
+    web = _web(values)
     return Settings(
         project=project,
         stack=stack,
         region=region,
-        environment=environment,
-        corporate_cidrs=corporate_cidrs,
-        vpc_cidr=vpc_cidr,
-        az_count=az_count,
-        nat_gateways=nat_gateways,
-        alert_email=alert_email,
-        log_retention_days=_parse_retention(raw, environment == PRODUCTION_ENVIRONMENT),
-        extra_tags=_parse_extra_tags(raw),
-        web=_parse_web(raw),
-        database=_parse_database(raw),
-        function=_parse_function(raw),
-        detection=_parse_detection(raw),
+        environment=values["environment"],
+        corporate_cidrs=values["corporateCidrs"],
+        vpc_cidr=values["vpcCidr"],
+        az_count=values["azCount"],
+        nat_gateways=values["natGateways"],
+        alert_email=values["alertEmail"],
+        log_retention_days=values["logRetentionDays"],
+        extra_tags=values["extraTags"],
+        web=web,
+        database=_database(values),
+        function=FunctionSettings(values["auditSchedule"]),
+        detection=DetectionSettings(values["manageAccountBaseline"], values["wafRateLimit"]),
     )
-
-
-CONFIG_KEYS = (
-    "environment", "corporateCidrs", "vpcCidr", "azCount", "natGateways", "alertEmail", "logRetentionDays",
-    "extraTags", "certificateArn", "domainName", "hostedZoneId", "tlsPolicy", "instanceType", "minSize", "maxSize",
-    "desiredCapacity", "appPort", "healthCheckPath", "dbEngineVersion", "dbInstanceClass", "dbAllocatedStorageGb",
-    "dbMaxAllocatedStorageGb", "dbPort", "backupRetentionDays", "dbMasterUsername", "dbName", "auditSchedule",
-    "manageAccountBaseline", "wafRateLimit",
-)  # fmt: skip
 
 
 def check_known_keys(stack_keys: Iterable[str], project: str) -> None:

@@ -208,3 +208,48 @@ def test_the_smallest_vpc_and_the_most_azs_still_fit_the_subnet_plan():
     cidrs = subnet_cidrs(settings.vpc_cidr, settings.az_count)
     assert {cidr.split("/")[1] for tier in cidrs.values() for cidr in tier} == {"27"}
     assert len({cidr for tier in cidrs.values() for cidr in tier}) == 15
+
+
+def test_the_readme_configuration_table_is_generated_from_the_registry():
+    """The table lists every key of the registry; `python -m config_docs README.md` refreshes it."""
+    from config_docs import main, with_config_table
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    assert with_config_table(readme) == readme, "stale: run .venv/bin/python -m config_docs README.md"
+    assert main(["--check", str(PROJECT_DIR / "README.md")]) == 0
+
+
+def test_a_stale_configuration_table_is_detected(tmp_path):
+    from config_docs import END, START, main
+
+    stale = tmp_path / "README.md"
+    stale.write_text(f"# x\n{START}\n| key | type | default | rule |\n{END}\n")
+    assert main(["--check", str(stale)]) == 1
+    assert main([str(stale)]) == 0
+    assert "| `vpcCidr` | string | `10.0.0.0/16` |" in stale.read_text()
+    assert main(["--check", str(stale)]) == 0
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_value_for_a_key_with_a_default_is_unset(empty):
+    settings = parse(vpcCidr=empty, azCount=empty, extraTags=empty, auditSchedule=empty, dbInstanceClass=empty)
+    assert settings.vpc_cidr == "10.0.0.0/16"
+    assert settings.az_count == 2
+    assert settings.extra_tags == {}
+    assert settings.function.audit_schedule == "rate(1 hour)"
+    assert settings.database.instance_class == "db.t4g.medium"
+
+
+@pytest.mark.parametrize("key", ["environment", "corporateCidrs", "alertEmail", "aws:region"])
+def test_an_empty_value_for_a_required_key_is_reported_missing(key):
+    with pytest.raises(SettingsError) as caught:
+        parse(**{key: ""})
+    assert caught.value.key == key
+    assert "is required" in str(caught.value)
+
+
+def test_an_empty_vpc_cidr_through_the_program_uses_the_default():
+    """Was an internal TypeError naming no key (issue 15)."""
+    recording = run_stack(preview=True, vpcCidr="")
+    vpcs = [r for r in recording.resources if r.type == "aws:ec2/vpc:Vpc"]
+    assert [vpc.inputs["cidrBlock"] for vpc in vpcs] == ["10.0.0.0/16"]
