@@ -9,6 +9,8 @@ docs/architecture.svg` brings both up to date.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from google.protobuf.struct_pb2 import Struct
 
 from preflight import diagram
 from preflight.diagram import Graph, architecture, mermaid
-from preflight.record import RecordedResource, Recording
+from preflight.record import RecordedResource, Recording, run_program
 from tests.conftest import PROJECT_DIR
 
 needs_graphviz = pytest.mark.skipif(
@@ -174,7 +176,7 @@ def test_the_diagram_renders_as_png(prod_preview: Recording, tmp_path: Path) -> 
 def test_an_image_without_graphviz_still_writes_the_mermaid_text(
     prod_preview: Recording, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(diagram, "renderer", lambda: None)
+    monkeypatch.setattr(diagram.render, "renderer", lambda: None)
     with pytest.raises(diagram.DiagramError, match="apt-get install graphviz"):
         diagram.write_diagram(prod_preview, tmp_path / "architecture.svg")
     assert (tmp_path / "architecture.mmd").read_text() == mermaid(architecture(prod_preview))
@@ -225,3 +227,14 @@ def test_a_scheduled_function_is_drawn_with_its_schedule_its_alerts_and_its_data
     assert graph.edge(schedule_node, function_node).label == "invokes"
     assert graph.edge(function_node, graph.shows[topic.urn]).label == "alerts"
     assert graph.edge(function_node, graph.shows[database.urn]).label == "tcp 5432"
+
+
+def test_python_m_preflight_diagram_writes_the_files_it_is_given(tmp_path: Path) -> None:
+    fixture = PROJECT_DIR / "tests" / "fixtures" / "programs" / "minimal"
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight.diagram", "--cwd", str(fixture), "--stack", "test", str(tmp_path / "a.mmd")],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Wrote {tmp_path / 'a.mmd'}"
+    assert (tmp_path / "a.mmd").read_text() == mermaid(architecture(run_program(fixture, "test", preview=True)))
