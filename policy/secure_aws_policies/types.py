@@ -109,3 +109,7 @@ SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 WAF_WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 WAF_WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 WAF_LOGGING_CONFIGURATION = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+# Rules added to a web ACL as resources of their own (linked through webAclArn).
+WAF_WEB_ACL_RULE_RESOURCES = frozenset({
+    "aws:wafv2/webAclRule:WebAclRule", "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation",
+})  # fmt: skip

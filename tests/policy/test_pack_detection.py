@@ -41,8 +41,20 @@ def test_the_compliant_program_is_decided_even_at_preview(detection):
 def test_every_internet_facing_alb_needs_a_web_acl_whatever_its_spelling(detection, mode):
     found = violations(detection(f"violations-{mode}"), "waf-protects-internet-facing-alb")
     # The association naming another account's load balancer by a literal ARN protects none of them.
-    assert set(found) == {"unprotected-alb", "default-type-alb", "alias-module-alb"}
+    assert {"unprotected-alb", "default-type-alb", "alias-module-alb"} <= set(found)
     assert "has no WAF web ACL" in found["unprotected-alb"][0]
+
+
+def test_a_web_acl_that_stops_nothing_does_not_count_as_protection(detection, mode):
+    found = violations(detection(f"violations-{mode}"), "waf-protects-internet-facing-alb")
+    assert set(found) == {"unprotected-alb", "default-type-alb", "alias-module-alb", "empty-acl-alb", "count-only-alb"}
+    assert "web ACL logged-acl allows every request" in found["empty-acl-alb"][0]
+    assert "web ACL count-only-acl allows every request" in found["count-only-alb"][0]
+
+
+def test_rules_of_their_own_and_an_organizations_web_acl_protect(detection, mode):
+    found = violations(detection(f"compliant-{mode}"), "waf-protects-internet-facing-alb")
+    assert "separate-rule-alb" not in found and "org-acl-alb" not in found
 
 
 def test_internal_and_network_load_balancers_need_no_web_acl(detection, mode):

@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import UNKNOWN, Deferred, is_set, peek, truthy, value
+from ..props import UNKNOWN, Deferred, has, is_set, items, peek, truthy, value
 from ..registry import SECURITY_HUB, Category, stack_policy
 from ..types import (
     CLASSIC_LOAD_BALANCER,
@@ -19,6 +19,7 @@ from ..types import (
     WAF_LOGGING_CONFIGURATION,
     WAF_WEB_ACL,
     WAF_WEB_ACL_ASSOCIATION,
+    WAF_WEB_ACL_RULE_RESOURCES,
 )
 
 OWNED_ELSEWHERE = "managedByFirewallManager"
@@ -37,6 +38,31 @@ def attached_to(target: Any, candidates: list[Any], key: str) -> list[Any] | Non
     return [c for c in literal if peek(c.props, key) == arn]
 
 
+def _blocks(action: Any, override: Any) -> bool:
+    """A rule that can stop a request: its action blocks (or challenges), or a rule group keeps its own actions
+    (override none). Count, and allow, stop nothing."""
+    if isinstance(override, str):  # WebAclRuleGroupAssociation: "none" or "count"
+        return override.lower() == "none"
+    if has(override or {}, "none"):
+        return True
+    if has(override or {}, "count"):
+        return False
+    return any(has(action or {}, kind) for kind in ("block", "captcha", "challenge"))
+
+
+def blocks_nothing(acl: Any, resources: list[Any]) -> bool:
+    """A web ACL that allows by default and has no rule that does more than count: it filters nothing."""
+    if has(value(acl.props, "defaultAction") or {}, "block") or is_set(acl.props, "ruleJson"):
+        return False
+    rules = [(value(r, "action"), value(r, "overrideAction")) for r in items(value(acl.props, "rules", []))]
+    for resource in resources:
+        if resource.resource_type in WAF_WEB_ACL_RULE_RESOURCES and any(
+            d.urn == acl.urn for d in resource.property_dependencies.get("webAclArn", [])
+        ):
+            rules.append((value(resource.props, "action"), value(resource.props, "overrideAction")))
+    return not any(_blocks(action, override) for action, override in rules)
+
+
 def _internet_facing_alb(props: Any) -> bool:
     # An ELBv2 load balancer without a type is an Application Load Balancer, and without `internal` it is
     # internet-facing (the API's defaults).
@@ -47,8 +73,14 @@ def _internet_facing_alb(props: Any) -> bool:
 @stack_policy(
     name="waf-protects-internet-facing-alb",
     description="Every internet-facing Application Load Balancer is associated with a WAFv2 web ACL "
-    "(aws.wafv2.WebAclAssociation), unless the pack's config says AWS Firewall Manager associates one.",
-    types=[*sorted(LOAD_BALANCERS - {CLASSIC_LOAD_BALANCER}), WAF_WEB_ACL_ASSOCIATION],
+    "(aws.wafv2.WebAclAssociation) that blocks something: a web ACL of the stack that allows by default needs a "
+    "rule that is not set to count. Passes where the pack's config says AWS Firewall Manager associates one.",
+    types=[
+        *sorted(LOAD_BALANCERS - {CLASSIC_LOAD_BALANCER}),
+        WAF_WEB_ACL_ASSOCIATION,
+        WAF_WEB_ACL,
+        *sorted(WAF_WEB_ACL_RULE_RESOURCES),
+    ],
     severity=Severity.MEDIUM,
     category=Category.NETWORK,
     controls=[SECURITY_HUB("ELB.16")],
@@ -68,6 +100,7 @@ def waf_protects_internet_facing_alb(args: Any, report: Any, config: dict) -> No
         return
     deferred = Deferred()
     associations = [r for r in args.resources if r.resource_type == WAF_WEB_ACL_ASSOCIATION]
+    web_acls = {r.urn: r for r in args.resources if r.resource_type == WAF_WEB_ACL}
     for lb in (r for r in args.resources if r.resource_type in LOAD_BALANCERS - {CLASSIC_LOAD_BALANCER}):
         with deferred.guard():
             if not _internet_facing_alb(lb.props):
@@ -75,9 +108,18 @@ def waf_protects_internet_facing_alb(args: Any, report: Any, config: dict) -> No
             found = attached_to(lb, associations, "resourceArn")
             if found is None:
                 value(lb.props, "arn")  # undecided until the load balancer's ARN is known
-            if not [a for a in found if is_set(a.props, "webAclArn")]:
+            found = [a for a in found if is_set(a.props, "webAclArn")]
+            if not found:
                 report(f"internet-facing load balancer {lb.name} has no WAF web ACL: nothing filters SQL injection, "
                        "known exploits or floods before they reach the application.", lb.urn)  # fmt: skip
+                continue
+            # A web ACL of this stack must do something; one named by ARN (an organization's) is its owner's.
+            acls = [web_acls[d.urn] for a in found for d in a.property_dependencies.get("webAclArn", [])
+                    if d.urn in web_acls]  # fmt: skip
+            if acls and all(blocks_nothing(acl, args.resources) for acl in acls):
+                names = ", ".join(acl.name for acl in acls)
+                report(f"load balancer {lb.name}'s web ACL {names} allows every request: it has no rule that blocks "
+                       "(none, or only rules and rule groups set to count).", lb.urn)  # fmt: skip
     deferred.finish()
 
 

@@ -11,16 +11,60 @@ public_alb = aws.lb.LoadBalancer("public-alb", load_balancer_type="application",
 aws.lb.LoadBalancer("internal-alb", internal=True, subnets=SUBNETS)
 aws.lb.LoadBalancer("public-nlb", load_balancer_type="network", subnets=SUBNETS)
 
+
+def visibility(metric):
+    return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
+
+
 web_acl = aws.wafv2.WebAcl(
     "web-acl",
     scope="REGIONAL",
     default_action={"allow": {}},
-    visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": "web-acl", "sampled_requests_enabled": True},
+    rules=[
+        {
+            "name": "common",
+            "priority": 1,
+            "override_action": {"none": {}},
+            "visibility_config": visibility("common"),
+            "statement": {
+                "managed_rule_group_statement": {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}
+            },
+        }
+    ],
+    visibility_config=visibility("web-acl"),
 )
 aws.wafv2.WebAclAssociation("web-acl-association", resource_arn=public_alb.arn, web_acl_arn=web_acl.arn)
 waf_logs = aws.cloudwatch.LogGroup("waf-logs", name="aws-waf-logs-fixture", retention_in_days=365)
 aws.wafv2.WebAclLoggingConfiguration(
     "web-acl-logging", resource_arn=web_acl.arn, log_destination_configs=[waf_logs.arn]
+)
+
+# Other forms that protect: a web ACL whose blocking rule is a resource of its own, logging too; and an
+# organization's web ACL named by its ARN (its rules are its owner's business).
+separate_rule_alb = aws.lb.LoadBalancer("separate-rule-alb", subnets=SUBNETS)
+separate_rule_acl = aws.wafv2.WebAcl(
+    "separate-rule-acl", scope="REGIONAL", default_action={"allow": {}}, visibility_config=visibility("separate")
+)
+aws.wafv2.WebAclRule(
+    "separate-rule-acl-rate-limit",
+    web_acl_arn=separate_rule_acl.arn,
+    name="rate-limit",
+    priority=1,
+    action={"block": {}},
+    statement={"rate_based_statement": {"limit": 2000, "aggregate_key_type": "IP"}},
+    visibility_config=visibility("rate-limit"),
+)
+aws.wafv2.WebAclAssociation(
+    "separate-rule-association", resource_arn=separate_rule_alb.arn, web_acl_arn=separate_rule_acl.arn
+)
+aws.wafv2.WebAclLoggingConfiguration(
+    "separate-rule-acl-logging", resource_arn=separate_rule_acl.arn, log_destination_configs=[waf_logs.arn]
+)
+org_acl_alb = aws.lb.LoadBalancer("org-acl-alb", subnets=SUBNETS)
+aws.wafv2.WebAclAssociation(
+    "org-acl-association",
+    resource_arn=org_acl_alb.arn,
+    web_acl_arn="arn:aws:wafv2:us-east-1:123456789012:regional/webacl/org-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
 )
 
 role = aws.iam.ServiceLinkedRole("config-role", aws_service_name="config.amazonaws.com")

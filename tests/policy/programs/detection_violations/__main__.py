@@ -49,4 +49,27 @@ aws.cfg.RecorderStatus("stopped-recorder-status", name=narrow_recorder.name, is_
 # Recording group left out: every regional type, but no global ones; and no status ever turns it on.
 aws.cfg.Recorder("statusless-recorder", name="statusless", role_arn="arn:aws:iam::123456789012:role/config")
 
+# Web ACLs that are there but stop nothing: no rules at all, or every rule set to count.
+empty_acl_alb = aws.lb.LoadBalancer("empty-acl-alb", subnets=SUBNETS)
+aws.wafv2.WebAclAssociation("empty-acl-association", resource_arn=empty_acl_alb.arn, web_acl_arn=logged_acl.arn)
+count_only_alb = aws.lb.LoadBalancer("count-only-alb", subnets=SUBNETS)
+VISIBILITY = {"cloudwatch_metrics_enabled": True, "metric_name": "count", "sampled_requests_enabled": True}
+COMMON = {"managed_rule_group_statement": {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}}
+count_only_acl = aws.wafv2.WebAcl(
+    "count-only-acl",
+    scope="REGIONAL",
+    default_action={"allow": {}},
+    rules=[
+        {"name": "common", "priority": 1, "override_action": {"count": {}}, "visibility_config": VISIBILITY,
+         "statement": COMMON},
+        {"name": "rate", "priority": 2, "action": {"count": {}}, "visibility_config": VISIBILITY,
+         "statement": {"rate_based_statement": {"limit": 2000}}},
+    ],
+    visibility_config=VISIBILITY,
+)  # fmt: skip
+aws.wafv2.WebAclAssociation("count-only-association", resource_arn=count_only_alb.arn, web_acl_arn=count_only_acl.arn)
+aws.wafv2.WebAclLoggingConfiguration(
+    "count-only-acl-logging", resource_arn=count_only_acl.arn, log_destination_configs=[waf_logs.arn]
+)
+
 aws.guardduty.Detector("suspended-detector", enable=False)
