@@ -46,6 +46,7 @@ MAX_ALARM_PERIOD_SECONDS = 24 * 3600
 # Describe actions support no resource ARN, so they are granted on "*"; the Get actions are scoped below.
 LIST_AND_DESCRIBE_ACTIONS = (
     "cloudtrail:DescribeTrails",
+    "ec2:DescribeManagedPrefixLists",
     "ec2:DescribeSecurityGroups",
     "kms:ListKeys",
     "rds:DescribeDBInstances",
@@ -54,6 +55,9 @@ LIST_AND_DESCRIBE_ACTIONS = (
 BUCKET_READ_ACTIONS = ("s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration")
 KEY_READ_ACTIONS = ("kms:DescribeKey", "kms:GetKeyRotationStatus")
 TRAIL_READ_ACTIONS = ("cloudtrail:GetTrailStatus",)
+# The entries of the prefix lists security groups reference (resource type prefix-list; a list can be shared
+# from another account through RAM, hence any account).
+PREFIX_LIST_READ_ACTIONS = ("ec2:GetManagedPrefixListEntries",)
 # What Lambda needs to attach a function to a VPC (the actions of AWSLambdaVPCAccessExecutionRole v3, without
 # its logs:* on "*"). DescribeNetworkInterfaces and DescribeSubnets work only on "*".
 VPC_NETWORK_INTERFACE_ACTIONS = (
@@ -262,6 +266,11 @@ class ComplianceAuditor(pulumi.ComponentResource):
             _allow("ReadKeyRotation", KEY_READ_ACTIONS, [key_arns]),
             # Trails that record this region include organization trails owned by the management account.
             _allow("ReadTrailStatus", TRAIL_READ_ACTIONS, ["arn:aws:cloudtrail:*:*:trail/*"]),
+            _allow(
+                "ReadPrefixListEntries",
+                PREFIX_LIST_READ_ACTIONS,
+                [f"arn:aws:ec2:{region}:*:prefix-list/*"],
+            ),
             _allow("PublishFindings", ("sns:Publish",), [self._args.alert_topic_arn]),
             # PutMetricData has no resource type; the namespace condition keeps it to the auditor's metric.
             _allow(

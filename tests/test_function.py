@@ -263,7 +263,8 @@ def test_the_role_grants_exactly_these_actions(prod_apply):
         # the checks
         "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "ec2:DescribeSecurityGroups", "kms:ListKeys",
         "kms:DescribeKey", "kms:GetKeyRotationStatus", "rds:DescribeDBInstances", "s3:ListAllMyBuckets",
-        "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
+        "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration", "ec2:DescribeManagedPrefixLists",
+        "ec2:GetManagedPrefixListEntries",
         # reporting
         "sns:Publish", "cloudwatch:PutMetricData",
         # running in the VPC
@@ -316,9 +317,10 @@ def test_read_actions_that_take_a_resource_are_scoped_to_its_type(prod_apply):
     assert by_sid["ReadBucketSettings"]["Resource"] == "arn:aws:s3:::*"
     assert by_sid["ReadKeyRotation"]["Resource"] == "arn:aws:kms:us-east-1:123456789012:key/*"
     assert by_sid["ReadTrailStatus"]["Resource"] == "arn:aws:cloudtrail:*:*:trail/*"
+    assert by_sid["ReadPrefixListEntries"]["Resource"] == "arn:aws:ec2:us-east-1:*:prefix-list/*"
     assert set(as_list(by_sid["ListAndDescribeForChecks"]["Action"])) == {
         "cloudtrail:DescribeTrails", "ec2:DescribeSecurityGroups", "kms:ListKeys", "rds:DescribeDBInstances",
-        "s3:ListAllMyBuckets",
+        "s3:ListAllMyBuckets", "ec2:DescribeManagedPrefixLists",
     }  # fmt: skip
 
 

@@ -2,8 +2,9 @@
 
 Each run checks the account in the function's region (security groups, S3 buckets, CloudTrail, RDS instances,
 KMS keys), returns `{"findings": [...], "checked": {rule: count}}`, publishes one SNS message when there are
-findings and puts the `ComplianceFindings` metric every run. A check that fails on an AWS error becomes an
-`audit-error` finding and the other checks still run.
+findings (most severe first) and puts the `ComplianceFindings` metric every run. A check that fails (an AWS
+error, an answer it did not expect) becomes an `audit-error` finding and the other checks still run; a metric
+that cannot be put becomes one too, and the findings are still mailed.
 
 Configuration (environment variables): FINDINGS_TOPIC_ARN, METRIC_NAMESPACE, ALLOWED_SSH_CIDRS.
 """
@@ -18,10 +19,9 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from auditor import cloudtrail, kms_keys, rds_instances, s3_buckets, security_groups
-from auditor.alerts import publish_findings, put_findings_metric
+from auditor.alerts import metric_failed, publish_findings, put_findings_metric
 from auditor.config import AuditConfig, ConfigurationError
 from auditor.findings import CheckResult, Finding, check_failed
 from auditor.logs import get_logger, log
@@ -64,20 +64,33 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 
 
 def run_checks(clients: Clients, config: AuditConfig, logger: logging.Logger) -> CheckResult:
-    """Runs every check; an AWS error in one is recorded as an audit-error finding and the next one runs."""
+    """Runs every check. Any failure in one (an AWS error, an answer it did not expect) is recorded as an
+    audit-error finding and the next one runs: one broken check never costs the others' findings or the mail."""
     report = CheckResult()
     for name, check in CHECKS:
         try:
             result = check(clients, config)
-        except (ClientError, BotoCoreError) as error:
+        except Exception as error:  # any failure: isolating it is the point, it becomes a finding
             failure = check_failed(name, error)
             report.findings.append(failure)
-            log(logger, logging.ERROR, "check failed", check=name, **failure)
+            log(logger, logging.ERROR, "check failed", check=name, exception=error, **failure)
             continue
         report.findings.extend(result.findings)
         report.checked.update(result.checked)
         log(logger, logging.INFO, "check finished", check=name, findings=len(result.findings), checked=result.checked)
     return report
+
+
+def _put_metric(clients: Clients, config: AuditConfig, count: int, logger: logging.Logger) -> Finding | None:
+    """Puts the ComplianceFindings metric; a failure is returned as an audit-error finding, never raised, so the
+    findings are still mailed."""
+    try:
+        put_findings_metric(clients.cloudwatch, config.metric_namespace, count)
+    except Exception as error:  # any failure: the mail must still go out
+        failure = metric_failed(config.metric_namespace, error)
+        log(logger, logging.ERROR, "metric not put", exception=error, **failure)
+        return failure
+    return None
 
 
 def _account_id(context: Any) -> str | None:
@@ -111,7 +124,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     for finding in findings:
         log(logger, logging.WARNING, "finding", **finding)
 
-    put_findings_metric(clients.cloudwatch, config.metric_namespace, len(findings))
+    metric_failure = _put_metric(clients, config, len(findings), logger)
+    if metric_failure:
+        # The mail says so: the metric's alarm gets no data point from this run.
+        findings.append(metric_failure)
     if findings:
         message_id = publish_findings(
             clients.sns, config.findings_topic_arn, findings, report.checked, clients.region, account

@@ -61,3 +61,32 @@ def test_an_extra_trail_without_validation_is_a_finding_even_when_the_main_trail
 
     assert [(f["rule"], f["resource"]) for f in result["findings"]] == [(LOG_FILE_VALIDATION, extra["TrailARN"])]
     assert result["checked"][LOG_FILE_VALIDATION] == 2
+
+
+def test_a_trail_whose_status_cannot_be_read_is_an_audit_error_and_another_logging_trail_still_counts(
+    run_audit, clean_account: Account, deny
+):
+    cloudtrail = clean_account.client("cloudtrail")
+    org_trail = cloudtrail.create_trail(
+        Name="org-trail", S3BucketName="secure-aws-cloudtrail", IsMultiRegionTrail=True, EnableLogFileValidation=True
+    )["TrailARN"]
+    deny("cloudtrail", "GetTrailStatus", only_for={"Name": org_trail})
+
+    findings = _findings(run_audit())
+
+    assert [(rule, resource) for rule, resource, _ in findings] == [("audit-error", org_trail)]
+    assert "AccessDenied" in findings[0][2]
+
+
+def test_when_no_trail_is_confirmed_logging_the_unreadable_ones_are_named(run_audit, clean_account: Account, deny):
+    deny("cloudtrail", "GetTrailStatus")
+
+    findings = _findings(run_audit())
+
+    assert [(rule, resource) for rule, resource, _ in findings] == [
+        ("audit-error", clean_account.trail_arn),
+        (MULTI_REGION_LOGGING, "cloudtrail:us-east-1"),
+    ]
+    assert findings[1][2] == (
+        "no multi-region trail is logging in us-east-1; multi-region trails: secure-aws-trail (status unreadable)"
+    )

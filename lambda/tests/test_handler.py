@@ -9,6 +9,7 @@ import pytest
 from conftest import ALLOWED_SSH_CIDR, METRIC_NAMESPACE, Account
 
 from auditor.config import ConfigurationError
+from auditor.findings import CheckResult
 
 
 def test_a_clean_account_built_like_this_stack_has_no_findings(run_audit):
@@ -164,3 +165,86 @@ def test_an_invalid_ssh_cidr_is_a_clear_error(run_audit, monkeypatch):
 
     with pytest.raises(ConfigurationError, match="ALLOWED_SSH_CIDRS must be comma-separated CIDRs"):
         run_audit()
+
+
+# One failure never costs the findings or the mail ----------------------------------------------------------------
+
+
+def test_a_check_that_raises_is_an_audit_error_and_the_other_findings_are_still_mailed(
+    run_audit, clean_account: Account, aws_events
+):
+    def unexpected_answer(parsed, **_):
+        parsed.pop("DBInstances")  # an answer the check does not expect: it raises KeyError
+
+    aws_events.register("after-call.rds.DescribeDBInstances", unexpected_answer)
+    _stop_key_rotation(clean_account)
+
+    result = run_audit()
+
+    rules = [(f["rule"], f["resource"]) for f in result["findings"]]
+    assert rules == [("audit-error", "rds-instances"), ("kms-key-rotation", clean_account.key_arn)]
+    assert "KeyError" in result["findings"][0]["detail"]
+    [message] = clean_account.published_messages()
+    assert "[audit-error] rds-instances: the rds-instances check failed" in message["Message"]
+    assert "[kms-key-rotation]" in message["Message"]
+
+
+def test_a_metric_that_cannot_be_put_still_leaves_the_findings_mailed(run_audit, clean_account: Account, deny):
+    deny("cloudwatch", "PutMetricData")
+    _stop_key_rotation(clean_account)
+
+    result = run_audit()
+
+    assert [f["rule"] for f in result["findings"]] == ["kms-key-rotation", "audit-error"]
+    [message] = clean_account.published_messages()
+    assert "[kms-key-rotation]" in message["Message"]
+    assert (
+        f"[audit-error] {METRIC_NAMESPACE}/ComplianceFindings: the ComplianceFindings metric could not be put"
+        in (message["Message"])
+    )
+
+
+def test_a_metric_that_cannot_be_put_is_mailed_even_on_a_clean_run(run_audit, clean_account: Account, deny):
+    deny("cloudwatch", "PutMetricData")
+
+    run_audit()
+
+    [message] = clean_account.published_messages()
+    assert message["Subject"] == "Compliance auditor: 1 finding in account 123456789012 (us-east-1)"
+
+
+def test_the_mail_lists_a_public_database_before_lesser_findings(run_audit, clean_account: Account):
+    _open_postgres_to_the_world(clean_account)
+    _stop_key_rotation(clean_account)
+    clean_account.client("rds").modify_db_instance(DBInstanceIdentifier="secure-aws-db", PubliclyAccessible=True)
+
+    run_audit()
+
+    [message] = clean_account.published_messages()
+    assert message["Subject"] == "Compliance auditor: 3 findings (1 critical) in account 123456789012 (us-east-1)"
+    text = message["Message"]
+    assert text.index("[rds-instance-public-access]") < text.index("[security-group-world-ingress]")
+    assert text.index("[security-group-world-ingress]") < text.index("[kms-key-rotation]")
+
+
+def test_a_run_with_more_findings_than_sns_can_carry_still_mails_the_most_severe(
+    run_audit, clean_account: Account, monkeypatch
+):
+    import handler
+
+    def thousands_of_unencrypted_buckets(clients, config):
+        result = CheckResult()
+        for n in range(3000):
+            result.add("s3-bucket-default-encryption", f"bucket-{n:05}", "no default encryption is configured " * 3)
+        return result
+
+    monkeypatch.setattr(handler, "CHECKS", (("bulk", thousands_of_unencrypted_buckets), *handler.CHECKS))
+    clean_account.client("rds").modify_db_instance(DBInstanceIdentifier="secure-aws-db", PubliclyAccessible=True)
+
+    result = run_audit()
+
+    assert len(result["findings"]) == 3001
+    # moto refuses what SNS refuses: a message over 256 KiB, a subject of 100 characters or more.
+    [message] = clean_account.published_messages()
+    assert "1. [rds-instance-public-access] secure-aws-db" in message["Message"]
+    assert "medium) not listed, to stay within SNS's size limit" in message["Message"]

@@ -125,7 +125,7 @@ def test_a_non_port_protocol_open_to_the_world_is_world_ingress_but_not_ssh():
     assert [rule for rule, _ in evaluate_group(group, ALLOWED)] == [WORLD_INGRESS]
 
 
-def test_group_and_prefix_list_sources_are_not_cidr_exposures():
+def test_group_sources_and_prefix_lists_not_given_are_not_cidr_exposures():
     permission = {
         "IpProtocol": "-1",
         "UserIdGroupPairs": [{"GroupId": "sg-1"}],
@@ -134,3 +134,85 @@ def test_group_and_prefix_list_sources_are_not_cidr_exposures():
     group = {"GroupName": "app", "VpcId": "vpc-1", "IpPermissions": [permission]}
 
     assert evaluate_group(group, ALLOWED) == []
+
+
+# Prefix lists ---------------------------------------------------------------------------------------------------
+
+
+def _prefix_list(account: Account, *cidrs: str, name: str = "office") -> str:
+    entries = [{"Cidr": cidr, "Description": "added by hand"} for cidr in cidrs]
+    response = account.client("ec2").create_managed_prefix_list(
+        PrefixListName=name, AddressFamily="IPv4", MaxEntries=10, Entries=entries
+    )
+    return response["PrefixList"]["PrefixListId"]
+
+
+def _from_prefix_list(list_id: str, first: int, last: int | None = None) -> dict[str, Any]:
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": first,
+        "ToPort": last or first,
+        "PrefixListIds": [{"PrefixListId": list_id}],
+    }
+
+
+def test_ssh_open_through_a_customer_managed_prefix_list_holding_the_world_is_a_finding(run_audit, clean_account):
+    list_id = _prefix_list(clean_account, "203.0.113.0/24", "0.0.0.0/0")
+    group_id = _drifted_group(clean_account, _from_prefix_list(list_id, 22), name="bastion")
+
+    [finding] = run_audit()["findings"]
+
+    assert (finding["rule"], finding["resource"]) == (ADMIN_INGRESS, group_id)
+    assert finding["detail"] == (
+        f"bastion in {clean_account.vpc_id}: SSH (22) open to 0.0.0.0/0 via prefix list {list_id} (tcp 22), "
+        "outside the allowed SSH/RDP ranges"
+    )
+
+
+def test_a_prefix_list_of_allowed_ranges_gives_no_finding(run_audit, clean_account):
+    list_id = _prefix_list(clean_account, "203.0.113.0/25", "203.0.113.128/25")
+    _drifted_group(clean_account, _from_prefix_list(list_id, 22))
+
+    assert run_audit()["findings"] == []
+
+
+def test_a_world_prefix_list_on_another_port_is_world_ingress(run_audit, clean_account):
+    list_id = _prefix_list(clean_account, "0.0.0.0/0")
+    group_id = _drifted_group(clean_account, _from_prefix_list(list_id, 5432))
+
+    assert [(f["rule"], f["resource"]) for f in run_audit()["findings"]] == [(WORLD_INGRESS, group_id)]
+
+
+def test_an_aws_managed_prefix_list_is_not_an_exposure(run_audit, clean_account):
+    # EC2 Instance Connect's ranges (an AWS-managed list) are how the console's SSH reaches instances.
+    aws_lists = clean_account.client("ec2").describe_managed_prefix_lists()["PrefixLists"]
+    [s3_list] = [p["PrefixListId"] for p in aws_lists if p["PrefixListName"] == "com.amazonaws.us-east-1.s3"]
+    _drifted_group(clean_account, _from_prefix_list(s3_list, 22))
+
+    assert run_audit()["findings"] == []
+
+
+def test_each_prefix_list_is_read_once_per_run(run_audit, clean_account, count_calls):
+    list_id = _prefix_list(clean_account, "0.0.0.0/0")
+    _drifted_group(clean_account, _from_prefix_list(list_id, 22), name="one")
+    _drifted_group(clean_account, _from_prefix_list(list_id, 3389), name="two")
+    reads = count_calls("ec2", "GetManagedPrefixListEntries")
+
+    findings = run_audit()["findings"]
+
+    assert [f["rule"] for f in findings] == [ADMIN_INGRESS, ADMIN_INGRESS]
+    assert reads == [{"PrefixListId": list_id, "MaxResults": 100}]
+
+
+def test_a_prefix_list_that_cannot_be_read_is_an_audit_error_and_the_rest_is_still_judged(
+    run_audit, clean_account, deny
+):
+    hidden = _prefix_list(clean_account, "0.0.0.0/0", name="shared")
+    _drifted_group(clean_account, _from_prefix_list(hidden, 22), name="uses-shared")
+    opened = _drifted_group(clean_account, _tcp(22, v4="0.0.0.0/0"), name="opened")
+    deny("ec2", "GetManagedPrefixListEntries", "UnauthorizedOperation", only_for={"PrefixListId": hidden})
+
+    findings = run_audit()["findings"]
+
+    assert [(f["rule"], f["resource"]) for f in findings] == [("audit-error", hidden), (ADMIN_INGRESS, opened)]
+    assert "UnauthorizedOperation" in findings[0]["detail"]

@@ -1,5 +1,7 @@
 """CloudTrail: at least one multi-region trail is logging, and every trail validates its log files.
 
+A trail whose status cannot be read is an audit-error finding of its own; it never stands in for a logging trail.
+
 DescribeTrails with shadow trails included returns every trail that records this region (its own, and the
 multi-region and organization trails homed elsewhere) in one response: the API has no pagination.
 """
@@ -8,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.findings import CheckResult
+from botocore.exceptions import BotoCoreError, ClientError
+
+from auditor.findings import CheckResult, resource_unreadable
 
 CHECK = "cloudtrail"
 MULTI_REGION_LOGGING = "cloudtrail-multi-region-logging"
@@ -33,14 +37,23 @@ def check_cloudtrail(cloudtrail: Any, region: str) -> CheckResult:
     for trail in trails_without_validation(trails):
         result.add(LOG_FILE_VALIDATION, trail["TrailARN"], f"trail {trail['Name']} does not validate its log files")
 
-    candidates = multi_region_trails(trails)
-    # A shadow trail's status is only reachable through its ARN.
-    logging_trails = [t for t in candidates if cloudtrail.get_trail_status(Name=t["TrailARN"]).get("IsLogging")]
+    # Each trail's status is read on its own: one that cannot be read (an organization trail whose owner denies
+    # GetTrailStatus, a trail deleted since it was listed) is reported and the others still count.
+    logging_trails, stopped, unreadable = [], [], []
+    for trail in multi_region_trails(trails):
+        try:
+            # A shadow trail's status is only reachable through its ARN.
+            is_logging = cloudtrail.get_trail_status(Name=trail["TrailARN"]).get("IsLogging")
+        except (ClientError, BotoCoreError) as error:
+            result.findings.append(resource_unreadable(CHECK, trail["TrailARN"], error))
+            unreadable.append(f"{trail['Name']} (status unreadable)")
+            continue
+        (logging_trails if is_logging else stopped).append(trail)
     if not logging_trails:
-        stopped = ", ".join(f"{t['Name']} (not logging)" for t in candidates) or "none"
+        described = [f"{t['Name']} (not logging)" for t in stopped] + unreadable
         result.add(
             MULTI_REGION_LOGGING,
             f"cloudtrail:{region}",
-            f"no multi-region trail is logging in {region}; multi-region trails: {stopped}",
+            f"no multi-region trail is logging in {region}; multi-region trails: {', '.join(described) or 'none'}",
         )
     return result

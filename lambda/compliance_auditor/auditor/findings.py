@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 AUDIT_ERROR = "audit-error"
 
@@ -33,14 +33,16 @@ class CheckResult:
             self.checked[rule] = self.checked.get(rule, 0) + resources
 
 
-def error_code(error: ClientError | BotoCoreError) -> str:
+def error_code(error: Exception) -> str:
+    """AWS's error code for an API error; the exception's type for anything else (a timeout, a bug)."""
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code", "Unknown"))
     return type(error).__name__
 
 
-def check_failed(check: str, error: ClientError | BotoCoreError) -> Finding:
-    """A check that could not run (access denied, throttled past retries): reported, because unchecked is not a pass."""
+def check_failed(check: str, error: Exception) -> Finding:
+    """A check that could not finish (access denied, throttled past retries, an answer it did not expect):
+    reported, because unchecked is not a pass."""
     return Finding(
         rule=AUDIT_ERROR,
         resource=check,
@@ -48,7 +50,7 @@ def check_failed(check: str, error: ClientError | BotoCoreError) -> Finding:
     )
 
 
-def resource_unreadable(check: str, resource: str, error: ClientError | BotoCoreError) -> Finding:
+def resource_unreadable(check: str, resource: str, error: Exception) -> Finding:
     """One resource a check could not read (e.g. a key or bucket policy that denies the auditor)."""
     return Finding(
         rule=AUDIT_ERROR,

@@ -53,6 +53,8 @@ def get_logger(level: str = "INFO") -> logging.Logger:
     return logger
 
 
-def log(logger: logging.Logger, level: int, message: str, **fields: Any) -> None:
-    """Logs `message` with `fields` as top-level keys of the JSON line."""
-    logger.log(level, message, extra={"fields": fields})
+def log(
+    logger: logging.Logger, level: int, message: str, *, exception: BaseException | None = None, **fields: Any
+) -> None:
+    """Logs `message` with `fields` as top-level keys of the JSON line (and `exception`'s traceback, if given)."""
+    logger.log(level, message, exc_info=exception, extra={"fields": fields})

@@ -6,17 +6,22 @@ Two rules, so that each exposure is reported once:
 - `security-group-world-ingress`: `0.0.0.0/0` or `::/0` reaching anything but the web ports 80 and 443 (SSH and
   RDP excepted: the admin rule reports those). ICMP carries no ports and is not counted.
 
-Rules that name a security group or a prefix list as their source are not CIDR exposures and are skipped.
+A rule whose source is a customer-managed prefix list is judged by the list's entries (GetManagedPrefixListEntries,
+each list read once per run): a list holding 0.0.0.0/0 opens SSH to the world as surely as the CIDR itself. A list
+that cannot be read is an audit-error finding. AWS-managed prefix lists (owner `AWS`: S3, CloudFront, EC2 Instance
+Connect ranges) and security-group sources are not CIDR exposures and are skipped.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.findings import CheckResult
+from botocore.exceptions import BotoCoreError, ClientError
+
+from auditor.findings import CheckResult, resource_unreadable
 
 CHECK = "security-groups"
 WORLD_INGRESS = "security-group-world-ingress"
@@ -28,6 +33,9 @@ ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
 WORLD = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 # EC2 returns everything in one response when MaxResults is absent; a bounded page keeps responses small.
 PAGE_SIZE = 1000
+PREFIX_LIST_PAGE_SIZE = 100  # the GetManagedPrefixListEntries maximum
+# DescribeManagedPrefixLists reports AWS-managed lists with OwnerId "AWS".
+AWS_MANAGED_OWNER = "AWS"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "-1": "all"}
@@ -92,39 +100,93 @@ def is_within(network: Network, allowed: Sequence[Network]) -> bool:
     return any(network.version == a.version and network.subnet_of(a) for a in allowed)  # type: ignore[arg-type]
 
 
-def _sources(permission: dict[str, Any]) -> Iterator[Network]:
+def _sources(
+    permission: dict[str, Any], prefix_lists: Mapping[str, Sequence[Network]]
+) -> Iterator[tuple[Network, str]]:
+    """Each source range of an ingress permission, with where it came from ("" or " via prefix list pl-...")."""
     for entry in permission.get("IpRanges", []):
-        yield ipaddress.ip_network(entry["CidrIp"], strict=False)
+        yield ipaddress.ip_network(entry["CidrIp"], strict=False), ""
     for entry in permission.get("Ipv6Ranges", []):
-        yield ipaddress.ip_network(entry["CidrIpv6"], strict=False)
+        yield ipaddress.ip_network(entry["CidrIpv6"], strict=False), ""
+    for entry in permission.get("PrefixListIds", []):
+        for network in prefix_lists.get(entry["PrefixListId"], ()):
+            yield network, f" via prefix list {entry['PrefixListId']}"
 
 
-def evaluate_group(group: dict[str, Any], allowed_ssh: Sequence[Network]) -> list[tuple[str, str]]:
-    """The (rule, detail) pairs one security group (a DescribeSecurityGroups item) breaks. Pure."""
+def evaluate_group(
+    group: dict[str, Any],
+    allowed_ssh: Sequence[Network],
+    prefix_lists: Mapping[str, Sequence[Network]] | None = None,
+) -> list[tuple[str, str]]:
+    """The (rule, detail) pairs one security group (a DescribeSecurityGroups item) breaks, given the entries of
+    the customer-managed prefix lists it references (lists not given are not judged). Pure."""
     violations: list[tuple[str, str]] = []
     label = f"{group.get('GroupName', '?')} in {group.get('VpcId', 'EC2-Classic')}"
     for permission in group.get("IpPermissions", []):
         ports = PortRange.of(permission)
-        for source in _sources(permission):
+        for source, via in _sources(permission, prefix_lists or {}):
             admin = [f"{name} ({port})" for port, name in ADMIN_PORTS.items() if ports.covers(port)]
             if admin and not is_within(source, allowed_ssh):
                 detail = (
-                    f"{label}: {' and '.join(admin)} open to {source} ({ports}), outside the allowed SSH/RDP ranges"
+                    f"{label}: {' and '.join(admin)} open to {source}{via} ({ports}), "
+                    "outside the allowed SSH/RDP ranges"
                 )
                 violations.append((ADMIN_INGRESS, detail))
             if source in WORLD and ports.opens_ports_other_than(WEB_PORTS | ADMIN_PORTS.keys()):
-                detail = f"{label}: {ports} open to {source}; only 80 and 443 may be open to the internet"
+                detail = f"{label}: {ports} open to {source}{via}; only 80 and 443 may be open to the internet"
                 violations.append((WORLD_INGRESS, detail))
     return violations
+
+
+class PrefixLists:
+    """The customer-managed prefix lists the groups reference, each read once per run.
+
+    `entries(ids)` returns the networks of the readable customer-managed lists among `ids`; AWS-managed lists
+    are left out (their service ranges are not an exposure), and a list that cannot be read is reported once.
+    """
+
+    def __init__(self, ec2: Any, result: CheckResult) -> None:
+        self.ec2 = ec2
+        self._result = result
+        self._networks: dict[str, tuple[Network, ...]] = {}
+
+    def entries(self, ids: Iterable[str]) -> dict[str, tuple[Network, ...]]:
+        return {list_id: self._read(list_id) for list_id in ids}
+
+    def _read(self, list_id: str) -> tuple[Network, ...]:
+        if list_id not in self._networks:
+            try:
+                self._networks[list_id] = self._customer_managed_entries(list_id)
+            except (ClientError, BotoCoreError, ValueError) as error:
+                self._networks[list_id] = ()
+                self._result.findings.append(resource_unreadable(CHECK, list_id, error))
+        return self._networks[list_id]
+
+    def _customer_managed_entries(self, list_id: str) -> tuple[Network, ...]:
+        [prefix_list] = self.ec2.describe_managed_prefix_lists(PrefixListIds=[list_id])["PrefixLists"]
+        if prefix_list.get("OwnerId") == AWS_MANAGED_OWNER:
+            return ()
+        pages = self.ec2.get_paginator("get_managed_prefix_list_entries").paginate(
+            PrefixListId=list_id, PaginationConfig={"PageSize": PREFIX_LIST_PAGE_SIZE}
+        )
+        return tuple(
+            ipaddress.ip_network(entry["Cidr"], strict=False) for page in pages for entry in page.get("Entries", [])
+        )
+
+
+def _referenced_prefix_lists(group: dict[str, Any]) -> list[str]:
+    return [entry["PrefixListId"] for p in group.get("IpPermissions", []) for entry in p.get("PrefixListIds", [])]
 
 
 def check_security_groups(ec2: Any, allowed_ssh: Sequence[Network]) -> CheckResult:
     result = CheckResult()
     result.count(*RULES, resources=0)
+    prefix_lists = PrefixLists(ec2, result)
     pages = ec2.get_paginator("describe_security_groups").paginate(PaginationConfig={"PageSize": PAGE_SIZE})
     for page in pages:
         for group in page["SecurityGroups"]:
             result.count(*RULES)
-            for rule, detail in evaluate_group(group, allowed_ssh):
+            entries = prefix_lists.entries(_referenced_prefix_lists(group))
+            for rule, detail in evaluate_group(group, allowed_ssh, entries):
                 result.add(rule, group["GroupId"], detail)
     return result
