@@ -120,3 +120,125 @@ ADMIN_PORTS = {
     "default": [22, 3389],
     "description": "Remote administration ports (SSH, RDP).",
 }
+
+
+# Reachability ###################################################################################################
+
+# IPv4 ranges the internet cannot reach, or that are not unicast (RFC 6890 special-purpose registry: "this network",
+# private, shared CGN space, loopback, link local, IETF protocol assignments, the documentation TEST-NETs,
+# benchmarking, multicast and reserved). Every other IPv4 address is public.
+NON_PUBLIC_IPV4 = (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4",
+    "240.0.0.0/4",
+)  # fmt: skip
+# Every public IPv6 address is global unicast, which IANA allocates from 2000::/3 only.
+PUBLIC_IPV6 = ("2000::/3",)
+# Ranges that may only ever be private to a network: RFC 1918, RFC 6598 shared space (used for VPC secondary
+# CIDRs), and IPv6 unique local addresses.
+PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+
+Interval = tuple[int, int]
+
+
+def _network(cidr: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(str(cidr).strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _merged_intervals(intervals: list[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for first, last in sorted(intervals):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _merged(networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> list[Interval]:
+    """The networks as sorted, non-overlapping, non-adjacent [first, last] address intervals."""
+    return _merged_intervals([(int(n.network_address), int(n.broadcast_address)) for n in networks])
+
+
+def _subtract(space: list[Interval], removed: list[Interval]) -> list[Interval]:
+    """`space` without the addresses in `removed` (both merged)."""
+    result: list[Interval] = []
+    for first, last in space:
+        start = first
+        for r_first, r_last in removed:
+            if r_last < start or r_first > last:
+                continue
+            if r_first > start:
+                result.append((start, r_first - 1))
+            start = max(start, r_last + 1)
+            if start > last:
+                break
+        if start <= last:
+            result.append((start, last))
+    return result
+
+
+def _space(version: int) -> list[Interval]:
+    if version == 4:
+        everything = _merged([ipaddress.ip_network("0.0.0.0/0")])
+        return _subtract(everything, _merged(_network(c) for c in NON_PUBLIC_IPV4))  # type: ignore[misc]
+    return _merged(_network(c) for c in PUBLIC_IPV6)  # type: ignore[misc]
+
+
+PUBLIC_SPACE = {4: _space(4), 6: _space(6)}
+
+
+def covered_public_space(cidrs: Iterable[Any]) -> list[str]:
+    """Which public address spaces ("IPv4", "IPv6") the union of these CIDRs covers entirely, however it is split
+    (`0.0.0.0/0`; `0.0.0.0/1` + `128.0.0.0/1`; many smaller public blocks). Unparseable CIDRs count for nothing."""
+    networks = [n for n in (_network(c) for c in cidrs) if n is not None]
+    covered = []
+    for version in (4, 6):
+        union = _merged(n for n in networks if n.version == version)
+        if union and not _subtract(PUBLIC_SPACE[version], union):
+            covered.append(f"IPv{version}")
+    return covered
+
+
+def world_sources(cidrs: Iterable[Any]) -> list[str]:
+    """The CIDRs, in their given order, that take part in covering a whole public address space; [] when together
+    they cover neither the public IPv4 nor the public IPv6 space."""
+    given = [str(c) for c in cidrs]
+    covered = covered_public_space(given)
+    return [c for c in given if (n := _network(c)) is not None and f"IPv{n.version}" in covered
+            and _subtract([(int(n.network_address), int(n.broadcast_address))], _non_public(n.version))]  # fmt: skip
+
+
+def _non_public(version: int) -> list[Interval]:
+    everything = (0, 2**32 - 1) if version == 4 else (0, 2**128 - 1)
+    return _subtract([everything], PUBLIC_SPACE[version])
+
+
+def is_private(cidr: Any) -> bool:
+    """The CIDR lies entirely inside a private range (RFC 1918, RFC 6598, IPv6 ULA): no public address at all."""
+    network = _network(cidr)
+    return network is not None and within(str(network), PRIVATE_RANGES)
+
+
+def first_match_allows_public_space(rules: Iterable[tuple[bool, Any]]) -> list[str]:
+    """Which public address spaces ("IPv4", "IPv6") rules evaluated first-match-wins, as a network ACL evaluates
+    its entries, let in entirely. `rules` are (allows, cidr) in evaluation order; the implicit final deny is not
+    listed. An address is let in when the first rule whose CIDR holds it allows."""
+    covered = []
+    for version in (4, 6):
+        decided: list[Interval] = []
+        allowed: list[Interval] = []
+        for allows, cidr in rules:
+            network = _network(cidr)
+            if network is None or network.version != version:
+                continue
+            interval = [(int(network.network_address), int(network.broadcast_address))]
+            if allows:
+                allowed = _merged_intervals(allowed + _subtract(interval, decided))
+            decided = _merged_intervals(decided + interval)
+        if allowed and not _subtract(PUBLIC_SPACE[version], allowed):
+            covered.append(f"IPv{version}")
+    return covered

@@ -1,5 +1,10 @@
 """Security groups: who can reach what. World-open ingress only to the allowed ports and only on load balancer
-groups, admin ports only from the allowed CIDRs, a closed default group, and rules that say why they exist.
+groups, admin ports only from the allowed CIDRs, database ports only from groups and private ranges, a closed
+default group, and rules that say why they exist.
+
+"The world" is reachability, not a prefix: sources that together cover the whole public IPv4 space (everything
+but the special-purpose ranges of RFC 6890) or the whole public IPv6 space (2000::/3), however they are split
+(`0.0.0.0/0`, `0.0.0.0/1` + `128.0.0.0/1`, many smaller blocks, across the rules of one group) - see `net.py`.
 
 Ingress is read the same way from its three pulumi-aws forms (inline `ingress` on a security group, an
 `ec2.SecurityGroupRule` of type ingress, a `vpc.SecurityGroupIngressRule`) by `ingress_rules`. A rule's CIDRs are
@@ -14,7 +19,16 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..net import ADMIN_PORTS, WORLD_OPEN_PORTS, PortRange, is_world, within
+from ..net import (
+    ADMIN_PORTS,
+    PORTED_PROTOCOLS,
+    WORLD_OPEN_PORTS,
+    PortRange,
+    covered_public_space,
+    is_private,
+    within,
+    world_sources,
+)
 from ..props import UNKNOWN, Deferred, attempt, is_set, items, peek, value
 from ..registry import CDK_NAG, CIS, FSBP, PROJECT, Category, resource_policy, stack_policy
 from ..types import (
@@ -61,10 +75,66 @@ def ingress_rules(resource_type: str, props: Mapping[str, Any]) -> list[IngressR
 INGRESS_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE]
 
 
+@dataclass(frozen=True)
+class GroupEntry:
+    """One ingress rule of a group, with the resource that declares it."""
+
+    resource: Any
+    rule: IngressRule
+
+    @property
+    def label(self) -> str:
+        return f"{self.resource.name} {self.rule.where}" if self.rule.form == "inline" else self.resource.name
+
+
+@dataclass
+class GroupIngress:
+    """Every ingress rule that applies to one security group: its inline rules and the rule resources that name it
+    (through the engine's property dependencies, or by the same literal group id)."""
+
+    key: str
+    resource: Any | None
+    entries: list[GroupEntry]
+
+    @property
+    def name(self) -> str:
+        return self.resource.name if self.resource is not None else self.key
+
+    @property
+    def urn(self) -> str:
+        return self.resource.urn if self.resource is not None else self.entries[0].resource.urn
+
+
+def group_ingress(resources: list[Any]) -> list[GroupIngress]:
+    """The stack's ingress, grouped by the security group it opens. A rule whose group id is unknown and has no
+    dependency (it cannot be tied to a group) is a group of its own."""
+    groups: dict[str, GroupIngress] = {}
+    for resource in resources:
+        if resource.resource_type == SECURITY_GROUP:
+            groups.setdefault(resource.urn, GroupIngress(resource.urn, resource, [])).resource = resource
+    for resource in resources:
+        if resource.resource_type not in INGRESS_TYPES:
+            continue
+        rules = ingress_rules(resource.resource_type, resource.props)
+        if not rules:
+            continue
+        if resource.resource_type == SECURITY_GROUP:
+            keys = [resource.urn]
+        else:
+            keys = [d.urn for d in resource.property_dependencies.get("securityGroupId", [])]
+            if not keys:
+                literal = peek(resource.props, "securityGroupId")
+                keys = [f"security group {literal}" if isinstance(literal, str) else resource.urn]
+        for key in keys:
+            group = groups.setdefault(key, GroupIngress(key, None, []))
+            group.entries += [GroupEntry(resource, rule) for rule in rules]
+    return [group for group in groups.values() if group.entries]
+
+
 @resource_policy(
     name="security-group-world-ingress-restricted",
-    description="Security groups allow ingress from 0.0.0.0/0 or ::/0 only to the allowed TCP ports "
-    "(default 80 and 443).",
+    description="A security group rule opens to the whole public IPv4 or IPv6 space (0.0.0.0/0, ::/0, or blocks that "
+    "together cover it) only the allowed TCP ports (default 80 and 443).",
     types=INGRESS_TYPES,
     severity=Severity.CRITICAL,
     category=Category.NETWORK,
@@ -80,7 +150,7 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
         ports = attempt(rule.ports)
         if ports is not UNKNOWN and ports.only_tcp_ports(allowed_ports):
             continue
-        world = [c for c in rule.cidrs() if is_world(c)]
+        world = world_sources(rule.cidrs())
         if world and not (ports := rule.ports()).only_tcp_ports(allowed_ports):
             report(f"{args.name}: {rule.where} opens {ports} to {', '.join(world)}; only TCP {allowed_ports} may be "
                    "open to the world.")  # fmt: skip
@@ -88,7 +158,8 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
 
 @stack_policy(
     name="security-group-world-ingress-only-on-load-balancers",
-    description="Only security groups attached to a load balancer allow ingress from 0.0.0.0/0 or ::/0.",
+    description="Only security groups attached to a load balancer allow ingress from the whole public IPv4 or IPv6 "
+    "space, by one rule or by several rules (inline and separate rule resources) together.",
     types=sorted({*INGRESS_TYPES, *LOAD_BALANCERS}),
     severity=Severity.HIGH,
     category=Category.NETWORK,
@@ -108,7 +179,7 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
     for resource in args.resources:
         with deferred.guard():
             for rule in ingress_rules(resource.resource_type, resource.props):
-                world = [c for c in rule.cidrs() if is_world(c)]
+                world = world_sources(rule.cidrs())
                 if not world:
                     continue
                 if resource.resource_type == SECURITY_GROUP:
@@ -122,7 +193,133 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
                     if group.urn not in on_load_balancers:
                         report(f"{resource.name}: {rule.where} opens {rule.ports()} to {', '.join(world)} on "
                                f"security group {group.name}, which no load balancer uses.", resource.urn)  # fmt: skip
+    for group in group_ingress(args.resources):
+        if group.resource is not None and group.resource.urn in on_load_balancers:
+            continue
+        with deferred.guard():
+            sources = [(e, e.rule.cidrs()) for e in group.entries]
+            if any(world_sources(cidrs) for _, cidrs in sources):
+                continue  # a rule that takes the world alone is reported above
+            cidrs = [c for _, found in sources for c in found]
+            covered = covered_public_space(cidrs)
+            if covered:
+                names = ", ".join(e.label for e, found in sources if found)
+                report(f"security group {group.name}: its rules {names} together take the whole public "
+                       f"{' and '.join(covered)} space ({', '.join(world_sources(cidrs))}), and no load balancer "
+                       "uses the group.", group.urn)  # fmt: skip
     deferred.finish()
+
+
+def _segments(opened: list[tuple[GroupEntry, PortRange]]) -> list[PortRange]:
+    """The port space these rules open, cut into pieces that each exactly the same rules open: per protocol, between
+    every range boundary; protocol -1 ("all") is a piece of its own (it also opens protocols no rule names)."""
+    pieces: list[PortRange] = []
+    protocols = {ports.protocol for _, ports in opened if not ports.all_traffic}
+    if any(ports.all_traffic for _, ports in opened):
+        pieces.append(PortRange("-1", 0, 65535))
+    for protocol in sorted(protocols):
+        if protocol not in PORTED_PROTOCOLS:
+            pieces.append(PortRange(protocol, 0, 65535))
+            continue
+        bounds = sorted({b for _, p in opened if p.protocol == protocol or p.all_traffic
+                         for b in (p.from_port, p.to_port + 1)} | {0, 65536})  # fmt: skip
+        pieces += [PortRange(protocol, low, high - 1) for low, high in zip(bounds, bounds[1:], strict=False)]
+    return pieces
+
+
+def _opens(ports: PortRange, piece: PortRange) -> bool:
+    if ports.all_traffic:
+        return True
+    if piece.all_traffic or ports.protocol != piece.protocol:
+        return False
+    return (
+        piece.protocol not in PORTED_PROTOCOLS or ports.from_port <= piece.from_port <= piece.to_port <= ports.to_port
+    )
+
+
+@stack_policy(
+    name="security-group-world-ingress-combined",
+    description="No port outside the allowed TCP ports is open to the whole public IPv4 or IPv6 space through the "
+    "rules of one security group together (inline rules and SecurityGroupRule / SecurityGroupIngressRule resources "
+    "that name the group), however the sources are split: 0.0.0.0/1 in one rule and 128.0.0.0/1 in another is the "
+    "world. (A single rule that takes the world is security-group-world-ingress-restricted's finding.)",
+    types=INGRESS_TYPES,
+    severity=Severity.CRITICAL,
+    category=Category.NETWORK,
+    controls=[FSBP("EC2.18"), FSBP("EC2.19")],
+    remediation="Narrow the rules' sources to the networks that need the port, or to security group references; "
+    "only a load balancer's security group may take the world, on the allowed ports.",
+    config={"worldOpenPorts": WORLD_OPEN_PORTS},
+)
+def security_group_world_ingress_combined(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    allowed_ports = [int(p) for p in config["worldOpenPorts"]]
+    for group in group_ingress(args.resources):
+        with deferred.guard():
+            sources = {id(e): e.rule.cidrs() for e in group.entries}
+            # Cheap first: unless all the group's sources together cover a public space, no port is open to it.
+            if not covered_public_space(c for found in sources.values() for c in found):
+                continue
+            opened = [(e, e.rule.ports()) for e in group.entries if sources[id(e)]]
+            problems = []
+            for piece in _segments(opened):
+                if piece.protocol == "tcp" and piece.only_tcp_ports(allowed_ports):
+                    continue
+                through = [e for e, ports in opened if _opens(ports, piece)]
+                if any(world_sources(sources[id(e)]) for e in through):
+                    continue  # one rule alone takes the world: security-group-world-ingress-restricted reports it
+                cidrs = [c for e in through for c in sources[id(e)]]
+                if covered_public_space(cidrs):
+                    problems.append(f"{piece} through {', '.join(e.label for e in through)} "
+                                    f"({', '.join(world_sources(cidrs))})")  # fmt: skip
+            if problems:
+                report(f"security group {group.name}: its rules together open {'; '.join(problems[:5])}"
+                       f"{' and more' if len(problems) > 5 else ''} to the whole public address space; only TCP "
+                       f"{allowed_ports} may be open to the world.", group.urn)  # fmt: skip
+    deferred.finish()
+
+
+# The default ports of database engines (PostgreSQL, MySQL/MariaDB/Aurora, SQL Server, Oracle, Redshift, Redis and
+# Valkey, Memcached, MongoDB and DocumentDB): FSBP EC2.19's high-risk ports include them.
+DATABASE_PORTS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+    "default": [5432, 3306, 1433, 1521, 5439, 6379, 11211, 27017],
+    "description": "Database ports, reachable only from security groups or private ranges.",
+}
+
+
+@resource_policy(
+    name="security-group-database-ports-private",
+    description="Database ports (default 5432, 3306, 1433, 1521, 5439, 6379, 11211, 27017) are reachable only from "
+    "security groups or private ranges (RFC 1918, RFC 6598, IPv6 ULA), never from a public range of any size, and "
+    "not from a prefix list, whose entries cannot be checked; protocol -1 and port ranges count.",
+    types=INGRESS_TYPES,
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[FSBP("EC2.19")],
+    remediation="Admit the database's clients by security group (referenced_security_group_id / "
+    "source_security_group_id), or by the private CIDRs of their subnets.",
+    config={"databasePorts": DATABASE_PORTS},
+)
+def security_group_database_ports_private(args: Any, report: Any, config: dict) -> None:
+    database_ports = [int(p) for p in config["databasePorts"]]
+    for rule in ingress_rules(args.resource_type, args.props):
+        # Either ports without a database port or only private sources decide, even if the other is unknown yet.
+        ports = attempt(rule.ports)
+        if ports is not UNKNOWN and not any(ports.includes(p) for p in database_ports):
+            continue
+        public = [c for c in rule.cidrs() if not is_private(c)]
+        if not public and not rule.uses_prefix_list():
+            continue
+        ports = rule.ports()
+        reached = ", ".join(str(p) for p in database_ports if ports.includes(p))
+        if public:
+            report(f"{args.name}: {rule.where} ({ports}) lets {', '.join(public)} reach database port(s) {reached}; "
+                   "admit clients by security group or private range.")  # fmt: skip
+        if rule.uses_prefix_list():
+            report(f"{args.name}: {rule.where} ({ports}) opens database port(s) {reached} to a prefix list, whose "
+                   "entries cannot be checked to be private.")  # fmt: skip
 
 
 @resource_policy(

@@ -1,4 +1,9 @@
-"""VPC: network ACLs closed to the world on admin ports, subnets that hand out no public IPs, and flow logs."""
+"""VPC: network ACLs closed to the world on admin ports, subnets that hand out no public IPs, and flow logs.
+
+A network ACL evaluates its ingress entries in rule-number order and the first entry that matches decides, so
+whether an admin port is open to the world is judged on the whole ordered list (inline entries and NetworkAclRule
+resources that name the ACL): an earlier deny takes addresses out of a later allow.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..net import ADMIN_PORTS, PortRange, is_world
-from ..props import Deferred, items, linked_to, truthy, value
+from ..net import ADMIN_PORTS, PortRange, first_match_allows_public_space, world_sources
+from ..props import Deferred, as_int, items, linked_to, truthy, value
 from ..registry import CDK_NAG, FSBP, Category, resource_policy, stack_policy
 from ..types import (
     DEFAULT_NETWORK_ACL,
@@ -21,7 +26,8 @@ from ..types import (
 
 @resource_policy(
     name="network-acl-admin-ports-closed-to-world",
-    description="Network ACLs do not allow ingress from 0.0.0.0/0 or ::/0 to SSH or RDP (22, 3389).",
+    description="No network ACL entry allows ingress from the whole public IPv4 or IPv6 space (0.0.0.0/0, ::/0) to "
+    "SSH or RDP (22, 3389).",
     types=[NETWORK_ACL, DEFAULT_NETWORK_ACL, NETWORK_ACL_RULE],
     severity=Severity.MEDIUM,
     category=Category.NETWORK,
@@ -43,10 +49,67 @@ def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict
         admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if not admin:
             continue
-        world = [c for c in (value(entry, "cidrBlock"), value(entry, "ipv6CidrBlock")) if c and is_world(c)]
+        world = world_sources(c for c in (value(entry, "cidrBlock"), value(entry, "ipv6CidrBlock")) if c)
         if world:
             report(f"network ACL {args.name}: {where} allows {ports} from {', '.join(world)}, reaching port(s) "
                    f"{', '.join(map(str, admin))}.")  # fmt: skip
+
+
+def _ordered_ingress(resources: list[Any]) -> dict[str, tuple[Any, list[tuple[int, str, Any, str]]]]:
+    """ACL URN -> (the ACL, its ingress entries as (rule number, label, props, action key)), inline entries and
+    the NetworkAclRule resources that name it through the engine's property dependencies."""
+    acls: dict[str, tuple[Any, list[tuple[int, str, Any, str]]]] = {}
+    for acl in (r for r in resources if r.resource_type in (NETWORK_ACL, DEFAULT_NETWORK_ACL)):
+        entries = [(as_int(value(e, "ruleNo")), f"{acl.name} ingress[{i}]", e, "action")
+                   for i, e in enumerate(items(value(acl.props, "ingress", [])))]  # fmt: skip
+        acls[acl.urn] = (acl, entries)
+    for rule in (r for r in resources if r.resource_type == NETWORK_ACL_RULE):
+        if truthy(value(rule.props, "egress", False)):
+            continue
+        for dependency in rule.property_dependencies.get("networkAclId", []):
+            if dependency.urn in acls:
+                acls[dependency.urn][1].append((as_int(value(rule.props, "ruleNumber")), rule.name, rule.props,
+                                                "ruleAction"))  # fmt: skip
+    return acls
+
+
+@stack_policy(
+    name="network-acl-admin-ports-combined",
+    description="No network ACL lets the whole public IPv4 or IPv6 space reach SSH or RDP (22, 3389) through its "
+    "ingress entries together, evaluated as AWS does (rule-number order, first match wins, inline entries and "
+    "NetworkAclRule resources alike): 0.0.0.0/1 allowed by one entry and 128.0.0.0/1 by another is the world, "
+    "unless an earlier deny takes part of it out. (One entry that takes the world alone is "
+    "network-acl-admin-ports-closed-to-world's finding.)",
+    types=[NETWORK_ACL, DEFAULT_NETWORK_ACL, NETWORK_ACL_RULE],
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK,
+    controls=[FSBP("EC2.21")],
+    remediation="Narrow the allow entries for the admin ports to the corporate ranges, or deny the admin ports to "
+    "0.0.0.0/0 and ::/0 in an entry numbered below them.",
+    config={"adminPorts": ADMIN_PORTS},
+)
+def network_acl_admin_ports_combined(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    for acl, entries in _ordered_ingress(args.resources).values():
+        with deferred.guard():
+            ordered = sorted(entries, key=lambda entry: entry[0])
+            for port in (int(p) for p in config["adminPorts"]):
+                rules, through = [], []
+                for _, label, props, action_key in ordered:
+                    if not PortRange.read(props).includes(port):
+                        continue
+                    allows = str(value(props, action_key, "")).lower() == "allow"
+                    cidrs = [c for c in (value(props, "cidrBlock"), value(props, "ipv6CidrBlock")) if c]
+                    if allows and world_sources(cidrs):
+                        break  # one entry alone takes the world: network-acl-admin-ports-closed-to-world reports it
+                    rules += [(allows, c) for c in cidrs]
+                    through += [label] if allows else []
+                else:
+                    covered = first_match_allows_public_space(rules)
+                    if covered:
+                        report(f"network ACL {acl.name}: its entries {', '.join(through)} together let the whole "
+                               f"public {' and '.join(covered)} space reach port {port}.", acl.urn)  # fmt: skip
+    deferred.finish()
 
 
 @resource_policy(
