@@ -17,6 +17,7 @@ test: $(VENV)/.installed $(PACK_VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m mypy
 
 # Every generated file, rewritten by its generator: the taggable types from the installed pulumi-aws (slow: it
 # imports all of pulumi-aws), policy/README.md from the policies' metadata, and the README's diagram with
@@ -47,14 +48,14 @@ PYTHON_CHECK = $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and
 $(VENV)/.installed: requirements.txt requirements-dev.txt policy/requirements.txt
 	@$(PYTHON_CHECK)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # The policy pack runs in its own virtualenv, as `pulumi preview --policy-pack policy` would run it.
 $(PACK_VENV)/.installed: policy/requirements.txt
 	@$(PYTHON_CHECK)
 	$(PYTHON) -m venv $(PACK_VENV)
-	$(PACK_VENV)/bin/pip install --quiet --disable-pip-version-check -r policy/requirements.txt
+	$(PACK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r policy/requirements.txt
 	touch $@
 
 clean:

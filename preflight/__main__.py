@@ -16,8 +16,10 @@ def _stop(signum: int, frame: object) -> None:
     if pack_process is not None:  # not imported yet: no pack process to stop
         pack_process.terminate_all()
     # The real stderr: the program's own output is being captured when the signal may come.
-    sys.__stderr__.write(f"\ninterrupted ({signal.Signals(signum).name})\n")
-    sys.__stderr__.flush()
+    stderr = sys.__stderr__
+    if stderr is not None:  # None only without a console (pythonw)
+        stderr.write(f"\ninterrupted ({signal.Signals(signum).name})\n")
+        stderr.flush()
     os._exit(128 + signum)
 
 

@@ -408,7 +408,7 @@ class PolicyPack:
             if not entry.enforcement_level:
                 continue
             policy_config = request.policyConfig[name]
-            policy_config.enforcementLevel = LEVEL_VALUES[entry.enforcement_level]  # type: ignore[assignment]
+            policy_config.enforcementLevel = LEVEL_VALUES[entry.enforcement_level]
             if entry.properties:
                 policy_config.properties.update(entry.properties)
         if request.policyConfig:

@@ -67,7 +67,7 @@ class AwsMocks(pulumi.runtime.Mocks):
 
     # Resources -----------------------------------------------------------------------------------------------
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
         if self.preview:
             # A fresh stack: nothing has an id yet and computed attributes are unknown (absent here).
@@ -87,7 +87,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         if typ == "aws:kms/key:Key":
             return _uuid(typ, name)
         if typ == "aws:rds/instance:Instance" and args.inputs.get("identifier"):
-            return args.inputs["identifier"]
+            return str(args.inputs["identifier"])
         if typ in ("aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile", "aws:lambda/function:Function",
                    "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail", "aws:rds/instance:Instance",
                    "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):  # fmt: skip
@@ -228,7 +228,8 @@ class AwsMocks(pulumi.runtime.Mocks):
 
     # Invokes -------------------------------------------------------------------------------------------------
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    # A plain dict (no check failures) is what the SDK's MockMonitor.Invoke also accepts.
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         token, a = args.token, args.args
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             return {"names": list(AVAILABILITY_ZONES), "zoneIds": [f"use1-az{i + 1}" for i in range(6)],

@@ -171,7 +171,9 @@ class PackProcess:
     def _read_port(self) -> int:
         """The first stdout line is the port (the engine reads exactly one line)."""
         result: list[bytes] = []
-        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()), daemon=True)
+        stdout = self.process.stdout
+        assert stdout is not None  # started with stdout=PIPE
+        reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
         reader.start()
         reader.join(START_TIMEOUT_SECONDS)
         line = result[0].decode(errors="replace").strip() if result else ""

@@ -156,12 +156,12 @@ class Resources:
             port = port_range(rule.inputs.get("protocol"), rule.inputs.get("fromPort"), rule.inputs.get("toPort"))
             for group in (d.urn for d in self.deps(rule, "securityGroupId")):
                 rules.setdefault(group, []).append((destinations[0] if destinations else "", cidrs, port))
-        for group in self.of_type(SECURITY_GROUP):
-            egress = group.inputs.get("egress")
+        for security_group in self.of_type(SECURITY_GROUP):
+            egress = security_group.inputs.get("egress")
             for entry in egress if isinstance(egress, list) else []:
                 cidrs = {c for c in (entry.get("cidrBlocks") or []) if known(c)}
                 port = port_range(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"))
-                rules.setdefault(group.urn, []).append(("", cidrs, port))
+                rules.setdefault(security_group.urn, []).append(("", cidrs, port))
         return rules
 
     def ingress_rules(self) -> list[tuple[str, str, list[str], str]]:
@@ -218,7 +218,7 @@ def role_in_name(resource: RecordedResource, component: RecordedResource | None,
     if component is not None and name.startswith(component.name + "-"):
         name = name[len(component.name) + 1 :]
     zone = resource.inputs.get("availabilityZone")
-    if known(zone) and name.endswith(f"-{zone}"):
+    if isinstance(zone, str) and known(zone) and name.endswith(f"-{zone}"):
         name = name[: -len(zone) - 1]
     name = re.sub(rf"(^|-){noun}s?($|-)", "-", name).strip("-")
     return name.replace("-", " ") or noun

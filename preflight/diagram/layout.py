@@ -150,7 +150,8 @@ class _Builder(Resources):
 
     def services(self) -> None:
         for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-            kind = {"network": "Network", "gateway": "Gateway"}.get(lb.inputs.get("loadBalancerType"), "Application")
+            lb_type = str(lb.inputs.get("loadBalancerType"))
+            kind = {"network": "Network", "gateway": "Gateway"}.get(lb_type, "Application")
             scheme = "internal" if lb.inputs.get("internal") is True else "internet-facing"
             self.resource_node(lb, f"{kind} Load Balancer<br/>{lb.name}, {scheme}", SERVICE)
         for group in self.of_type("aws:autoscaling/group:Group"):
