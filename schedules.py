@@ -46,7 +46,31 @@ def schedule_problem(schedule: str) -> str | None:
     fields = cron.group(1).split()
     if len(fields) != 6:
         return "is not an EventBridge cron expression (six fields: minutes hours day-of-month month day-of-week year)"
-    _, _, day_of_month, month, day_of_week, year = fields
+    minutes, hours, day_of_month, month, day_of_week, year = fields
+    for name, value, high in (("minutes", minutes, 59), ("hours", hours, 23)):
+        problem = _time_field_problem(value, high)
+        if problem:
+            return f"has a cron {name} field EventBridge refuses: {problem}"
     if sorted((day_of_month, day_of_week)) not in (["*", "?"],) or month != "*" or year != "*":
         return "must run every day (day-of-month and day-of-week '*' and '?', month and year '*')"
+    return None
+
+
+# A minutes or hours item: `*`, a value, a range, each optionally with an increment (`*/15`, `5/10`, `8-18/2`).
+_TIME_ITEM = re.compile(r"^(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
+
+
+def _time_field_problem(field: str, high: int) -> str | None:
+    """Why EventBridge refuses a cron minutes (0-59) or hours (0-23) field, or None. The fields allow `, - * /`
+    and nothing else (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html)."""
+    for item in field.split(","):
+        match = _TIME_ITEM.match(item)
+        if not match:
+            return f"{item!r} is not a value 0-{high}, a range, `*` or an increment (`, - * /` only)"
+        start, end, step = match.group(2), match.group(3), match.group(4)
+        numbers = [int(n) for n in (start, end) if n is not None]
+        if any(n > high for n in numbers):
+            return f"{item!r} is outside 0-{high}"
+        if step is not None and not 1 <= int(step) <= high:
+            return f"{item!r} has an increment outside 1-{high}"
     return None

@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 
+import config_limits as limits
 from schedules import schedule_problem
 
 REQUIRED_REGION = "us-east-1"
@@ -52,9 +53,6 @@ NAT_GATEWAY_MODES = ("perAz", "single")
 MAX_AZ_COUNT = 5
 MAX_VPC_PREFIX = 23
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-_DB_INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
-_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _CERTIFICATE_ARN = re.compile(r"^arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$")
@@ -314,6 +312,10 @@ def _region(region: str) -> str:
 def _corporate_cidrs(cidrs: Any) -> tuple[str, ...]:
     if not isinstance(cidrs, list) or not cidrs or not all(isinstance(c, str) for c in cidrs):
         raise Invalid(f"must be a non-empty list of IPv4 CIDR strings, got {cidrs!r}")
+    if len(cidrs) > limits.MAX_CORPORATE_CIDRS:
+        raise Invalid(f"lists {len(cidrs)} ranges; the app instances' security group holds one SSH rule per range "
+                      f"and AWS allows {limits.SECURITY_GROUP_INBOUND_RULES} inbound rules per group, so at most "
+                      f"{limits.MAX_CORPORATE_CIDRS}: merge them into wider ranges (no wider than /16)")  # fmt: skip
     parsed: list[str] = []
     for cidr in cidrs:
         try:
@@ -336,6 +338,9 @@ def _vpc_cidr(value: str) -> str:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
         raise Invalid(f"{value!r} is not an IPv4 network ({error})") from None
+    if network.prefixlen < limits.VPC_WIDEST_PREFIX:
+        raise Invalid(f"{value} is wider than AWS allows for a VPC (CreateVpc takes /16 to /28; this program's subnet "
+                      f"plan needs /{MAX_VPC_PREFIX} or larger, so /16 to /{MAX_VPC_PREFIX})")  # fmt: skip
     rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
     if not any(network.subnet_of(private) for private in rfc1918):
         raise Invalid(f"{value} is not inside a private RFC 1918 range")
@@ -360,18 +365,54 @@ def _retention(days: int) -> int:
     return days
 
 
+def _environment(value: str) -> str:
+    problem = limits.tag_text_problem(value, "the Environment tag value", limits.MAX_TAG_VALUE_LENGTH)
+    if problem:
+        raise Invalid(problem)
+    return value
+
+
 def _extra_tags(tags: Any) -> dict[str, str]:
     if not isinstance(tags, dict):
         raise Invalid(f"must be an object of tag names to values, got {tags!r}")
-    reserved = {"Environment", "Project", "ManagedBy"}
+    if len(tags) > limits.MAX_EXTRA_TAGS:
+        raise Invalid(f"has {len(tags)} tags; AWS allows {limits.MAX_TAGS_PER_RESOURCE} per resource and this stack "
+                      f"adds up to {limits.MAX_TAGS_PER_RESOURCE - limits.MAX_EXTRA_TAGS} itself "
+                      f"({', '.join(limits.DERIVED_TAG_KEYS + limits.TIER_TAG_KEYS)}), so at most "
+                      f"{limits.MAX_EXTRA_TAGS}")  # fmt: skip
+    seen: dict[str, str] = {key.lower(): key for key in limits.DERIVED_TAG_KEYS + limits.TIER_TAG_KEYS}
     for name, value in tags.items():
-        if name in reserved:
+        if name in limits.DERIVED_TAG_KEYS:
             raise Invalid(f"must not set {name!r}: it is derived from the stack")
-        if not _TAG_KEY.match(name) or name.lower().startswith("aws:"):
-            raise Invalid(f"{name!r} is not a valid tag key")
-        if not isinstance(value, str) or len(value) > 256:
-            raise Invalid(f"the value of {name!r} must be a string of at most 256 characters")
+        if not name:
+            raise Invalid("has an empty tag key")
+        if name.lower() in seen:
+            raise Invalid(f"{name!r} differs only in case from {seen[name.lower()]!r}, which this stack already "
+                          "sets (IAM treats tag keys case-insensitively and refuses both on one role)")  # fmt: skip
+        seen[name.lower()] = name
+        problem = limits.tag_text_problem(name, "tag key", limits.MAX_TAG_KEY_LENGTH)
+        if problem:
+            raise Invalid(problem)
+        if not isinstance(value, str):
+            raise Invalid(f"the value of {name!r} must be a string, got {value!r}")
+        problem = limits.tag_text_problem(value, f"the value of {name!r}", limits.MAX_TAG_VALUE_LENGTH)
+        if problem:
+            raise Invalid(problem)
     return dict(tags)
+
+
+def _instance_type(instance_type: str) -> str:
+    problem = limits.instance_type_problem(instance_type)
+    if problem:
+        raise Invalid(problem)
+    return instance_type
+
+
+def _db_instance_class(instance_class: str) -> str:
+    problem = limits.db_instance_class_problem(instance_class)
+    if problem:
+        raise Invalid(problem)
+    return instance_class
 
 
 def _health_check_path(path: str) -> str:
@@ -399,10 +440,33 @@ def _backup_retention(days: int) -> int:
     return days
 
 
+def _postgres_name_problem(name: str) -> str | None:
+    """Why RDS would refuse `name` as the master user or database name (config_limits cites the rules)."""
+    if not _DB_NAME.match(name):
+        return f"{name!r} is not 1 to 63 letters, digits or underscores starting with a letter"
+    if name.lower() in limits.POSTGRES_RESERVED_WORDS:
+        return f"{name!r} is a PostgreSQL reserved word"
+    return None
+
+
 def _master_username(username: str) -> str:
-    if username.lower() in RESERVED_DB_USERNAMES or not _DB_NAME.match(username):
-        raise Invalid(f"{username!r} is reserved or not a valid PostgreSQL name; use a custom name (FSBP RDS.25)")
+    problem = _postgres_name_problem(username)
+    if problem:
+        raise Invalid(f"{problem}; use a custom name (FSBP RDS.25)")
+    if username.lower() in RESERVED_DB_USERNAMES or username.lower().startswith(limits.RESERVED_ROLE_PREFIXES):
+        raise Invalid(f"{username!r} is reserved or a default administrator name; use a custom name (FSBP RDS.25), "
+                      f"not {', '.join(RESERVED_DB_USERNAMES)} nor a name starting with "
+                      f"{' or '.join(limits.RESERVED_ROLE_PREFIXES)}")  # fmt: skip
     return username
+
+
+def _db_name(name: str) -> str:
+    problem = _postgres_name_problem(name)
+    if problem:
+        raise Invalid(problem)
+    if name.lower() in limits.EXISTING_DATABASES:
+        raise Invalid(f"{name!r} is a database every RDS for PostgreSQL instance already has")
+    return name
 
 
 def _audit_schedule(schedule: str) -> str:
@@ -425,12 +489,14 @@ REGION_KEY = ConfigKey(
 # The project's keys, in the order the README lists them and errors name them.
 KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("environment", "string", "the `Environment` tag; `Production` turns on deletion protection and "
-              "`protect`", PRODUCTION_ENVIRONMENT, required="the value of the Environment tag"),
+              "`protect`; a valid tag value", PRODUCTION_ENVIRONMENT, _environment,
+              required="the value of the Environment tag"),
     ConfigKey("corporateCidrs", "JSON list", "IPv4 CIDRs allowed to reach SSH; no `0.0.0.0/0`, nothing wider "
-              "than `/16`", '["203.0.113.0/24"]', _corporate_cidrs,
+              f"than `/16`, at most {limits.MAX_CORPORATE_CIDRS} (one security group rule each)", '["203.0.113.0/24"]',
+              _corporate_cidrs,
               required="the IPv4 ranges allowed to reach SSH"),
-    ConfigKey("vpcCidr", "string", "an RFC 1918 range, `/23` or larger (each subnet is 1/16 of it; load balancer "
-              "subnets need a `/27`)", "10.0.0.0/16", _vpc_cidr, default="10.0.0.0/16"),
+    ConfigKey("vpcCidr", "string", "an RFC 1918 range from `/16` (the widest AWS allows) to `/23` (each subnet "
+              "is 1/16 of it; load balancer subnets need a `/27`)", "10.0.0.0/16", _vpc_cidr, default="10.0.0.0/16"),
     ConfigKey("azCount", "integer", f"2 to {MAX_AZ_COUNT}", "2", _between(2, MAX_AZ_COUNT), default=2),
     ConfigKey("natGateways", "string", "`perAz`, or `single` outside production", "perAz",
               _nat_gateways, default="perAz"),
@@ -438,7 +504,10 @@ KEYS: tuple[ConfigKey, ...] = (
               _email, required="security alarms are mailed there"),
     ConfigKey("logRetentionDays", "integer", "a CloudWatch Logs retention value; at least "
               f"{MIN_PRODUCTION_LOG_RETENTION_DAYS} in production", "365", _retention, default=365),
-    ConfigKey("extraTags", "JSON object", "extra tags for every resource", '{"CostCenter": "security"}',
+    ConfigKey("extraTags", "JSON object", f"up to {limits.MAX_EXTRA_TAGS} extra tags for every resource: keys and "
+              "values AWS accepts (letters, numbers, spaces, `+ - = . _ : / @`; no `aws:`; keys up to "
+              f"{limits.MAX_TAG_KEY_LENGTH}, values up to {limits.MAX_TAG_VALUE_LENGTH} characters), none repeating a "
+              "key the stack sets in any case", '{"CostCenter": "security"}',
               _extra_tags, default={}),
     ConfigKey("certificateArn", "string", "an existing ACM certificate in us-east-1, or set `domainName` and "
               "`hostedZoneId`", _CERTIFICATE_EXAMPLE,
@@ -450,8 +519,8 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("tlsPolicy", "string", "a TLS 1.2+ ELB security policy, one of `ALLOWED_TLS_POLICIES` in "
               "settings.py", ALLOWED_TLS_POLICIES[0], _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
               default=ALLOWED_TLS_POLICIES[0]),
-    ConfigKey("instanceType", "string", "EC2 instance type of the app instances", "t3.small",
-              _matching(_INSTANCE_TYPE, "an EC2 instance type"), default="t3.small"),
+    ConfigKey("instanceType", "string", "EC2 instance type of the app instances (one of pulumi-aws's "
+              "`aws.ec2.InstanceType`)", "t3.small", _instance_type, default="t3.small"),
     ConfigKey("minSize", "integer", "Auto Scaling minimum, at least 2", "2", _between(2, 100), default=2),
     ConfigKey("maxSize", "integer", "Auto Scaling maximum, at least `minSize`", "4", _between(2, 100), default=4),
     ConfigKey("desiredCapacity", "integer", "Auto Scaling desired size, between `minSize` and `maxSize`", "2",
@@ -463,18 +532,20 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("dbEngineVersion", "string", "PostgreSQL major version "
               f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}, the major only (automatic minor upgrades pick "
               "the minor)", "16", _engine_version, default="16"),
-    ConfigKey("dbInstanceClass", "string", "RDS instance class", "db.t4g.medium",
-              _matching(_DB_INSTANCE_CLASS, "an RDS instance class"), default="db.t4g.medium"),
+    ConfigKey("dbInstanceClass", "string", "RDS instance class (pulumi-aws's `aws.rds.InstanceType`, or "
+              "`db.` plus an EC2 type of the t, m, r, x or z families)", "db.t4g.medium", _db_instance_class,
+              default="db.t4g.medium"),
     ConfigKey("dbAllocatedStorageGb", "integer", "gp3 storage in GiB", "20", _between(20, 65536), default=20),
     ConfigKey("dbMaxAllocatedStorageGb", "integer", "storage autoscaling ceiling in GiB, above "
               "`dbAllocatedStorageGb`", "100", _between(21, 65536), default=100),
     ConfigKey("dbPort", "integer", "the database port (1150-65535)", "5432", _between(1150, 65535), default=5432),
     ConfigKey("backupRetentionDays", "integer", f"{MIN_BACKUP_RETENTION_DAYS} to 35 days", "7", _backup_retention,
               default=7),
-    ConfigKey("dbMasterUsername", "string", "a custom administrator name (not `postgres`/`admin`)", "appadmin",
+    ConfigKey("dbMasterUsername", "string", "a custom administrator name: a PostgreSQL identifier, not a reserved "
+              "word, not `postgres`/`admin`/..., not `pg_...`/`rds...`", "appadmin",
               _master_username, default="appadmin"),
-    ConfigKey("dbName", "string", "the database name (a PostgreSQL identifier)", "app",
-              _matching(_DB_NAME, "a valid PostgreSQL database name"), default="app"),
+    ConfigKey("dbName", "string", "the database name: a PostgreSQL identifier, not a reserved word", "app",
+              _db_name, default="app"),
     ConfigKey("auditSchedule", "string", "EventBridge schedule of the compliance auditor: a `rate(...)` of at most "
               "a day, or a `cron(...)` that runs every day", "rate(1 hour)", _audit_schedule,
               default="rate(1 hour)"),

@@ -253,3 +253,163 @@ def test_an_empty_vpc_cidr_through_the_program_uses_the_default():
     recording = run_stack(preview=True, vpcCidr="")
     vpcs = [r for r in recording.resources if r.type == "aws:ec2/vpc:Vpc"]
     assert [vpc.inputs["cidrBlock"] for vpc in vpcs] == ["10.0.0.0/16"]
+
+
+# Every key's edge values, good and bad (issue 15): a good value is accepted as given; a bad one is refused naming
+# the key, with a message fragment saying why. A value AWS would refuse at deploy time must be refused here.
+ACCEPTED = object()
+EDGE_VALUES = [
+    ("aws:region", "us-east-1", ACCEPTED),
+    ("aws:region", "us-east-2", "must be us-east-1"),
+    ("environment", "Staging", ACCEPTED),
+    ("environment", "Prod-2 eu/west", ACCEPTED),
+    ("environment", "x" * 256, ACCEPTED),
+    ("environment", "x" * 257, "at most 256"),
+    ("environment", "prod#1", "characters AWS refuses"),
+    ("environment", "aws:prod", "reserves"),
+    ("corporateCidrs", '["198.51.100.7/32"]', ACCEPTED),
+    ("corporateCidrs", '["10.1.0.0/16"]', ACCEPTED),
+    ("corporateCidrs", json.dumps([f"198.51.{i}.0/24" for i in range(59)]), ACCEPTED),
+    ("corporateCidrs", json.dumps([f"198.51.{i}.0/24" for i in range(60)]), "at most 59"),
+    ("corporateCidrs", '["10.0.0.0/15"]', "wider than /16"),
+    ("corporateCidrs", '["::/0"]', "not an IPv4 network"),
+    ("corporateCidrs", "[24]", "non-empty list of IPv4 CIDR strings"),
+    ("vpcCidr", "10.0.0.0/16", ACCEPTED),
+    ("vpcCidr", "192.168.4.0/23", ACCEPTED),
+    ("vpcCidr", "10.0.0.0/8", "wider than AWS allows"),
+    ("vpcCidr", "10.0.0.0/15", "/16 to /28"),
+    ("vpcCidr", "172.16.0.0/24", "too small"),
+    ("vpcCidr", "10.0.0.0/28", "too small"),
+    ("vpcCidr", "100.64.0.0/16", "RFC 1918"),
+    ("azCount", "2", ACCEPTED),
+    ("azCount", "5", ACCEPTED),
+    ("azCount", "0", "between 2 and 5"),
+    ("azCount", "-1", "between 2 and 5"),
+    ("azCount", "2.5", "whole number"),
+    ("natGateways", "perAz", ACCEPTED),
+    ("natGateways", "PerAz", "must be one of"),
+    ("alertEmail", "sec.ops+alerts@example.co.uk", ACCEPTED),
+    ("alertEmail", "secops@localhost", "email address"),
+    ("logRetentionDays", "3653", ACCEPTED),
+    ("logRetentionDays", "0", "not a retention"),
+    ("logRetentionDays", "3654", "not a retention"),
+    ("extraTags", '{"CostCenter": "security", "Owner": "team@example.com"}', ACCEPTED),
+    ("extraTags", '{"Kostenstelle": "Sicherheit äöü", "team:owner": "a b+c=d/e"}', ACCEPTED),
+    ("extraTags", '{"Empty": ""}', ACCEPTED),
+    ("extraTags", json.dumps({f"Tag{i}": "v" for i in range(45)}), ACCEPTED),
+    ("extraTags", json.dumps({f"Tag{i}": "v" for i in range(46)}), "at most 45"),
+    ("extraTags", '{"environment": "dev"}', "differs only in case from 'Environment'"),
+    ("extraTags", '{"MANAGEDBY": "me"}', "differs only in case from 'ManagedBy'"),
+    ("extraTags", '{"Name": "x"}', "differs only in case from 'Name'"),
+    ("extraTags", '{"Owner": "a", "owner": "b"}', "differs only in case from 'Owner'"),
+    ("extraTags", '{"Cost#Center": "x"}', "characters AWS refuses"),
+    ("extraTags", '{"CostCenter": "a,b"}', "characters AWS refuses"),
+    ("extraTags", '{"AWS:cost": "x"}', "reserves"),
+    ("extraTags", '{"CostCenter": "aws:x"}', "reserves"),
+    ("extraTags", json.dumps({"k" * 127: "v"}), ACCEPTED),
+    ("extraTags", json.dumps({"k" * 128: "v"}), "at most 127"),
+    ("extraTags", json.dumps({"k": "v" * 257}), "at most 256"),
+    ("extraTags", '{"": "v"}', "empty tag key"),
+    ("extraTags", '{"CostCenter": 7}', "must be a string"),
+    ("tlsPolicy", "ELBSecurityPolicy-TLS13-1-3-2021-06", ACCEPTED),
+    ("tlsPolicy", "ELBSecurityPolicy-2016-08", "TLS 1.2+"),
+    ("instanceType", "t4g.small", ACCEPTED),
+    ("instanceType", "m7i.large", ACCEPTED),
+    ("instanceType", "t3.huge", "not an EC2 instance type"),
+    ("instanceType", "T3.SMALL", "not an EC2 instance type"),
+    ("instanceType", "mac1.metal", "Dedicated Host"),
+    ("minSize", "100", ACCEPTED),
+    ("minSize", "101", "between 2 and 100"),
+    ("appPort", "1024", ACCEPTED),
+    ("appPort", "65536", "between 1024 and 65535"),
+    ("appPort", "443", "between 1024 and 65535"),
+    ("healthCheckPath", "/healthz?full=1", ACCEPTED),
+    ("healthCheckPath", "health", "not a URL path"),
+    ("healthCheckPath", "/" + "a" * 1024, "not a URL path"),
+    ("dbEngineVersion", "17", ACCEPTED),
+    ("dbEngineVersion", "15", "supported major version"),
+    ("dbInstanceClass", "db.t4g.medium", ACCEPTED),
+    ("dbInstanceClass", "db.m7g.large", ACCEPTED),
+    ("dbInstanceClass", "db.r6g.xlarge", ACCEPTED),
+    ("dbInstanceClass", "db.t4g.huge", "not an RDS instance class"),
+    ("dbInstanceClass", "db.c7g.large", "not an RDS instance class"),
+    ("dbInstanceClass", "t4g.medium", "not an RDS instance class"),
+    ("dbAllocatedStorageGb", "19", "between 20 and 65536"),
+    ("dbMaxAllocatedStorageGb", "65536", ACCEPTED),
+    ("dbMaxAllocatedStorageGb", "65537", "between 21 and 65536"),
+    ("dbPort", "1150", ACCEPTED),
+    ("dbPort", "1149", "between 1150 and 65535"),
+    ("backupRetentionDays", "35", ACCEPTED),
+    ("backupRetentionDays", "36", "between 1 and 35"),
+    ("dbMasterUsername", "app_owner", ACCEPTED),
+    ("dbMasterUsername", "a" * 63, ACCEPTED),
+    ("dbMasterUsername", "a" * 64, "1 to 63"),
+    ("dbMasterUsername", "1admin", "starting with a letter"),
+    ("dbMasterUsername", "app-admin", "letters, digits or underscores"),
+    ("dbMasterUsername", "select", "reserved word"),
+    ("dbMasterUsername", "USER", "reserved word"),
+    ("dbMasterUsername", "Postgres", "default administrator name"),
+    ("dbMasterUsername", "pg_admin", "starting with pg_"),
+    ("dbMasterUsername", "rdsops", "rds"),
+    ("dbName", "orders_2026", ACCEPTED),
+    ("dbName", "table", "reserved word"),
+    ("dbName", "template1", "already has"),
+    ("dbName", "9lives", "starting with a letter"),
+    ("auditSchedule", "cron(0/15 * * * ? *)", ACCEPTED),
+    ("auditSchedule", "cron(0 8-18/2 * * ? *)", ACCEPTED),
+    ("auditSchedule", "cron(5,35 * ? * * *)", ACCEPTED),
+    ("auditSchedule", "cron(60 6 * * ? *)", "minutes field"),
+    ("auditSchedule", "cron(0 24 * * ? *)", "hours field"),
+    ("auditSchedule", "cron(0 6-25 * * ? *)", "outside 0-23"),
+    ("auditSchedule", "cron(*/0 * * * ? *)", "increment"),
+    ("auditSchedule", "cron(0 6 * * * *)", "must run every day"),
+    ("auditSchedule", "cron(0 6 ? * ? *)", "must run every day"),
+    ("auditSchedule", "cron(0 L * * ? *)", "hours field"),
+    ("manageAccountBaseline", "false", ACCEPTED),
+    ("manageAccountBaseline", "no", "true or false"),
+    ("wafRateLimit", "100", ACCEPTED),
+    ("wafRateLimit", "99", "between 100 and"),
+]
+
+
+def edge_id(value: object) -> str:
+    return "accepted" if value is ACCEPTED else str(value)[:40]
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), EDGE_VALUES, ids=edge_id)
+def test_edge_values_of_every_key(key, value, expected):
+    overrides = {key: value, "environment": "Staging"} if key != "environment" else {key: value}
+    if key == "minSize":
+        overrides["maxSize"] = value
+    if key == "dbAllocatedStorageGb":
+        overrides["dbMaxAllocatedStorageGb"] = "65536"
+    if expected is ACCEPTED:
+        parse(**overrides)
+        return
+    with pytest.raises(SettingsError) as caught:
+        parse(**overrides)
+    assert caught.value.key == key
+    assert expected in str(caught.value)
+    assert "Example of a good value:" in str(caught.value)
+
+
+def test_every_key_has_edge_values():
+    assert {key for key, _, _ in EDGE_VALUES} >= set(CONFIG_KEYS) - {
+        "certificateArn", "domainName", "hostedZoneId", "maxSize", "desiredCapacity",  # covered above, with pairs
+    }  # fmt: skip
+
+
+def test_the_most_corporate_ranges_fit_the_security_group_quota_and_the_auditor_environment():
+    """At the cap, through the real program: the app instances' group stays within 60 inbound rules, and the
+    auditor's environment within Lambda's 4 KB."""
+    from config_limits import LAMBDA_ENVIRONMENT_BYTES, MAX_CORPORATE_CIDRS, SECURITY_GROUP_INBOUND_RULES
+
+    cidrs = [f"198.51.{i}.{i}/32" for i in range(MAX_CORPORATE_CIDRS)]
+    recording = run_stack(preview=False, corporateCidrs=cidrs)
+    ingress = [r for r in recording.resources if r.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    app_group = next(r for r in ingress if r.name.endswith("-app-ssh-0")).inputs["securityGroupId"]
+    assert len([r for r in ingress if r.inputs["securityGroupId"] == app_group]) == SECURITY_GROUP_INBOUND_RULES
+    (function,) = [r for r in recording.resources if r.type == "aws:lambda/function:Function"]
+    variables = function.inputs["environment"]["variables"]
+    assert len(variables["ALLOWED_SSH_CIDRS"].split(",")) == MAX_CORPORATE_CIDRS
+    assert sum(len(k.encode()) + len(str(v).encode()) for k, v in variables.items()) < LAMBDA_ENVIRONMENT_BYTES
