@@ -135,6 +135,13 @@ class RecordingMonitor(mocks.MockMonitor):
         self.transforms.register_stack_transform(request)
         return super().RegisterStackTransform(request)
 
+    def RegisterStackInvokeTransform(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        self.transforms.register_invoke_transform(request)
+        return super().RegisterStackInvokeTransform(request)
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        return super().Invoke(self.transforms.apply_invoke(request))
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.type != STACK_TYPE:
             request = self.transforms.apply(request)

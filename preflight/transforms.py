@@ -17,6 +17,10 @@ security group would pass the preview unseen. `EngineTransforms` does the engine
 - the resource is then registered with the resulting properties and options (protect, ignoreChanges,
   dependsOn, provider, aliases, ...), and its own transforms are kept for its children.
 
+Invoke transforms (`pulumi.runtime.register_invoke_transform`) are the engine's too (`resmon.Invoke`): every one
+registered so far runs, in order, on an invoke's arguments and options before the provider answers it, so a
+transform that widens `aws.iam.get_policy_document` is judged in the document the program gets back.
+
 The legacy `transformations=` and `register_stack_transformation` are run by the SDK itself before it calls the
 engine, so they need nothing here.
 """
@@ -54,6 +58,7 @@ class EngineTransforms:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stack: list[callback_pb2.Callback] = []
+        self._invokes: list[callback_pb2.Callback] = []
         self._own: dict[str, list[callback_pb2.Callback]] = {}
         self._parents: dict[str, str] = {}
         self._goals: dict[str, _Goal] = {}
@@ -62,6 +67,43 @@ class EngineTransforms:
         """`register_resource_transform`: applies to every resource registered from now on."""
         with self._lock:
             self._stack.append(callback)
+
+    def register_invoke_transform(self, callback: callback_pb2.Callback) -> None:
+        """`register_invoke_transform`: applies to every invoke from now on."""
+        with self._lock:
+            self._invokes.append(callback)
+
+    def apply_invoke(self, request: Any) -> Any:
+        """The invoke request as the engine would go on with it, after every invoke transform registered so far.
+        Returns the request itself when there are none."""
+        with self._lock:
+            transforms = list(self._invokes)
+        if not transforms:
+            return request
+        args = request.args
+        options = resource_pb2.TransformInvokeOptions(
+            provider=request.provider,
+            version=request.version,
+            plugin_download_url=request.pluginDownloadURL,
+            plugin_checksums=dict(request.pluginChecksums),
+        )
+        for callback in transforms:
+            transform = resource_pb2.TransformInvokeRequest(token=request.tok, args=args, options=options)
+            reply = resource_pb2.TransformInvokeResponse.FromString(
+                self._call(callback, transform, f"an invoke transform failed on {request.tok}")
+            )
+            if reply.HasField("args"):
+                args = reply.args
+            if reply.HasField("options"):
+                options = reply.options
+        result = _copy(request)
+        result.args.CopyFrom(args)
+        result.provider = options.provider
+        result.version = options.version
+        result.pluginDownloadURL = options.plugin_download_url
+        result.pluginChecksums.clear()
+        result.pluginChecksums.update(options.plugin_checksums)
+        return result
 
     def apply(self, request: Any) -> Any:
         """The registration request as the engine would go on with it: inherited options, then every transform
@@ -125,6 +167,11 @@ class EngineTransforms:
         return chain
 
     def _invoke(self, callback: callback_pb2.Callback, request: Any) -> Any:
+        reply = self._call(callback, request, f"a resource transform failed on {request.type} {request.name!r}")
+        return resource_pb2.TransformResponse.FromString(reply)
+
+    def _call(self, callback: callback_pb2.Callback, request: Any, failure: str) -> bytes:
+        """Calls a transform through the program's callback server, as the engine does; its serialized answer."""
         # A channel per call: none is left open when the SDK stops its callback server at the program's end
         # (an open one makes gRPC log a GOAWAY to stderr), and a transform call costs a millisecond either way.
         with grpc.insecure_channel(callback.target) as channel:
@@ -135,10 +182,8 @@ class EngineTransforms:
             except grpc.RpcError as error:
                 # The SDK's details read "Invoke callback <token> error: <exception>:\n<the transform's frames>".
                 details = re.sub(r"^Invoke callback \S+ error: ", "", error.details() or str(error.code()))
-                raise TransformError(
-                    f"a resource transform failed on {request.type} {request.name!r}: {details.rstrip()}"
-                ) from None
-        return resource_pb2.TransformResponse.FromString(reply.response)
+                raise TransformError(f"{failure}: {details.rstrip()}") from None
+        return bytes(reply.response)
 
 
 def _copy(request: Any) -> Any:

@@ -77,6 +77,18 @@ def test_legacy_transformations_still_apply(policy_pack: PolicyPack, mode: str, 
     assert weakening_findings(policy_pack.analyze(recording)) == WEAKENED
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_an_invoke_transform_that_widens_a_policy_document_is_caught_by_the_pack(
+    policy_pack: PolicyPack, mode: str
+) -> None:
+    def admin_wildcards(recording: Recording) -> list[str]:
+        findings = policy_pack.analyze(recording)
+        return [f.urn.rsplit("::", 1)[-1] for f in findings if f.policy == "iam-no-admin-wildcard" and not f.undecided]
+
+    assert admin_wildcards(run(mode)) == []
+    assert admin_wildcards(run(mode, "invoke")) == ["app-role-policy"]
+
+
 # The engine's order, inheritance and options -------------------------------------------------------------------
 
 
