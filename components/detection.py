@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.alarms import metric_alarm
+
 # GuardDuty sends updates of an existing finding at this interval (new findings go out within 5 minutes anyway).
 FINDING_PUBLISHING_FREQUENCY = "FIFTEEN_MINUTES"
 # The protection plans that watch what this stack runs: its buckets, its instances' volumes, its PostgreSQL
@@ -354,6 +356,25 @@ class Detection(pulumi.ComponentResource):
                     input_template=json.dumps(route.message),
                 ),
                 opts=self._child,
+            )
+            # A finding EventBridge could not deliver (a key or topic policy that no longer admits it) must not
+            # pass in silence: CloudWatch alarms reach the topic by their own grant, not EventBridge's.
+            metric_alarm(
+                self,
+                f"{self._name}-route-{route.slug}-failed",
+                description=f"EventBridge could not deliver {route.description.lower()} to the alert topic: check "
+                "the topic's and the key's policies, and the GuardDuty/Security Hub/Config consoles for what was lost",
+                namespace="AWS/Events",
+                metric_name="FailedInvocations",
+                dimensions={"RuleName": rule.name},
+                statistic="Sum",
+                comparison_operator="GreaterThanThreshold",
+                threshold=0,
+                period=300,
+                evaluation_periods=1,
+                # No datapoint: nothing failed (or nothing matched).
+                treat_missing_data="notBreaching",
+                topic_arn=self._args.alert_topic_arn,
             )
 
 

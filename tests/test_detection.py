@@ -444,6 +444,16 @@ def test_messages_say_what_which_resource_how_bad_and_link_the_console(prod):
         assert {"resource", "account"} <= placeholders, slug
 
 
+def test_a_finding_route_that_fails_to_deliver_raises_an_alarm(prod_apply):
+    topic = prod_apply.stack_outputs["alertTopicArn"]
+    for slug, (rule, _) in routes(prod_apply).items():
+        alarm = prod_apply.named(f"detection-route-{slug}-failed")
+        assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Events", "FailedInvocations")
+        assert alarm.inputs["dimensions"] == {"RuleName": rule.inputs["name"]}
+        assert alarm.inputs["threshold"] == 0 and alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+        assert alarm.inputs["alarmActions"] == [topic]
+
+
 def test_alert_topic_admits_only_the_finding_routes_among_eventbridge_rules(prod_apply):
     grants = statements(prod_apply.named("audit-alerts-policy").inputs["policy"])
     assert grants["EventBridgeRulesPublish"]["Condition"]["ArnLike"]["aws:SourceArn"] == (

@@ -69,8 +69,26 @@ def test_firewall_manager_ownership_is_said_in_config(detection):
 
 def test_every_web_acl_logs_its_own_decisions(detection, mode):
     found = violations(detection(f"violations-{mode}"), "waf-web-acl-logging")
-    assert set(found) == {"unlogged-acl"}
     assert "has no logging configuration" in found["unlogged-acl"][0]
+    assert "logged-acl" not in found and "count-only-acl" not in found
+
+
+def test_waf_logs_must_redact_sessions_and_credentials(detection, mode):
+    found = violations(detection(f"violations-{mode}"), "waf-web-acl-logging")
+    assert "writes the authorization, cookie header(s)" in found["logged-acl-logging"][0]
+    assert any("writes the authorization header(s)" in m for m in found["count-only-acl-logging"])
+
+
+def test_waf_logs_must_go_where_waf_can_write(detection, mode):
+    messages = violations(detection(f"violations-{mode}"), "waf-web-acl-logging")["count-only-acl-logging"]
+    assert any("misnamed-waf-logs ('/waf/count-only')" in m and "aws-waf-logs-" in m for m in messages)
+
+
+def test_the_redacted_headers_follow_the_config(detection):
+    config = {"waf-web-acl-logging": {"redactedHeaders": ["cookie"]}}
+    found = violations(detection("violations-apply", config), "waf-web-acl-logging")
+    assert not any("header(s)" in m for m in found.get("count-only-acl-logging", []))
+    assert any("writes the cookie header(s)" in m for m in found["logged-acl-logging"])
 
 
 def test_a_recorder_narrowed_any_way_or_not_on_is_refused(detection, mode):

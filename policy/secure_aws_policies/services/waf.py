@@ -16,6 +16,7 @@ from ..registry import SECURITY_HUB, Category, stack_policy
 from ..types import (
     CLASSIC_LOAD_BALANCER,
     LOAD_BALANCERS,
+    LOG_GROUP,
     WAF_LOGGING_CONFIGURATION,
     WAF_WEB_ACL,
     WAF_WEB_ACL_ASSOCIATION,
@@ -123,20 +124,58 @@ def waf_protects_internet_facing_alb(args: Any, report: Any, config: dict) -> No
     deferred.finish()
 
 
+# WAF writes only to destinations whose name starts with this (the WAF developer guide; the provider's
+# WebAclLoggingConfiguration docs): any other name is refused at deploy time, which no preview shows.
+LOG_DESTINATION_PREFIX = "aws-waf-logs-"
+# Sessions and credentials: a request log that keeps them hands them to everyone who can read the logs.
+DEFAULT_REDACTED_HEADERS = ["authorization", "cookie"]
+
+
+def _redacted_headers(logging: Any) -> set[str]:
+    return {str(value(value(field, "singleHeader") or {}, "name", "")).lower()
+            for field in items(value(logging.props, "redactedFields", []))}  # fmt: skip
+
+
+def _misnamed_destinations(logging: Any, resources: dict[str, Any]) -> list[str]:
+    """This stack's log groups the configuration writes to whose known name does not start with the prefix."""
+    misnamed = []
+    for dependency in logging.property_dependencies.get("logDestinationConfigs", []):
+        group = resources.get(dependency.urn)
+        if group is None or group.resource_type != LOG_GROUP:
+            continue
+        # With namePrefix, the provider makes the name from the prefix: the prefix decides.
+        prefix = peek(group.props, "namePrefix")
+        name = peek(group.props, "name")
+        known = prefix if isinstance(prefix, str) else name if isinstance(name, str) else None
+        if known is not None and not known.startswith(LOG_DESTINATION_PREFIX):
+            misnamed.append(f"{group.name} ({known!r})")
+    return misnamed
+
+
 @stack_policy(
     name="waf-web-acl-logging",
-    description="Every WAFv2 web ACL has a logging configuration with a destination (a log group, bucket or "
-    "Firehose stream named aws-waf-logs-...), so what it blocked and allowed can be investigated.",
-    types=[WAF_WEB_ACL, WAF_LOGGING_CONFIGURATION],
+    description="Every WAFv2 web ACL has a logging configuration with a destination (this stack's log groups "
+    f"named {LOG_DESTINATION_PREFIX}..., as WAF requires), so what it blocked and allowed can be investigated, and "
+    "the logs leave out the headers that carry sessions and credentials (redactedHeaders).",
+    types=[WAF_WEB_ACL, WAF_LOGGING_CONFIGURATION, LOG_GROUP],
     severity=Severity.LOW,
     category=Category.LOGGING,
     controls=[SECURITY_HUB("WAF.11")],
     remediation="Create an aws.wafv2.WebAclLoggingConfiguration(resource_arn=<web ACL>.arn, "
-    "log_destination_configs=[<log group named aws-waf-logs-...>.arn], redacted_fields=[authorization and cookie "
-    "headers]).",
+    f"log_destination_configs=[<log group named {LOG_DESTINATION_PREFIX}...>.arn], redacted_fields=[{{single_header: "
+    "{name: 'authorization'}}, {single_header: {name: 'cookie'}}]).",
+    config={
+        "redactedHeaders": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": DEFAULT_REDACTED_HEADERS,
+            "description": "Request headers (lowercase) every WAF logging configuration must redact.",
+        }
+    },
 )
 def waf_web_acl_logging(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
+    resources = {r.urn: r for r in args.resources}
     loggings = [r for r in args.resources if r.resource_type == WAF_LOGGING_CONFIGURATION]
     for acl in (r for r in args.resources if r.resource_type == WAF_WEB_ACL):
         with deferred.guard():
@@ -146,4 +185,14 @@ def waf_web_acl_logging(args: Any, report: Any, config: dict) -> None:
             if not [c for c in found if is_set(c.props, "logDestinationConfigs")]:
                 report(f"web ACL {acl.name} has no logging configuration with a destination: its decisions leave no "
                        "record.", acl.urn)  # fmt: skip
+    required = {str(header).lower() for header in config["redactedHeaders"]}
+    for logging in loggings:
+        with deferred.guard():
+            missing = sorted(required - _redacted_headers(logging))
+            if missing:
+                report(f"WAF logging {logging.name} writes the {', '.join(missing)} header(s) to its logs: redact them "
+                       "(redacted_fields single_header).", logging.urn)  # fmt: skip
+        for destination in _misnamed_destinations(logging, resources):
+            report(f"WAF logging {logging.name} writes to log group {destination}: WAF accepts only log groups named "
+                   f"{LOG_DESTINATION_PREFIX}..., so the deployment would fail.", logging.urn)  # fmt: skip
     deferred.finish()

@@ -35,8 +35,9 @@ web_acl = aws.wafv2.WebAcl(
 )
 aws.wafv2.WebAclAssociation("web-acl-association", resource_arn=public_alb.arn, web_acl_arn=web_acl.arn)
 waf_logs = aws.cloudwatch.LogGroup("waf-logs", name="aws-waf-logs-fixture", retention_in_days=365)
+REDACTED = [{"single_header": {"name": "authorization"}}, {"single_header": {"name": "cookie"}}]
 aws.wafv2.WebAclLoggingConfiguration(
-    "web-acl-logging", resource_arn=web_acl.arn, log_destination_configs=[waf_logs.arn]
+    "web-acl-logging", resource_arn=web_acl.arn, log_destination_configs=[waf_logs.arn], redacted_fields=REDACTED
 )
 
 # Other forms that protect: a web ACL whose blocking rule is a resource of its own, logging too; and an
@@ -57,8 +58,15 @@ aws.wafv2.WebAclRule(
 aws.wafv2.WebAclAssociation(
     "separate-rule-association", resource_arn=separate_rule_alb.arn, web_acl_arn=separate_rule_acl.arn
 )
+# A log group named by prefix; headers given in another case.
+prefixed_logs = aws.cloudwatch.LogGroup(
+    "prefixed-waf-logs", name_prefix="aws-waf-logs-separate-", retention_in_days=365
+)
 aws.wafv2.WebAclLoggingConfiguration(
-    "separate-rule-acl-logging", resource_arn=separate_rule_acl.arn, log_destination_configs=[waf_logs.arn]
+    "separate-rule-acl-logging",
+    resource_arn=separate_rule_acl.arn,
+    log_destination_configs=[prefixed_logs.arn],
+    redacted_fields=[{"single_header": {"name": "Cookie"}}, {"single_header": {"name": "Authorization"}}],
 )
 org_acl_alb = aws.lb.LoadBalancer("org-acl-alb", subnets=SUBNETS)
 aws.wafv2.WebAclAssociation(

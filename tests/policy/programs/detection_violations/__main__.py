@@ -68,8 +68,13 @@ count_only_acl = aws.wafv2.WebAcl(
     visibility_config=VISIBILITY,
 )  # fmt: skip
 aws.wafv2.WebAclAssociation("count-only-association", resource_arn=count_only_alb.arn, web_acl_arn=count_only_acl.arn)
+# Logs to a group WAF refuses (its name lacks the aws-waf-logs- prefix), redacting only the cookie.
+misnamed_logs = aws.cloudwatch.LogGroup("misnamed-waf-logs", name="/waf/count-only", retention_in_days=365)
 aws.wafv2.WebAclLoggingConfiguration(
-    "count-only-acl-logging", resource_arn=count_only_acl.arn, log_destination_configs=[waf_logs.arn]
+    "count-only-acl-logging",
+    resource_arn=count_only_acl.arn,
+    log_destination_configs=[misnamed_logs.arn],
+    redacted_fields=[{"single_header": {"name": "cookie"}}],
 )
 
 aws.guardduty.Detector("suspended-detector", enable=False)
