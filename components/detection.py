@@ -14,7 +14,8 @@ Those four are one per account and region, so they are built only when the stack
 (`manageAccountBaseline`). The Config rules and the routing are this stack's own and always built: with the
 switch off they run on the organization's recorder. EventBridge rules send what needs a person (GuardDuty
 severity 7+, failed CRITICAL/HIGH Security Hub findings, this stack's Config rules turning NON_COMPLIANT, active
-Access Analyzer findings) to the alert topic, each rewritten into a readable one-line message with a console link.
+Access Analyzer findings) to the alert topic, each rewritten into a readable one-line message with a console link;
+an alarm on each route's failed deliveries makes sure a finding EventBridge could not deliver is not lost in silence.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import settings
-from components import cis_alarms, database, web
+from components import cis_alarms, database, waf, web
 from preflight.record import ProgramError, run_program
 from tests.policy.conftest import run_fixture, violations
 
@@ -31,6 +31,7 @@ for path in (ROOT / "policy", ROOT / "lambda" / "compliance_auditor"):
 from secure_aws_policies import ALL_POLICIES, net  # noqa: E402
 from secure_aws_policies.cis_patterns import CIS_PATTERNS  # noqa: E402
 from secure_aws_policies.services import elb, s3  # noqa: E402
+from secure_aws_policies.services import waf as waf_policies  # noqa: E402
 
 from auditor import s3_buckets, security_groups  # noqa: E402 (the Lambda's modules sit at its package root)
 
@@ -143,3 +144,15 @@ def test_the_four_public_access_block_settings_agree_between_pack_and_auditor():
     assert sorted(k.lower() for k in s3.PUBLIC_ACCESS_SETTINGS) == sorted(
         k.lower() for k in s3_buckets.PUBLIC_ACCESS_BLOCK_SETTINGS
     )
+
+
+# WAF logging (web tier's firewall <-> pack waf-web-acl-logging) ################################################
+
+
+def test_the_web_acl_redacts_exactly_the_headers_the_pack_requires():
+    required = pack_setting("waf-web-acl-logging", "redactedHeaders")
+    assert sorted(waf.REDACTED_HEADERS) == sorted(required) == sorted(waf_policies.DEFAULT_REDACTED_HEADERS)
+
+
+def test_the_waf_log_group_prefix_is_the_one_the_pack_knows_waf_requires():
+    assert waf.LOG_GROUP_NAME_PREFIX == waf_policies.LOG_DESTINATION_PREFIX == "aws-waf-logs-"
