@@ -39,7 +39,9 @@ def check_cloudtrail(cloudtrail: Any, region: str) -> CheckResult:
 
     # Each trail's status is read on its own: one that cannot be read (an organization trail whose owner denies
     # GetTrailStatus, a trail deleted since it was listed) is reported and the others still count.
-    logging_trails, stopped, unreadable = [], [], []
+    logging_trails: list[dict[str, Any]] = []
+    stopped: list[dict[str, Any]] = []
+    unreadable: list[str] = []
     for trail in multi_region_trails(trails):
         try:
             # A shadow trail's status is only reachable through its ARN.
