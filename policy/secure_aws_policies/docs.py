@@ -124,8 +124,11 @@ def render() -> str:
         lines.append("")
         if "*" in policy.resource_types:
             types = "resources of every type, and AWS providers"
-        elif set(policy.resource_types) == set(tagging.TAGGABLE_TYPES):
-            types = f"resources of {len(policy.resource_types)} taggable types (`{TAGGABLE_LIST}`)"
+        elif set(tagging.TAGGABLE_TYPES) <= set(policy.resource_types):
+            extra = sorted(set(policy.resource_types) - set(tagging.TAGGABLE_TYPES))
+            types = f"resources of {len(tagging.TAGGABLE_TYPES)} taggable types (`{TAGGABLE_LIST}`)" + "".join(
+                f", `{t}`" for t in extra
+            )
         else:
             types = ", ".join(f"`{t}`" for t in policy.resource_types) + " resources"
         lines.append(f"- Level: **{_level(policy)}**; severity: {policy.severity.value}; category: "

@@ -248,7 +248,12 @@ def denies_plain_transport(doc: Any, action: str, need_objects: bool) -> bool:
 
 
 def plain_transport_problem(holders: list[tuple[str, Any]], action: str, need_objects: bool) -> str | None:
-    """Why none of these (name, props) policies refuses plain transport, or None when one does."""
+    """Why these (name, props) policies of one resource do not all refuse plain transport, or None when each does.
+
+    A bucket or topic has one policy: when several resources write it, the last one applied wins, so the worst
+    of them decides and each must refuse plain transport."""
+    if not holders:
+        return "it has no policy"
     problems = []
     for where, props in holders:
         try:
@@ -256,8 +261,6 @@ def plain_transport_problem(holders: list[tuple[str, Any]], action: str, need_ob
         except InvalidDocument as error:
             problems.append(f"{where} {error}")
             continue
-        if denies_plain_transport(doc, action, need_objects):
-            return None
-    if not holders:
-        return "it has no policy"
-    return "; ".join(problems) or f"no statement of {' or '.join(where for where, _ in holders)} does"
+        if not denies_plain_transport(doc, action, need_objects):
+            problems.append(f"no statement of {where} does")
+    return "; ".join(problems) or None

@@ -11,6 +11,7 @@ AWS_PROVIDER = "pulumi:providers:aws"
 
 # Auto Scaling
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+AUTOSCALING_TAG = "aws:autoscaling/tag:Tag"
 
 # CloudTrail
 CLOUDTRAIL = "aws:cloudtrail/trail:Trail"
@@ -27,6 +28,7 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 # EC2 compute and EBS
 EC2_INSTANCE = "aws:ec2/instance:Instance"
+EC2_TAG = "aws:ec2/tag:Tag"  # one tag on any EC2 resource, beside the resource's own tags
 EBS_VOLUME = "aws:ebs/volume:Volume"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
@@ -71,6 +73,7 @@ USER_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/userPolicyAttachmentsExclusive:User
 
 # KMS
 KMS_KEY = "aws:kms/key:Key"
+KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"  # the key's policy, replacing the one the key declares inline
 
 # Lambda
 LAMBDA_FUNCTION = "aws:lambda/function:Function"

@@ -33,7 +33,7 @@ def test_rules_that_split_the_internet_between_them_open_the_port_they_share_to_
 
 def test_protocol_minus_one_from_one_half_and_ssh_from_the_other_open_ssh_to_the_world(reachability, mode):
     [message] = violations(reachability(mode), COMBINED)["all-traffic-half-sg"]
-    assert "open tcp 22 through all-traffic-half-rule, ssh-other-half-rule" in message
+    assert "open tcp 22 through all-traffic-half-rule, ssh-other-half-rule (0.0.0.0/1, 128.0.0.0/1)" in message
     assert "tcp 23" not in message and "all traffic" not in message  # the half alone reaches the other ports
 
 

@@ -132,8 +132,8 @@ def cloudtrail_bucket_protected(args: Any, report: Any, config: dict) -> None:
             if bucket is None:
                 continue
             with deferred.guard():
-                if not any(all(truthy(value(b.props, k)) for k in PUBLIC_ACCESS_SETTINGS)
-                           for b in blocks.get(bucket.urn, [])):  # fmt: skip
+                linked = blocks.get(bucket.urn, [])  # the last applied wins: each must block everything
+                if not linked or not all(truthy(value(b.props, k)) for b in linked for k in PUBLIC_ACCESS_SETTINGS):
                     report(f"bucket {bucket.name} holds trail {trail.name}'s logs but does not block all public "
                            "access (a BucketPublicAccessBlock with all four settings true).", bucket.urn)  # fmt: skip
                 for policy in policies.get(bucket.urn, []):

@@ -29,6 +29,7 @@ from ..types import (
     GROUP_POLICY_ATTACHMENT,
     GROUP_POLICY_ATTACHMENTS_EXCLUSIVE,
     KMS_KEY,
+    KMS_KEY_POLICY,
     MANAGED_POLICY,
     POLICY_ATTACHMENT,
     ROLE,
@@ -60,8 +61,10 @@ POLICY_ARN_INPUTS = {
 _ADMIN_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(AdministratorAccess|PowerUserAccess)$")
 
 IDENTITY_POLICIES = frozenset({ROLE, ROLE_POLICY, MANAGED_POLICY, GROUP_POLICY, USER_POLICY})
+# Every document is judged on its own: where two resources write one policy (a key's inline policy and an
+# aws.kms.KeyPolicy, a bucket's and a BucketPolicy), whichever applies last wins, so the worst must pass too.
 RESOURCE_POLICIES = frozenset({BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY, SNS_TOPIC, SQS_QUEUE,
-                               KMS_KEY, *S3_BUCKETS})  # fmt: skip
+                               KMS_KEY, KMS_KEY_POLICY, *S3_BUCKETS})  # fmt: skip
 ALL_POLICY_HOLDERS = IDENTITY_POLICIES | RESOURCE_POLICIES
 
 DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
@@ -79,7 +82,7 @@ def policy_documents(args: Any, report: Callable[[str], None] | None = None) -> 
             raw.append((f"inlinePolicies[{index}]", value(inline, "policy")))
     elif kind in ALL_POLICY_HOLDERS:
         raw.append(("policy", value(props, "policy")))
-    role = "key" if kind == KMS_KEY else "identity" if kind in IDENTITY_POLICIES else "resource"
+    role = "key" if kind in (KMS_KEY, KMS_KEY_POLICY) else "identity" if kind in IDENTITY_POLICIES else "resource"
     parsed: list[Document] = []
     for where, found in raw:
         try:

@@ -108,7 +108,8 @@ def s3_bucket_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
 @stack_policy(
     name="s3-bucket-denies-insecure-transport",
     description="Every S3 bucket has a bucket policy that denies all S3 actions on the bucket and its objects to "
-    "everyone when aws:SecureTransport is false.",
+    "everyone when aws:SecureTransport is false; a bucket has one policy, so when several resources write it (the "
+    "last applied wins) each must.",
     types=sorted(S3_BUCKETS | {BUCKET_POLICY}),
     severity=Severity.MEDIUM,
     category=Category.TRANSIT,
@@ -176,10 +177,15 @@ def _buckets(args: Any) -> list[Any]:
     return [r for r in args.resources if r.resource_type in S3_BUCKETS]
 
 
+def _status(versioning: Any) -> Any:
+    return value(value(versioning.props, "versioningConfiguration") or {}, "status")
+
+
 @stack_policy(
     name="s3-bucket-versioning",
     description="Every S3 bucket has versioning enabled (a BucketVersioning with status Enabled linked to it), so an "
-    "overwritten or deleted object can be recovered.",
+    "overwritten or deleted object can be recovered. With several BucketVersioning resources on one bucket the last "
+    "applied wins, so every one must enable it.",
     types=[*sorted(S3_BUCKETS), BUCKET_VERSIONING],
     severity=Severity.LOW,
     category=Category.RESILIENCE,
@@ -192,22 +198,25 @@ def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
     versionings = linked_to(args.resources, BUCKET_VERSIONING, "bucket")
     for bucket in _buckets(args):
         with deferred.guard():
-            statuses = [value(value(v.props, "versioningConfiguration") or {}, "status") for v in
-                        versionings.get(bucket.urn, [])]  # fmt: skip
+            statuses = [_status(v) for v in versionings.get(bucket.urn, [])]
             # The bucket's own `versioning` is a computed output at AnalyzeStack (unknown at a first preview):
-            # read it only when no linked BucketVersioning already enables versioning.
-            if "Enabled" not in statuses and truthy(value(value(bucket.props, "versioning") or {}, "enabled")):
+            # read it only when no BucketVersioning is linked.
+            if not statuses and truthy(value(value(bucket.props, "versioning") or {}, "enabled")):
                 statuses.append("Enabled")
             if "Enabled" not in statuses:
                 found = f" (status {', '.join(map(str, statuses))})" if statuses else ""
                 report(f"bucket {bucket.name} has no versioning enabled{found}.", bucket.urn)
+            elif weaker := [v.name for v in versionings.get(bucket.urn, []) if _status(v) != "Enabled"]:
+                # Two resources writing one bucket's versioning: whichever applies last wins, so the worst counts.
+                report(f"bucket {bucket.name}: {', '.join(weaker)} also sets its versioning, to a status other than "
+                       "Enabled; the last one applied wins.", bucket.urn)  # fmt: skip
     deferred.finish()
 
 
 @stack_policy(
     name="s3-bucket-public-access-blocked",
     description="Every S3 bucket has a BucketPublicAccessBlock with all four settings true (block and ignore public "
-    "ACLs, block and restrict public policies).",
+    "ACLs, block and restrict public policies); with several on one bucket the last applied wins, so each must.",
     types=[*sorted(S3_BUCKETS), BUCKET_PUBLIC_ACCESS_BLOCK],
     severity=Severity.HIGH,
     category=Category.ACCESS,
@@ -224,10 +233,12 @@ def s3_bucket_public_access_blocked(args: Any, report: Any, config: dict) -> Non
             report(f"bucket {bucket.name} has no BucketPublicAccessBlock.", bucket.urn)
             continue
         with deferred.guard():
-            best = max(linked, key=lambda b: sum(truthy(value(b.props, k)) for k in PUBLIC_ACCESS_SETTINGS))
-            missing = [k for k in PUBLIC_ACCESS_SETTINGS if not truthy(value(best.props, k))]
-            if missing:
-                report(f"bucket {bucket.name}: {best.name} leaves {', '.join(missing)} off.", bucket.urn)
+            # S3 keeps one public access block per bucket: with several resources the last applied wins, so each
+            # must set all four.
+            for block in linked:
+                missing = [k for k in PUBLIC_ACCESS_SETTINGS if not truthy(value(block.props, k))]
+                if missing:
+                    report(f"bucket {bucket.name}: {block.name} leaves {', '.join(missing)} off.", bucket.urn)
     deferred.finish()
 
 
@@ -253,6 +264,13 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
                 found = f"object ownership {', '.join(map(str, settings))}" if settings else "no ownership controls"
                 report(f"bucket {bucket.name} has {found}, so ACLs can still grant access; declare "
                        "BucketOwnerEnforced.", bucket.urn)  # fmt: skip
+            elif weaker := [
+                c.name
+                for c in controls.get(bucket.urn, [])
+                if value(value(c.props, "rule") or {}, "objectOwnership") != "BucketOwnerEnforced"
+            ]:
+                report(f"bucket {bucket.name}: {', '.join(weaker)} also sets its object ownership, to something "
+                       "other than BucketOwnerEnforced; the last one applied wins.", bucket.urn)  # fmt: skip
             for acl in acls.get(bucket.urn, []):
                 report(f"bucket {bucket.name} is given an ACL by {acl.name}; use bucket policies.", bucket.urn)
             # The bucket's own `acl` and `grants` are computed outputs at AnalyzeStack: unknown at a first preview

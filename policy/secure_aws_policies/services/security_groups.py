@@ -128,6 +128,8 @@ def group_ingress(resources: list[Any]) -> list[GroupIngress]:
         for key in keys:
             group = groups.setdefault(key, GroupIngress(key, None, []))
             group.entries += [GroupEntry(resource, rule) for rule in rules]
+    for group in groups.values():  # the engine's registration order varies from run to run; messages must not
+        group.entries.sort(key=lambda entry: entry.label)
     return [group for group in groups.values() if group.entries]
 
 

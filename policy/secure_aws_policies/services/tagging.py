@@ -17,6 +17,7 @@ from pulumi_policy import Severity
 from .. import stack_config
 from ..props import UNKNOWN, has, items, json_object, peek, value
 from ..registry import PROJECT, SECURITY_HUB, Category, resource_policy
+from ..types import AUTOSCALING_TAG, EC2_TAG
 
 TAGGABLE_TYPES_FILE = Path(__file__).resolve().parents[1] / "taggable_types.txt"
 
@@ -54,11 +55,29 @@ def _own_tags(args: Any, style: str) -> Mapping[str, Any]:
     return tags if isinstance(tags, Mapping) else {}
 
 
+# One tag set by its own resource on a resource elsewhere (aws.ec2.Tag: `key`/`value` on `resourceId`;
+# aws.autoscaling.Tag: `tag` {key, value, propagateAtLaunch} on `autoscalingGroupName`). AWS keeps one value per
+# key: this one or the resource's own, whichever was written last.
+SEPARATE_TAG_TYPES = (EC2_TAG, AUTOSCALING_TAG)
+
+
+def _judge_separate_tag(args: Any, report: Any, required: Mapping[str, str]) -> None:
+    tag = args.props if args.resource_type == EC2_TAG else value(args.props, "tag") or {}
+    key = value(tag, "key")
+    if key not in required:
+        args.not_applicable(f"it sets {key!r}, which is not a required tag")
+    actual, expected = value(tag, "value"), required[key]
+    if actual in (None, "") or (expected != ANY_VALUE and actual != expected):
+        report(f"{args.name} sets {key}={actual!r} on a resource, overriding its own tags; required "
+               f"{key}={expected!r}.")  # fmt: skip
+
+
 @resource_policy(
     name="required-tags",
     description="Every taggable resource carries the required tags and values (default Environment=Production), "
-    "counting the provider's default_tags.",
-    types=sorted(TAGGABLE_TYPES),
+    "counting the provider's default_tags; a separate aws.ec2.Tag or aws.autoscaling.Tag resource that sets a "
+    "required tag to another value overrides the resource's own, so it is refused too (the worst value wins).",
+    types=sorted({*TAGGABLE_TYPES, *SEPARATE_TAG_TYPES}),
     severity=Severity.LOW,
     category=Category.TAGGING,
     controls=[PROJECT("tagging"), SECURITY_HUB("EC2.38"), SECURITY_HUB("RDS.30"), SECURITY_HUB("Lambda.6")],
@@ -74,9 +93,12 @@ def _own_tags(args: Any, style: str) -> Mapping[str, Any]:
     },
 )
 def required_tags(args: Any, report: Any, config: dict) -> None:
+    required = dict(config["requiredTags"])
+    if args.resource_type in SEPARATE_TAG_TYPES:
+        _judge_separate_tag(args, report, required)
+        return
     style = TAGGABLE_TYPES[args.resource_type]
     own = _own_tags(args, style)
-    required = dict(config["requiredTags"])
     # The provider's defaults are read only when the resource's own tags leave a required one out: a provider
     # whose default_tags are unknown at preview does not make a fully tagged resource undecided.
     defaults = _default_tags(args) if style == "map" and not all(has(own, key) for key in required) else {}
