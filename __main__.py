@@ -213,3 +213,9 @@ pulumi.export("databaseEndpoint", database.endpoint)
 pulumi.export("databasePort", database.port)
 pulumi.export("databaseMasterSecretArn", database.master_user_secret_arn)
 pulumi.export("auditorFunctionName", auditor.function_name)
+pulumi.export("webAclArn", web.web_acl_arn)
+# Only where this stack owns them (manageAccountBaseline).
+if detection.detector_id is not None:
+    pulumi.export("guardDutyDetectorId", detection.detector_id)
+if detection.recorder_name is not None:
+    pulumi.export("configRecorderName", detection.recorder_name)

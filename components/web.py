@@ -161,6 +161,7 @@ class WebTier(pulumi.ComponentResource):
     target_group_arn: pulumi.Output[str]
     app_security_group_id: pulumi.Output[str]
     load_balancer_security_group_id: pulumi.Output[str]
+    web_acl_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: WebTierArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         validate_web_tier_args(args)  # before registering anything: a bad arg leaves nothing half-built
@@ -201,8 +202,10 @@ class WebTier(pulumi.ComponentResource):
         self.target_group_arn = self.target_group.arn
         self.app_security_group_id = self.app_security_group.id
         self.load_balancer_security_group_id = self.load_balancer_security_group.id
+        self.web_acl_arn = self.web_acl.arn
         self.register_outputs(
             {
+                "web_acl_arn": self.web_acl_arn,
                 "load_balancer_dns_name": self.load_balancer_dns_name,
                 "site_url": self.site_url,
                 "target_group_arn": self.target_group_arn,

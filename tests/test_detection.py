@@ -251,6 +251,18 @@ def test_access_analyzer_watches_the_account(prod):
     assert analyzer.inputs["analyzerName"] == "secure-aws-prod-account"
 
 
+def test_the_stack_exports_the_web_acl_detector_and_recorder(prod_apply):
+    outputs = prod_apply.stack_outputs
+    assert outputs["webAclArn"].startswith("arn:aws:wafv2:us-east-1:")
+    assert outputs["guardDutyDetectorId"]
+    assert outputs["configRecorderName"] == "secure-aws-prod"
+
+
+def test_with_another_owner_the_stack_exports_no_detector_or_recorder(owned_elsewhere):
+    assert {"guardDutyDetectorId", "configRecorderName"} & set(owned_elsewhere.stack_outputs) == set()
+    assert "webAclArn" in owned_elsewhere.stack_outputs
+
+
 def test_findings_are_protected_in_production(prod):
     for type_token in (DETECTOR, HUB, ANALYZER):
         assert only(prod, type_token).protect is True, type_token
