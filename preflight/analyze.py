@@ -401,6 +401,10 @@ class PolicyPack:
                 + (f"\n{stderr}" if stderr else "")
             ) from error
 
+    def check_config(self, config: Mapping[str, Any] | None) -> dict[str, PolicyConfig]:
+        """The config as the engine reconciles it with this pack's policies; PolicyConfigError if it does not fit."""
+        return reconcile_policy_pack_config(self.info, config)
+
     def configure(self, process: PackProcess, config: Mapping[str, Any] | None) -> dict[str, PolicyConfig]:
         reconciled = reconcile_policy_pack_config(self.info, config)
         request = analyzer_pb2.ConfigureAnalyzerRequest()

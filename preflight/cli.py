@@ -121,6 +121,7 @@ def main(argv: Sequence[str] | None = None, *, pack: PolicyPack | None = None) -
             parser.error(f"--diagram {options.diagram}: unknown format; name the file {', '.join(suffixes)}")
     out, err = sys.stdout, sys.stderr
     try:
+        check_report_paths({kind: getattr(options, kind) for kind in REPORT_KINDS if getattr(options, kind)})
         outcome = run(options, out=out, err=err, pack=pack)
     except Failure as failure:
         print(f"error: {failure}", file=err)
@@ -145,15 +146,13 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             pack_python(pack_dir)  # a missing pack or virtualenv fails now, not after the program ran
         except PolicyPackError as error:
             raise Failure(str(error)) from error
-    config_file = options.policy_pack_config
-    if config_file is None and options.policy_pack is None and (DEFAULT_PACK / "config.json").exists():
-        config_file = DEFAULT_PACK / "config.json"
+    config_file = default_pack_config(project_dir, options.policy_pack, options.policy_pack_config)
     try:
         policy_config = load_policy_pack_config(config_file) if config_file else {}
     except OSError as error:
         raise Failure(f"cannot read the policy pack config {config_file}: {error.strerror}") from error
     except PolicyConfigError as error:
-        raise Failure(str(error)) from error
+        raise Failure(f"the policy pack config is not usable: {error}") from error
     overrides = dict(options.config)
 
     with futures.ThreadPoolExecutor(max_workers=2) as background:
@@ -163,11 +162,18 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
         try:
             progress(f"Running the program for stack {options.stack} (preview)...")
             preview, diagnostics = _record(project_dir, options.stack, preview=True, overrides=overrides)
-            print(render_plan(preview), file=out)
-            print(terminal.render_diagnostics(preview, diagnostics), file=out, end="")
-            progress("Analyzing the preview, and running the program as `pulumi up` would...")
             running = starting.result() if starting is not None else pack
             assert running is not None
+            try:  # a config the pack cannot take fails before the plan, in plain words
+                running.check_config(policy_config)
+            except PolicyConfigError as error:
+                raise Failure(f"the policy pack config {config_file} does not fit the pack {running.name}: "
+                              f"{error}") from error  # fmt: skip
+            progress("")  # the progress line goes before the plan is printed
+            print(render_plan(preview), file=out)
+            print(terminal.render_diagnostics(preview, diagnostics), file=out, end="")
+            out.flush()
+            progress("Analyzing the preview, and running the program as `pulumi up` would...")
             analyzing = background.submit(running.analyze, preview, policy_config)
             try:
                 apply, _ = _record(project_dir, options.stack, preview=False, overrides=overrides)
@@ -179,7 +185,7 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
                 project_dir=project_dir, stack=options.stack, preview=preview, apply=apply,
                 findings=merge_findings(preview_findings, apply_findings), pack_dir=running.pack_dir,
                 pack_name=running.name, pack_version=running.version, policies=list(running.info.policies),
-                policy_config=policy_config,
+                policy_config=policy_config, pack_config=config_file,
             )  # fmt: skip
         except PolicyPackError as error:
             raise Failure(str(error)) from error
@@ -190,6 +196,31 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
                     starting.result().close()
     print(terminal.render(outcome), file=out, end="")
     return outcome
+
+
+def default_pack_config(project_dir: Path, pack_dir: Path | None, given: Path | None) -> Path | None:
+    """The `--policy-pack-config` to use: the one given; else, for this repository's own project and pack, the
+    pack's config.json. Another project (`--cwd`) or pack gets none: the exemptions in config.json name this
+    project's resources, and must never excuse another project's by a name it happens to share."""
+    if given is not None:
+        return given
+    default = DEFAULT_PACK / "config.json"
+    if pack_dir is None and project_dir.resolve() == REPO_DIR and default.exists():
+        return default
+    return None
+
+
+def check_report_paths(requested: dict[str, Path]) -> None:
+    """Each report's file can be written: checked before the run, so a long run never ends in a lost report."""
+    for kind, path in requested.items():
+        target = Path(path)
+        if target.is_dir():
+            raise Failure(f"--{kind} {target}: is a directory; name a file")
+        parent = next((p for p in (target.parent, *target.parent.parents) if p.exists()), Path("."))
+        if not parent.is_dir():
+            raise Failure(f"--{kind} {target}: {parent} is not a directory")
+        if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            raise Failure(f"--{kind} {target}: permission denied")
 
 
 def _record(project_dir: Path, stack: str, *, preview: bool, overrides: dict[str, str]) -> tuple[Recording, str]:

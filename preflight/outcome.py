@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from preflight.analyze import Finding
+from preflight.analyze import LEVELS, Finding
 from preflight.plan import plan_rows
 from preflight.record import RecordedResource, Recording
 
@@ -87,6 +87,40 @@ class Outcome:
     pack_version: str
     policies: list[Any] = field(default_factory=list)  # analyzer_pb2.PolicyInfo from GetAnalyzerInfo
     policy_config: dict[str, Any] = field(default_factory=dict)
+    pack_config: Path | None = None  # the `--policy-pack-config` file that ran, if any
+
+    def level_of(self, policy: Any) -> str:
+        """A policy's enforcement level after the pack config (an `all` entry, then the policy's own)."""
+        level = LEVELS.get(policy.enforcementLevel, "advisory")
+        for key in ("all", policy.name):
+            entry = (self.policy_config or {}).get(key)
+            if isinstance(entry, str):
+                level = entry
+            elif isinstance(entry, dict) and isinstance(entry.get("enforcementLevel"), str):
+                level = entry["enforcementLevel"] or level
+        return level
+
+    @property
+    def disabled_policies(self) -> list[str]:
+        """Policies the config (or the pack) disabled: they never ran, so they found nothing."""
+        return [p.name for p in self.policies if self.level_of(p) == "disabled"]
+
+    @property
+    def unmatched_exemptions(self) -> list[tuple[str, str]]:
+        """(policy, resource name) of each exemption in the pack config that excused nothing in this run.
+
+        An exemption names a resource (the pack's `exemptions: [{"name", "reason"}]` convention, see
+        policy/secure_aws_policies/exemptions.py); one that matches nothing is a misspelt name or a leftover.
+        """
+        used = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in self.exemptions}
+        unmatched = []
+        for policy, entry in (self.policy_config or {}).items():
+            exemptions = entry.get("exemptions") if isinstance(entry, dict) else None
+            for exemption in exemptions if isinstance(exemptions, list) else []:
+                name = exemption.get("name") if isinstance(exemption, dict) else None
+                if isinstance(name, str) and (policy, name) not in used:
+                    unmatched.append((policy, name))
+        return unmatched
 
     def having(self, *verdicts: Verdict) -> list[Finding]:
         """The findings with one of these verdicts, in the order found."""

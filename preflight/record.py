@@ -206,15 +206,38 @@ def _custom_timeouts(request: Any) -> dict[str, str]:
     return {op: getattr(timeouts, op) for op in ("create", "update", "delete") if getattr(timeouts, op)}
 
 
+def read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A project or stack file as a mapping; ProgramError naming the file and line when it is not one."""
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ProgramError(f"{where}: not valid YAML: {problem}") from error
+    except OSError as error:
+        raise ProgramError(f"cannot read {path}: {error.strerror}") from error
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ProgramError(f"{path}:1: expected a mapping of keys to values, found {type(document).__name__}")
+    return document
+
+
 def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
     """Returns the project name and the stack's config in the engine's form: namespaced keys, string values."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
+    project_file = project_dir / "Pulumi.yaml"
+    project = read_yaml_mapping(project_file).get("name")
+    if not isinstance(project, str) or not project:
+        raise ProgramError(f"{project_file}: the project has no `name:` (e.g. name: my-project)")
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         stacks = sorted(path.name[len("Pulumi.") : -len(".yaml")] for path in project_dir.glob("Pulumi.*.yaml"))
         known = f" (stacks here: {', '.join(stacks)}; pick one with --stack)" if stacks else ""
         raise ProgramError(f"stack {stack!r} has no config file: {stack_file} is missing{known}")
-    raw = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    raw = read_yaml_mapping(stack_file).get("config") or {}
+    if not isinstance(raw, dict):
+        raise ProgramError(f"{stack_file}: `config:` must be a mapping of keys to values")
     config: dict[str, str] = {}
     for key, value in raw.items():
         if isinstance(value, dict) and "secure" in value:
@@ -321,7 +344,7 @@ async def _resolve_stack_outputs(recording: Recording) -> None:
 
 def _program_path(project_dir: Path) -> tuple[Path, Path]:
     """The program's directory and file: Pulumi.yaml's `main` (a directory or a .py file), else `__main__.py`."""
-    main = (yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}).get("main")
+    main = read_yaml_mapping(project_dir / "Pulumi.yaml").get("main")
     target = (project_dir / str(main)).resolve() if main else project_dir
     program = target / "__main__.py" if target.is_dir() or not main else target
     if not program.is_file():

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from preflight import files
 from preflight.diagram.graph import (
     DATA,
     DATABASE,
@@ -144,11 +145,13 @@ def render_image(graph: Graph, path: Path) -> None:
             f"{path}: rendering an image needs Graphviz's `dot` (Debian/Ubuntu: apt-get install graphviz; "
             "macOS: brew install graphviz); the Mermaid text is written anyway"
         )
-    result = subprocess.run(
-        [program, f"-T{suffix[1:]}", "-o", str(path)], input=dot(graph).encode(), capture_output=True, check=False
-    )
-    if result.returncode != 0:
-        raise DiagramError(f"{path}: dot failed: {result.stderr.decode(errors='replace').strip()}")
+    with files.replacing(path) as temporary:
+        result = subprocess.run(
+            [program, f"-T{suffix[1:]}", "-o", str(temporary)], input=dot(graph).encode(), capture_output=True,
+            check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise DiagramError(f"{path}: dot failed: {result.stderr.decode(errors='replace').strip()}")
 
 
 def write_diagram(recording: Recording, path: Path | str) -> list[Path]:
@@ -161,18 +164,18 @@ def write_diagram(recording: Recording, path: Path | str) -> list[Path]:
     graph = architecture(recording)
     suffix = path.suffix.lower()
     if suffix == ".md":
-        path.write_text(f"```mermaid\n{mermaid(graph)}```\n")
+        files.write_text(path, f"```mermaid\n{mermaid(graph)}```\n")
         return [path]
     if suffix in (".dot", ".gv"):
-        path.write_text(dot(graph))
+        files.write_text(path, dot(graph))
         return [path]
     if suffix == ".mmd":
-        path.write_text(mermaid(graph))
+        files.write_text(path, mermaid(graph))
         return [path]
     if suffix not in IMAGE_SUFFIXES:
         raise DiagramError(f"{path}: unknown diagram format {suffix or '(none)'}; use .svg, .png, .mmd, .md or .dot")
     text_path = path.with_suffix(".mmd")
-    text_path.write_text(mermaid(graph))
+    files.write_text(text_path, mermaid(graph))
     render_image(graph, path)
     return [path, text_path]
 

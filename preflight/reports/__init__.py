@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from preflight import diagram
+from preflight import diagram, files
 from preflight.outcome import Outcome
 from preflight.reports import json_report, markdown, sarif
 
@@ -33,8 +33,7 @@ def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list
     for kind, render in RENDERERS.items():
         if kind in requested:
             path = Path(requested[kind])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(outcome), encoding="utf-8")
+            files.write_text(path, render(outcome))
             written.append(path)
     if "diagram" in requested:
         path = Path(requested["diagram"])

@@ -110,18 +110,6 @@ def policy_metadata(policy: Any) -> dict[str, Any]:
     }
 
 
-def configured_level(outcome: Outcome, policy: str, default: str) -> str:
-    """A policy's enforcement level after `--policy-pack-config` (an `all` entry, then the policy's own)."""
-    level = default
-    for key in ("all", policy):
-        entry = (outcome.policy_config or {}).get(key)
-        if isinstance(entry, str):
-            level = entry
-        elif isinstance(entry, dict) and isinstance(entry.get("enforcementLevel"), str):
-            level = entry["enforcementLevel"] or level
-    return level
-
-
 def undecided_reason(finding: Finding) -> str:
     """The SDK's note "can't run policy 'x' from policy pack 'p' during preview: <reason>" -> the reason."""
     return finding.message.split(" during preview: ", 1)[-1]

@@ -1,6 +1,7 @@
 """The JSON report: every resource a first preview creates and every finding, plus a summary.
 
-    {"version": 1, "project", "stack", "stackUrn", "policyPack": {"name", "version", "policies": [...]},
+    {"version": 1, "project", "stack", "stackUrn",
+     "policyPack": {"name", "version", "policies": [...], "config", "disabledPolicies", "unmatchedExemptions"},
      "summary": {"resources", "policies", "mandatoryViolations", "advisoryViolations", "remediations",
                  "exemptions", "undecided", "passed", "exitCode"},
      "resources": [{"urn", "type", "name", "parent", "custom", "protect", "dependencies", "source"}],
@@ -112,6 +113,9 @@ def build(outcome: Outcome) -> dict[str, Any]:
             "name": outcome.pack_name,
             "version": outcome.pack_version,
             "policies": [policy_metadata(p) for p in outcome.policies],
+            "config": str(outcome.pack_config) if outcome.pack_config else None,
+            "disabledPolicies": outcome.disabled_policies,
+            "unmatchedExemptions": [{"policy": p, "name": n} for p, n in outcome.unmatched_exemptions],
         },
         "summary": summary(outcome),
         "resources": [_stack(outcome), *(_resource(outcome, r) for r in resources(outcome))],

@@ -61,6 +61,12 @@ def render(outcome: Outcome) -> str:
         f"| {counts.mandatory_violations} | {counts.advisory_violations} | {counts.remediations} "
         f"| {counts.exemptions} | {counts.undecided} |",
     ]
+    config = f"`{outcome.pack_config.name}`" if outcome.pack_config else "none (each policy at the pack's own level)"
+    lines += ["", f"Policy pack config: {config}."]
+    if outcome.disabled_policies:
+        lines.append(f"Disabled, never ran: {', '.join(_code(p) for p in outcome.disabled_policies)}.")
+    for policy, name in outcome.unmatched_exemptions:
+        lines.append(f"⚠️ The exemption of `{name}` from `{policy}` matched no resource.")
     violations = sorted(outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy, f.urn))
     if violations:
         lines += ["", "#### Violations", ""]

@@ -26,7 +26,6 @@ from preflight.analyze import Finding
 from preflight.outcome import Outcome, Verdict, verdict
 from preflight.reports.common import (
     Location,
-    configured_level,
     describe,
     location,
     policy_metadata,
@@ -49,8 +48,9 @@ RESULT_LEVELS = {
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
-def _rule(outcome: Outcome, metadata: dict[str, Any]) -> dict[str, Any]:
-    level = configured_level(outcome, metadata["name"], metadata["enforcementLevel"])
+def _rule(outcome: Outcome, policy: Any) -> dict[str, Any]:
+    metadata = policy_metadata(policy)
+    level = outcome.level_of(policy)
     framework = metadata["framework"]
     help_text = metadata["remediationSteps"] or metadata["description"]
     properties: dict[str, Any] = {"tags": sorted(set(metadata["tags"])), "enforcementLevel": level}
@@ -128,7 +128,7 @@ def _result(outcome: Outcome, finding: Finding, rule_index: int) -> dict[str, An
 
 
 def build(outcome: Outcome) -> dict[str, Any]:
-    rules = [_rule(outcome, policy_metadata(p)) for p in outcome.policies]
+    rules = [_rule(outcome, p) for p in outcome.policies]
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     for finding in outcome.findings:
         if finding.policy not in index:  # a policy the pack did not list: still one rule for it

@@ -72,6 +72,12 @@ def render(outcome: Outcome) -> str:
         f"{_count(counts.advisory_violations, 'advisory violation')}, "
         f"{_count(counts.exemptions, 'exemption')}, {_count(counts.undecided, 'undecided policy')}"
     )
+    config = _shown(outcome.pack_config) if outcome.pack_config else "none (each policy at the pack's own level)"
+    lines.append(f"    policy pack config: {config}")
+    if outcome.disabled_policies:
+        lines.append(f"    disabled, never ran: {', '.join(outcome.disabled_policies)}")
+    for policy, name in outcome.unmatched_exemptions:
+        lines.append(f"    warning: the exemption of {name} from {policy} matched no resource (misspelt or left over?)")
     return "\n".join(lines) + "\n"
 
 
@@ -101,6 +107,14 @@ def _where(outcome: Outcome, urn: str) -> str:
         text += f"  ({source_location(outcome.project_dir, resource.source_position.uri)}:"
         text += f"{resource.source_position.line})"
     return text
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def source_location(project_dir: Path, uri: str) -> str:
