@@ -415,7 +415,7 @@ def test_four_routes_send_findings_to_the_alert_topic(prod_apply):
 
 def test_at_preview_routes_and_deliveries_are_bound_to_the_topic_the_key_and_the_bucket(prod_preview):
     topic = prod_preview.named("audit-alerts")
-    for slug, (rule, target) in routes(prod_preview).items():
+    for slug, (_, target) in routes(prod_preview).items():
         assert target.property_dependencies["arn"] == [topic.urn], slug
         assert is_unknown(target.inputs["arn"]), slug  # the topic does not exist yet
     channel = only(prod_preview, CHANNEL)
