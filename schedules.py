@@ -10,6 +10,8 @@ import re
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _SCHEDULE_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+# The auditor runs at least once a day: drift never goes unreported longer.
+MAX_INTERVAL_SECONDS = 24 * 3600
 
 
 def schedule_interval_seconds(schedule: str) -> int:
@@ -22,7 +24,7 @@ def schedule_interval_seconds(schedule: str) -> int:
     if rate:
         return int(rate.group(1)) * _SCHEDULE_UNIT_SECONDS[rate.group(2).rstrip("s")]
     hours = schedule.removeprefix("cron(").split()[1]
-    return 3600 if hours == "*" else 24 * 3600
+    return 3600 if hours == "*" else MAX_INTERVAL_SECONDS
 
 
 def schedule_problem(schedule: str) -> str | None:
@@ -37,7 +39,7 @@ def schedule_problem(schedule: str) -> str | None:
         count, unit = int(rate.group(1)), rate.group(2)
         if count < 1 or (count == 1) != (not unit.endswith("s")):
             return "is not an EventBridge rate (a positive number, with a singular unit only for 1)"
-        if schedule_interval_seconds(schedule) > 24 * 3600:
+        if schedule_interval_seconds(schedule) > MAX_INTERVAL_SECONDS:
             return "runs less than once a day; drift would go unreported for longer"
         return None
     cron = re.match(r"^cron\((.+)\)$", schedule)

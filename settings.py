@@ -21,37 +21,21 @@ from typing import Any
 import pulumi
 
 import config_limits as limits
+from conventions import (
+    ALLOWED_TLS_POLICIES,
+    CLOUDWATCH_RETENTION_DAYS,
+    MAX_AZ_COUNT,
+    MAX_VPC_PREFIX,
+    MIN_BACKUP_RETENTION_DAYS,
+    MIN_PRODUCTION_LOG_RETENTION_DAYS,
+    NAT_GATEWAY_MODES,
+    PRODUCTION_ENVIRONMENT,
+    REQUIRED_REGION,
+    RESERVED_DB_USERNAMES,
+    SUPPORTED_POSTGRES_MAJOR_VERSIONS,
+)
 from schedules import schedule_problem
 
-REQUIRED_REGION = "us-east-1"
-PRODUCTION_ENVIRONMENT = "Production"
-MIN_PRODUCTION_LOG_RETENTION_DAYS = 365
-MIN_BACKUP_RETENTION_DAYS = 7
-# The values CloudWatch Logs accepts for retentionInDays (0, "never expire", is refused: logs must age out).
-CLOUDWATCH_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
-# The ELB security policies a listener may use: TLS 1.3 with TLS 1.2 only with forward-secret AEAD ciphers (or TLS
-# 1.3 only), their FIPS and post-quantum (PQ) variants: the ones FSBP ELB.17 passes. The same list as the policy
-# pack's lb-listener-tls-policy (tests/test_contracts.py), which refuses any other, e.g. the TLS 1.2-only
-# ELBSecurityPolicy-FS-1-2-Res-2020-10. Names from the ALB security policy table:
-# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
-ALLOWED_TLS_POLICIES = (
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-)
-SUPPORTED_POSTGRES_MAJOR_VERSIONS = ("16", "17")
-# Reserved by RDS for PostgreSQL or trivially guessable (FSBP RDS.25 wants a custom administrator name).
-RESERVED_DB_USERNAMES = ("postgres", "admin", "administrator", "root", "rdsadmin", "master", "user")
-NAT_GATEWAY_MODES = ("perAz", "single")
-MAX_AZ_COUNT = 5
-MAX_VPC_PREFIX = 23
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")

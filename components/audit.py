@@ -24,7 +24,7 @@ ALARM_PERIOD_SECONDS = 300
 ALARM_THRESHOLD = 1
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AuditArgs:
     """What the audit tier needs from the rest of the stack."""
 

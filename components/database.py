@@ -20,10 +20,14 @@ import pulumi_aws as aws
 
 from components.alarms import metric_alarm
 from components.roles import role_policy, service_role
+from conventions import (
+    MIN_AZ_COUNT,
+    MIN_BACKUP_RETENTION_DAYS,
+    RESERVED_DB_USERNAMES,
+    SUPPORTED_POSTGRES_MAJOR_VERSIONS,
+)
 
 ENGINE = "postgres"
-SUPPORTED_MAJOR_VERSIONS = ("16", "17")
-MIN_BACKUP_RETENTION_DAYS = 7
 # UTC; the backup window ends an hour before the maintenance window opens, so they never overlap.
 BACKUP_WINDOW = "03:00-04:00"
 MAINTENANCE_WINDOW = "sun:05:00-sun:06:00"
@@ -34,7 +38,7 @@ LOG_EXPORTS = ("postgresql", "upgrade")
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DatabaseArgs:
     """What the database tier needs from the rest of the stack, plus its own settings."""
 
@@ -54,16 +58,19 @@ class DatabaseArgs:
     """Groups the database's group admits without this tier touching their egress, keyed by a stable name
     ("auditor"): their own tier decides what they may send. Together with connecting_security_group_ids, the
     only groups that may reach the database."""
-    engine_version: str = "16"
-    instance_class: str = "db.t4g.medium"
-    allocated_storage_gb: int = 20
-    max_allocated_storage_gb: int = 100
-    port: int = 5432
-    backup_retention_days: int = MIN_BACKUP_RETENTION_DAYS
-    master_username: str = "appadmin"
-    db_name: str = "app"
-    log_retention_days: int = 365
-    is_production: bool = True
+    engine_version: str
+    """The PostgreSQL major version only ("16"): RDS picks the current minor and keeps it current."""
+    instance_class: str
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    """Storage autoscaling's ceiling; above allocated_storage_gb."""
+    port: int
+    backup_retention_days: int
+    master_username: str
+    """A custom administrator name (FSBP RDS.25): none of conventions.RESERVED_DB_USERNAMES."""
+    db_name: str
+    log_retention_days: int
+    is_production: bool
     """Deletion protection, a final snapshot, retained automated backups and `protect`."""
 
 
@@ -71,25 +78,26 @@ def validate_database_args(args: DatabaseArgs) -> None:
     """Refuses args that would build an insecure or broken database. Exported for testing."""
     if not _IDENTIFIER.match(args.identifier):
         raise ValueError(f"Database: {args.identifier!r} is not a valid RDS DB identifier")
-    if args.engine_version not in SUPPORTED_MAJOR_VERSIONS:
+    if args.engine_version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
         raise ValueError(
-            f"Database: PostgreSQL {args.engine_version} is not a supported major version (give 16 or 17: with "
-            "automatic minor upgrades a pinned minor version would be rolled back on the next update)"
+            f"Database: PostgreSQL {args.engine_version} is not a supported major version (give "
+            f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}: with automatic minor upgrades a pinned minor version "
+            "would be rolled back on the next update)"
         )
     if args.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
         raise ValueError(f"Database: backup retention must be at least {MIN_BACKUP_RETENTION_DAYS} days")
     if args.max_allocated_storage_gb <= args.allocated_storage_gb:
         raise ValueError("Database: max_allocated_storage_gb must exceed allocated_storage_gb")
-    if len(args.data_subnet_ids) < 2:
-        raise ValueError("Database: Multi-AZ needs data subnets in at least two AZs")
+    if len(args.data_subnet_ids) < MIN_AZ_COUNT:
+        raise ValueError(f"Database: Multi-AZ needs data subnets in at least {MIN_AZ_COUNT} AZs")
     for field_name in ("connecting_security_group_ids", "admitted_security_group_ids"):
         if not isinstance(getattr(args, field_name), Mapping):
             raise TypeError(f"Database: {field_name} maps a client name to its security group id")
     both = set(args.connecting_security_group_ids) & set(args.admitted_security_group_ids)
     if both:
         raise ValueError(f"Database: {', '.join(sorted(both))} is both a connecting and an admitted client")
-    if args.master_username.lower() in ("postgres", "admin", "rdsadmin", "root"):
-        raise ValueError("Database: use a custom master user name")
+    if args.master_username.lower() in RESERVED_DB_USERNAMES:
+        raise ValueError(f"Database: {args.master_username!r} is reserved or guessable; use a custom master user name")
 
 
 class Database(pulumi.ComponentResource):

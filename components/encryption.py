@@ -27,7 +27,7 @@ def stack_trail_name(project: str, stack: str) -> str:
     return f"{project}-{stack}-trail"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class EncryptionArgs:
     """What the key needs to know: whose key it is, where, and the trail it must encrypt for."""
 

@@ -26,12 +26,12 @@ import pulumi_aws as aws
 from components.alarms import metric_alarm
 from components.policy_documents import condition
 from components.roles import role_policy, service_role
-from schedules import schedule_interval_seconds, schedule_problem
+from conventions import HTTPS_PORT, MIN_AZ_COUNT
+from schedules import MAX_INTERVAL_SECONDS, schedule_interval_seconds, schedule_problem
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
 HANDLER = "handler.handler"
-HTTPS_PORT = 443
 FINDINGS_METRIC = "ComplianceFindings"
 # A run is a few hundred paginated calls even in a busy account; five minutes leaves room for throttling retries.
 TIMEOUT_SECONDS = 300
@@ -40,7 +40,6 @@ MEMORY_MB = 256
 RESERVED_CONCURRENCY = 1
 # SQS keeps a message at most 14 days: the longest a failed run's event can wait to be looked at.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
-MAX_ALARM_PERIOD_SECONDS = 24 * 3600
 
 # The read-only calls the checks make (lambda/compliance_auditor/auditor/*.py), as IAM actions. List and
 # Describe actions support no resource ARN, so they are granted on "*"; the Get actions are scoped below.
@@ -82,7 +81,7 @@ def alarm_period_seconds(schedule: str) -> int:
     Each run puts one data point; a period of one interval keeps the findings alarm in ALARM until the next run
     says otherwise, instead of mailing a false all-clear in the empty periods between runs. Exported for testing.
     """
-    return min(max(schedule_interval_seconds(schedule), 60), MAX_ALARM_PERIOD_SECONDS)
+    return min(max(schedule_interval_seconds(schedule), 60), MAX_INTERVAL_SECONDS)
 
 
 def not_running_window(schedule: str) -> tuple[int, int]:
@@ -95,7 +94,7 @@ def not_running_window(schedule: str) -> tuple[int, int]:
     return alarm_period_seconds(schedule), 2
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ComplianceAuditorArgs:
     """What the auditor needs from the rest of the stack."""
 
@@ -110,10 +109,11 @@ class ComplianceAuditorArgs:
     """Where findings are published and the alarms notify (the audit tier's KMS-encrypted topic)."""
     allowed_ssh_cidrs: Sequence[str]
     """The only ranges SSH/RDP may come from (the stack's corporateCidrs); anything else is a finding."""
-    region: str = "us-east-1"
-    schedule: str = "rate(1 hour)"
-    log_retention_days: int = 365
-    is_production: bool = True
+    region: str
+    schedule: str
+    """An EventBridge schedule expression that runs at least daily (schedules.py)."""
+    log_retention_days: int
+    is_production: bool
     """Production protects the log group from deletion."""
     code_path: str = "lambda/compliance_auditor"
     """The function's code, relative to the project directory (the program's working directory)."""
@@ -127,8 +127,10 @@ def validate_compliance_auditor_args(args: ComplianceAuditorArgs) -> None:
         raise ValueError(
             f"ComplianceAuditor: {args.function_name!r} is not a Lambda function name (1-64 of A-Za-z0-9_-)"
         )
-    if len(args.app_subnet_ids) < 2:
-        raise ValueError("ComplianceAuditor: give the app subnets of at least two AZs, so one AZ down is no outage")
+    if len(args.app_subnet_ids) < MIN_AZ_COUNT:
+        raise ValueError(
+            f"ComplianceAuditor: give the app subnets of at least {MIN_AZ_COUNT} AZs, so one AZ down is no outage"
+        )
     problem = schedule_problem(args.schedule)
     if problem:
         raise ValueError(f"ComplianceAuditor: the schedule {args.schedule!r} {problem}")

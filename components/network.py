@@ -17,25 +17,26 @@ import pulumi_aws as aws
 
 from components.policy_documents import condition
 from components.roles import role_policy, service_role
+from conventions import NAT_PER_AZ, SUBNET_PREFIX_DIFF, SUBNET_SLOTS_PER_TIER
 
+# Each tier owns a fixed block of SUBNET_SLOTS_PER_TIER slots of the VPC range (conventions.py: the subnet plan),
+# so adding an AZ later never renumbers existing subnets; settings.py refuses more AZs than a block holds.
 TIERS = ("public", "app", "data")
-# Each tier owns a fixed block of /(prefix+4) slots, so adding an AZ later never renumbers existing subnets.
-# 16 slots hold three tiers of five; settings.py refuses more AZs than that.
-SLOTS_PER_TIER = 5
 ANYWHERE = "0.0.0.0/0"
 
 
 def subnet_cidrs(vpc_cidr: str, az_count: int) -> dict[str, list[str]]:
     """The subnet ranges per tier, one per AZ, carved from the VPC range. Exported for testing."""
-    if az_count > SLOTS_PER_TIER:
-        raise ValueError(f"{vpc_cidr} holds three subnet tiers in at most {SLOTS_PER_TIER} AZs, not {az_count}")
-    slots = list(ipaddress.IPv4Network(vpc_cidr).subnets(prefixlen_diff=4))
+    if az_count > SUBNET_SLOTS_PER_TIER:
+        raise ValueError(f"{vpc_cidr} holds three subnet tiers in at most {SUBNET_SLOTS_PER_TIER} AZs, not {az_count}")
+    slots = list(ipaddress.IPv4Network(vpc_cidr).subnets(prefixlen_diff=SUBNET_PREFIX_DIFF))
     return {
-        tier: [str(slots[index * SLOTS_PER_TIER + az]) for az in range(az_count)] for index, tier in enumerate(TIERS)
+        tier: [str(slots[index * SUBNET_SLOTS_PER_TIER + az]) for az in range(az_count)]
+        for index, tier in enumerate(TIERS)
     }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class NetworkArgs:
     """The VPC's range and size, its NAT mode, how long flow logs are kept and the key that encrypts them."""
 
@@ -176,7 +177,7 @@ class Network(pulumi.ComponentResource):
         self, public_subnets: list[aws.ec2.Subnet], internet_gateway: aws.ec2.InternetGateway
     ) -> dict[str, aws.ec2.NatGateway]:
         """One NAT gateway per AZ (an AZ outage takes only its own egress), or one for cheaper stacks."""
-        count = len(public_subnets) if self._args.nat_gateways == "perAz" else 1
+        count = len(public_subnets) if self._args.nat_gateways == NAT_PER_AZ else 1
         gateways: dict[str, aws.ec2.NatGateway] = {}
         for zone, subnet in list(zip(self.availability_zones, public_subnets, strict=True))[:count]:
             address = aws.ec2.Eip(

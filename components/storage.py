@@ -32,7 +32,7 @@ _BUCKET_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StorageArgs:
     """What the storage tier needs from the rest of the stack."""
 

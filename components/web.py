@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -22,7 +22,8 @@ from components.alarms import metric_alarm
 from components.policy_documents import condition
 from components.roles import role_policy, service_role
 from components.waf import WebAclArgs, create_web_acl
-from components.web_instance.user_data import render_user_data
+from components.web_instance.user_data import AGENT_METRIC_NAMESPACE, render_user_data
+from conventions import ALLOWED_TLS_POLICIES, HTTP_PORT, HTTPS_PORT, MIN_AZ_COUNT, SSH_PORT
 
 # AWS's public SSM parameters that always name the latest Amazon Linux 2023 AMI, per CPU architecture.
 AL2023_AMI_PARAMETERS = {
@@ -31,14 +32,11 @@ AL2023_AMI_PARAMETERS = {
 }
 # Graviton families carry a "g" right after the generation digit: t4g, m7g, c7gn, r8g, x2gd, im4gn.
 _GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g")
-HTTPS_PORT = 443
-HTTP_PORT = 80
-SSH_PORT = 22
 ROOT_DEVICE_NAME = "/dev/xvda"  # the root device of the Amazon Linux 2023 AMIs
 ROOT_VOLUME_GB = 20
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebNetworkArgs:
     """Where the tier lives, and the only ranges that may reach the instances directly."""
 
@@ -51,7 +49,7 @@ class WebNetworkArgs:
     """The only IPv4 ranges allowed to reach SSH on the instances."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebCertificateArgs:
     """The HTTPS listener's certificate (an existing one, or a DNS-validated one to create) and TLS policy."""
 
@@ -61,57 +59,58 @@ class WebCertificateArgs:
     """The site's name: a certificate is requested for it and an alias record points it at the load balancer."""
     hosted_zone_id: str | None = None
     """The Route 53 public zone of domain_name, which validates the certificate and holds the alias record."""
-    tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    tls_policy: str
+    """The listener's ELB security policy: one of conventions.ALLOWED_TLS_POLICIES."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebInstanceArgs:
     """What the Auto Scaling group launches and how the load balancer checks it."""
 
-    instance_type: str = "t3.small"
-    app_port: int = 8080
-    health_check_path: str = "/health"
-    tags: Mapping[str, str] = field(default_factory=dict)
+    instance_type: str
+    app_port: int
+    health_check_path: str
+    tags: Mapping[str, str]
     """Tags for the instances and volumes the Auto Scaling group launches (provider default tags do not reach
     them)."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebScalingArgs:
     """The Auto Scaling group's bounds; a CPU target-tracking policy moves the capacity between them."""
 
-    min_size: int = 2
-    max_size: int = 4
-    desired_capacity: int = 2
+    min_size: int
+    max_size: int
+    desired_capacity: int
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebLogArgs:
     """Where the load balancer's access logs go, and how long the application log group keeps its logs."""
 
     access_log_bucket_name: pulumi.Input[str]
     """Receives the load balancer's access logs under `access_log_prefix` (its policy must already allow it)."""
-    access_log_prefix: str = "alb"
+    access_log_prefix: str
     """The key prefix the log bucket's policy lets ELB write under (the storage tier's `alb_log_prefix`)."""
     access_logs_depends_on: Sequence[pulumi.Resource] = ()
     """Resources that must exist before the load balancer (the log bucket's policy: AWS tests delivery on
     create)."""
-    app_log_retention_days: int = 365
+    app_log_retention_days: int
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebFirewallArgs:
     """The web ACL in front of the load balancer (components/waf.py)."""
 
-    web_acl_name: str = "secure-aws-web"
+    web_acl_name: str
     """Unique per account and region (`<project>-<stack>-web`)."""
-    rate_limit: int = 2000
+    rate_limit: int
     """Requests per client IP per five minutes above which the web ACL blocks that IP."""
-    region: str = "us-east-1"
+    region: str
     """The region of the web ACL's CloudWatch metrics (its blocked-requests alarm)."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebTierArgs:
     """What the web tier needs from the rest of the stack, plus its own sizing, grouped by concern."""
 
@@ -121,10 +120,10 @@ class WebTierArgs:
     kms_key_arn: pulumi.Input[str]
     """Encrypts the instances' root volumes and the application log group."""
     alert_topic_arn: pulumi.Input[str]
-    instances: WebInstanceArgs = field(default_factory=WebInstanceArgs)
-    scaling: WebScalingArgs = field(default_factory=WebScalingArgs)
-    firewall: WebFirewallArgs = field(default_factory=WebFirewallArgs)
-    is_production: bool = True
+    instances: WebInstanceArgs
+    scaling: WebScalingArgs
+    firewall: WebFirewallArgs
+    is_production: bool
     """Load balancer deletion protection and `protect` on the application log group."""
 
 
@@ -138,12 +137,17 @@ def validate_web_tier_args(args: WebTierArgs) -> None:
             "WebTier: the HTTPS listener needs a certificate: give certificate_arn (an existing ACM certificate) "
             "or domain_name + hosted_zone_id (to create a DNS-validated one)"
         )
-    if len(network.public_subnet_ids) < 2 or len(network.app_subnet_ids) < 2:
-        raise ValueError("WebTier: the load balancer and the instances need subnets in at least two AZs")
+    if certificate.tls_policy not in ALLOWED_TLS_POLICIES:
+        raise ValueError(
+            f"WebTier: {certificate.tls_policy!r} is not an allowed TLS policy: {', '.join(ALLOWED_TLS_POLICIES)}"
+        )
+    if len(network.public_subnet_ids) < MIN_AZ_COUNT or len(network.app_subnet_ids) < MIN_AZ_COUNT:
+        raise ValueError(f"WebTier: the load balancer and the instances need subnets in at least {MIN_AZ_COUNT} AZs")
     if not network.corporate_cidrs or any(c.endswith("/0") for c in network.corporate_cidrs):
         raise ValueError("WebTier: corporate_cidrs must list the corporate ranges, never the whole internet")
-    if not 2 <= scaling.min_size <= scaling.desired_capacity <= scaling.max_size:
-        raise ValueError("WebTier: sizes must satisfy 2 <= min_size <= desired_capacity <= max_size")
+    # At least one instance per AZ.
+    if not MIN_AZ_COUNT <= scaling.min_size <= scaling.desired_capacity <= scaling.max_size:
+        raise ValueError(f"WebTier: sizes must satisfy {MIN_AZ_COUNT} <= min_size <= desired_capacity <= max_size")
     if not args.instances.health_check_path.startswith("/"):
         raise ValueError("WebTier: health_check_path must be a URL path such as /health")
 
@@ -474,7 +478,7 @@ class WebTier(pulumi.ComponentResource):
                     actions=["cloudwatch:PutMetricData"],
                     resources=["*"],
                     # Only into the agent's own namespace, never into AWS/* or another team's metrics.
-                    conditions=[condition("StringEquals", "cloudwatch:namespace", "CWAgent")],
+                    conditions=[condition("StringEquals", "cloudwatch:namespace", AGENT_METRIC_NAMESPACE)],
                 ),
                 aws.iam.GetPolicyDocumentStatementArgs(
                     sid="CloudWatchAgentDimensions",

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import conventions
+
 COMPONENTS_DIR = Path(__file__).resolve().parent.parent / "components"
 MODULES = sorted(path.stem for path in COMPONENTS_DIR.glob("*.py") if path.stem != "__init__")
+SOURCES = sorted(COMPONENTS_DIR.rglob("*.py"))
 # The modules of the program's configuration: a component gets plain values from __main__.py, never these.
 SETTINGS_MODULES = {"settings", "provider"}
 PRODUCTION_FLAG = "is_production"
@@ -77,3 +80,32 @@ def test_policy_condition_blocks_are_built_by_the_one_helper(module_name):
         and node.func.attr == "GetPolicyDocumentStatementConditionArgs"
     ]
     assert built_here == [], f"components/{module_name}.py builds condition blocks itself at lines {built_here}"
+
+
+def test_every_args_dataclass_is_keyword_only():
+    """Args are built by name (`NetworkArgs(vpc_cidr=..., az_count=...)`): adding a field never shifts another."""
+    for cls in _args_classes():
+        assert all(field.kw_only for field in dataclasses.fields(cls)), f"{cls.__name__}: use @dataclass(kw_only=True)"
+
+
+# The program's string facts a component must import from conventions.py rather than spell out again (a component
+# default such as engine_version="16" would silently disagree with the config default one day).
+RETYPED_FACTS = {
+    *conventions.ALLOWED_TLS_POLICIES,
+    *conventions.SUPPORTED_POSTGRES_MAJOR_VERSIONS,
+    *conventions.NAT_GATEWAY_MODES,
+    conventions.PRODUCTION_ENVIRONMENT,
+    conventions.REQUIRED_REGION,
+}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(COMPONENTS_DIR)))
+def test_components_import_the_programs_facts_instead_of_retyping_them(path):
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    retyped = [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and id(node) not in docstrings and node.value in RETYPED_FACTS
+    ]
+    assert retyped == [], f"{path.name}: import these from conventions.py: {retyped}"

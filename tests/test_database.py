@@ -354,6 +354,16 @@ def _args(**changes: Any) -> DatabaseArgs:
         "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
         "connecting_security_group_ids": {"app": "sg-1"},
         "admitted_security_group_ids": {"auditor": "sg-2"},
+        "engine_version": "16",
+        "instance_class": "db.t4g.medium",
+        "allocated_storage_gb": 20,
+        "max_allocated_storage_gb": 100,
+        "port": 5432,
+        "backup_retention_days": 7,
+        "master_username": "appadmin",
+        "db_name": "app",
+        "log_retention_days": 365,
+        "is_production": True,
     }
     return DatabaseArgs(**{**base, **changes})
 
@@ -367,8 +377,9 @@ def _args(**changes: Any) -> DatabaseArgs:
         ({"engine_version": "16.4"}, "not a supported major version"),
         ({"backup_retention_days": 1}, "at least 7"),
         ({"allocated_storage_gb": 100, "max_allocated_storage_gb": 100}, "must exceed"),
-        ({"data_subnet_ids": ["subnet-a"]}, "two AZs"),
+        ({"data_subnet_ids": ["subnet-a"]}, "at least 2 AZs"),
         ({"master_username": "postgres"}, "custom master user name"),
+        ({"master_username": "Administrator"}, "custom master user name"),
     ],
 )
 def test_component_refuses_unsafe_args(changes, fragment):

@@ -501,6 +501,10 @@ def _args(**changes: Any) -> ComplianceAuditorArgs:
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
         "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
         "allowed_ssh_cidrs": ["203.0.113.0/24"],
+        "region": "us-east-1",
+        "schedule": "rate(1 hour)",
+        "log_retention_days": 365,
+        "is_production": True,
         "code_path": str(CODE_DIR),
     }
     return ComplianceAuditorArgs(**{**args, **changes})
@@ -511,7 +515,7 @@ def _args(**changes: Any) -> ComplianceAuditorArgs:
     [
         ({"function_name": "has space"}, "not a Lambda function name"),
         ({"function_name": "x" * 65}, "not a Lambda function name"),
-        ({"app_subnet_ids": ["subnet-1"]}, "at least two AZs"),
+        ({"app_subnet_ids": ["subnet-1"]}, "at least 2 AZs"),
         ({"allowed_ssh_cidrs": []}, "allowed_ssh_cidrs is empty"),
         ({"code_path": "lambda/nowhere"}, "handler.py not found"),
         ({"schedule": "rate(2 days)"}, "runs less than once a day"),

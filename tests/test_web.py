@@ -592,10 +592,12 @@ def _args(**changes: dict[str, Any]) -> WebTierArgs:
             app_subnet_ids=["subnet-c", "subnet-d"],
             corporate_cidrs=["203.0.113.0/24"],
         ),
-        "certificate": WebCertificateArgs(certificate_arn=CERTIFICATE_ARN),
-        "instances": WebInstanceArgs(),
-        "scaling": WebScalingArgs(),
-        "logs": WebLogArgs(access_log_bucket_name="logs"),
+        "certificate": WebCertificateArgs(
+            certificate_arn=CERTIFICATE_ARN, tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+        ),
+        "instances": WebInstanceArgs(instance_type="t3.small", app_port=8080, health_check_path="/health", tags={}),
+        "scaling": WebScalingArgs(min_size=2, max_size=4, desired_capacity=2),
+        "logs": WebLogArgs(access_log_bucket_name="logs", access_log_prefix="alb", app_log_retention_days=365),
     }
     for group, fields in changes.items():
         groups[group] = dataclasses.replace(groups[group], **fields)
@@ -603,6 +605,7 @@ def _args(**changes: dict[str, Any]) -> WebTierArgs:
         **groups,
         kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
         alert_topic_arn="arn:aws:sns:us-east-1:123456789012:alerts",
+        is_production=True,
     )
 
 
@@ -611,7 +614,8 @@ def _args(**changes: dict[str, Any]) -> WebTierArgs:
     [
         ({"certificate": {"certificate_arn": None}}, "needs a certificate"),
         ({"certificate": {"domain_name": "app.example.com"}}, "not both"),
-        ({"network": {"app_subnet_ids": ["subnet-c"]}}, "two AZs"),
+        ({"network": {"app_subnet_ids": ["subnet-c"]}}, "at least 2 AZs"),
+        ({"certificate": {"tls_policy": "ELBSecurityPolicy-FS-1-2-Res-2020-10"}}, "not an allowed TLS policy"),
         ({"network": {"corporate_cidrs": ["0.0.0.0/0"]}}, "never the whole internet"),
         ({"scaling": {"min_size": 1, "desired_capacity": 1}}, "2 <= min_size"),
         ({"instances": {"health_check_path": "health"}}, "URL path"),
@@ -620,3 +624,7 @@ def _args(**changes: dict[str, Any]) -> WebTierArgs:
 def test_component_refuses_unsafe_args(changes, fragment):
     with pytest.raises(ValueError, match=fragment):
         validate_web_tier_args(_args(**changes))
+
+
+def test_good_args_pass_validation():
+    validate_web_tier_args(_args())

@@ -10,26 +10,33 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 FILES = Path(__file__).resolve().parent
 SERVER = FILES / "server.py"
 UNIT = FILES / "app.service"
 AGENT_CONFIG = FILES / "cloudwatch-agent.json"
-# Where the app is installed and what app.service runs (its ExecStart names the same path).
+# Where the app is installed: what app.service runs.
 SERVER_INSTALL_PATH = "/opt/app/server.py"
-# app.service appends the server's output here; the CloudWatch agent ships it to the app log group.
+# app.service appends the server's output here (the one directory it may write to); the CloudWatch agent ships it
+# to the app log group.
 APP_LOG_FILE = "/var/log/app/app.log"
+# The namespace the agent puts its metrics into (cloudwatch-agent.json): the instance role allows no other.
+AGENT_METRIC_NAMESPACE: str = json.loads(AGENT_CONFIG.read_text())["metrics"]["namespace"]
 # EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (EC2 User Guide, "Work with
 # instance user data"); a launch template with more is refused at deploy time.
 MAX_USER_DATA_BYTES = 16 * 1024
 
 
 def render_unit(app_port: int, health_check_path: str) -> str:
-    """app.service with the port, health path and log file filled in."""
+    """app.service with the port, health path, server and log file filled in."""
     # systemd expands %-specifiers in Environment=; a literal % in the path must be doubled.
     return UNIT.read_text().format(
-        port=app_port, health_path=health_check_path.replace("%", "%%"), log_file=APP_LOG_FILE
+        port=app_port,
+        health_path=health_check_path.replace("%", "%%"),
+        server_path=SERVER_INSTALL_PATH,
+        log_file=APP_LOG_FILE,
+        log_dir=PurePosixPath(APP_LOG_FILE).parent,
     )
 
 
@@ -55,8 +62,8 @@ def render_script(app_port: int, health_check_path: str, log_group: str) -> str:
         "#!/bin/bash\n"
         "set -euo pipefail\n"
         "useradd --system --no-create-home --shell /sbin/nologin app || true\n"
-        "install -d -o app -g app -m 0755 /var/log/app\n"
-        "install -d -m 0755 /opt/app\n"
+        f"install -d -o app -g app -m 0755 {PurePosixPath(APP_LOG_FILE).parent}\n"
+        f"install -d -m 0755 {PurePosixPath(SERVER_INSTALL_PATH).parent}\n"
         + _heredoc(SERVER_INSTALL_PATH, SERVER.read_text(), "PY")
         + _heredoc("/etc/systemd/system/app.service", render_unit(app_port, health_check_path), "UNIT")
         + "systemctl daemon-reload\n"
