@@ -21,7 +21,7 @@ PASSWORD_REUSE_PREVENTION = 24
 PASSWORD_MAX_AGE_DAYS = 90
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AccountBaselineArgs:
     """What the baseline needs from the rest of the stack."""
 

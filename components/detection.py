@@ -161,7 +161,7 @@ BASELINE_RULES = (
 MAX_REQUIRED_TAGS = 6  # REQUIRED_TAGS takes tag1Key..tag6Key
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DetectionArgs:
     """What the detection tier needs from the rest of the stack."""
 

@@ -36,7 +36,7 @@ LOG_GROUP_NAME_PREFIX = "aws-waf-logs-"
 BLOCKED_REQUESTS_ALARM_THRESHOLD = 100
 
 
-@dataclass
+@dataclass(kw_only=True)
 class WebAclArgs:
     """What the firewall needs from its web tier."""
 
@@ -49,7 +49,7 @@ class WebAclArgs:
     """Requests per client IP per five minutes above which that IP is blocked."""
     log_retention_days: int
     region: str
-    protect_logs: bool
+    is_production: bool
     """Production keeps the request log from accidental deletion."""
 
 
@@ -133,8 +133,8 @@ def _create_logging(parent: pulumi.Resource, name: str, web_acl: aws.wafv2.WebAc
         name_prefix=f"{LOG_GROUP_NAME_PREFIX}{name}-",
         kms_key_id=args.kms_key_arn,
         retention_in_days=args.log_retention_days,
-        deletion_protection_enabled=args.protect_logs,
-        opts=pulumi.ResourceOptions(parent=parent, protect=args.protect_logs),
+        deletion_protection_enabled=args.is_production,
+        opts=pulumi.ResourceOptions(parent=parent, protect=args.is_production),
     )
     account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
     # WAF delivers through CloudWatch Logs' log-delivery service. Without a policy of our own, WAF edits the

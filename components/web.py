@@ -192,7 +192,7 @@ class WebTier(pulumi.ComponentResource):
                 rate_limit=args.firewall.rate_limit,
                 log_retention_days=args.logs.app_log_retention_days,
                 region=args.firewall.region,
-                protect_logs=args.is_production,
+                is_production=args.is_production,
             ),
         )
         self.site_url = self._create_alias_record()

@@ -18,6 +18,7 @@ import pytest
 from components.web import (
     AL2023_AMI_PARAMETERS,
     WebCertificateArgs,
+    WebFirewallArgs,
     WebInstanceArgs,
     WebLogArgs,
     WebNetworkArgs,
@@ -598,6 +599,7 @@ def _args(**changes: dict[str, Any]) -> WebTierArgs:
         "instances": WebInstanceArgs(instance_type="t3.small", app_port=8080, health_check_path="/health", tags={}),
         "scaling": WebScalingArgs(min_size=2, max_size=4, desired_capacity=2),
         "logs": WebLogArgs(access_log_bucket_name="logs", access_log_prefix="alb", app_log_retention_days=365),
+        "firewall": WebFirewallArgs(web_acl_name="secure-aws-prod-web", rate_limit=2000, region="us-east-1"),
     }
     for group, fields in changes.items():
         groups[group] = dataclasses.replace(groups[group], **fields)
