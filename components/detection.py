@@ -77,28 +77,28 @@ MANAGED_RULES: tuple[ManagedRule, ...] = (
             "blockedPort4": "3306",
             "blockedPort5": "5432",
         },
-    ),  # fmt: skip
+    ),
     ManagedRule(
         "vpc-default-security-group-closed", "VPC_DEFAULT_SECURITY_GROUP_CLOSED", "default-security-group-closed"
-    ),  # fmt: skip
+    ),
     ManagedRule(
         "s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "s3-bucket-public-access-blocked"
-    ),  # fmt: skip
+    ),
     ManagedRule(
         "s3-bucket-public-write-prohibited", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "s3-bucket-public-access-blocked"
-    ),  # fmt: skip
+    ),
     ManagedRule("s3-bucket-ssl-requests-only", "S3_BUCKET_SSL_REQUESTS_ONLY", "s3-bucket-denies-insecure-transport"),
     ManagedRule("cloudtrail-enabled", "CLOUD_TRAIL_ENABLED", "cloudtrail-multi-region-management-events"),
     ManagedRule(
         "multi-region-cloudtrail-enabled",
         "MULTI_REGION_CLOUD_TRAIL_ENABLED",
         "cloudtrail-multi-region-management-events",
-    ),  # fmt: skip
+    ),
     ManagedRule(
         "cloudtrail-log-file-validation-enabled",
         "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
         "cloudtrail-log-file-validation",
-    ),  # fmt: skip
+    ),
     ManagedRule("cloudtrail-encryption-enabled", "CLOUD_TRAIL_ENCRYPTION_ENABLED", "cloudtrail-encrypted-with-cmk"),
     ManagedRule("rds-storage-encrypted", "RDS_STORAGE_ENCRYPTED", "rds-storage-encrypted-with-cmk"),
     ManagedRule("rds-multi-az-support", "RDS_MULTI_AZ_SUPPORT", "rds-multi-az"),
@@ -108,7 +108,7 @@ MANAGED_RULES: tuple[ManagedRule, ...] = (
         "DB_INSTANCE_BACKUP_ENABLED",
         "rds-backup-retention",
         {"backupRetentionMinimum": "7"},
-    ),  # fmt: skip
+    ),
     ManagedRule("cmk-backing-key-rotation-enabled", "CMK_BACKING_KEY_ROTATION_ENABLED", "kms-key-rotation-enabled"),
     ManagedRule("vpc-flow-logs-enabled", "VPC_FLOW_LOGS_ENABLED", "vpc-flow-logs-enabled"),
     ManagedRule("encrypted-volumes", "ENCRYPTED_VOLUMES", "ebs-encrypted-with-cmk"),
@@ -118,11 +118,12 @@ MANAGED_RULES: tuple[ManagedRule, ...] = (
         "alb-http-to-https-redirection-check",
         "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
         "alb-http-listener-redirects-to-https",
-    ),  # fmt: skip
+    ),
     ManagedRule("cloudwatch-log-group-encrypted", "CLOUDWATCH_LOG_GROUP_ENCRYPTED", "log-group-encrypted-with-cmk"),
-    ManagedRule("alb-waf-enabled", "ALB_WAF_ENABLED", "alb-has-waf"),
+    ManagedRule("alb-waf-enabled", "ALB_WAF_ENABLED", "waf-protects-internet-facing-alb"),
     ManagedRule("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED", "waf-web-acl-logging"),
-    # Only the types this stack creates that the rule supports: other owners' resources follow their own scheme.
+    # The types this stack creates that the rule supports. Scoped by type, not by tag: a resource that lost its tags
+    # must still be found (other owners' resources of these types are judged too, and reported).
     ManagedRule(
         "required-tags",
         "REQUIRED_TAGS",
@@ -137,7 +138,7 @@ MANAGED_RULES: tuple[ManagedRule, ...] = (
             "AWS::RDS::DBInstance",
             "AWS::S3::Bucket",
         ),
-    ),  # fmt: skip
+    ),
 )
 # The rules that check account-wide settings only the baseline sets: with another owner they are that owner's.
 BASELINE_RULES = (
@@ -154,7 +155,7 @@ BASELINE_RULES = (
             "PasswordReusePrevention": "24",
             "MaxPasswordAge": "90",
         },
-    ),  # fmt: skip
+    ),
     ManagedRule("s3-account-level-public-access-blocks", "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", None),
     ManagedRule("guardduty-enabled-centralized", "GUARDDUTY_ENABLED_CENTRALIZED", "guardduty-detector-enabled"),
 )
@@ -428,7 +429,7 @@ def finding_routes(name_prefix: str, region: str) -> tuple[FindingRoute, ...]:
             },
             "GuardDuty finding, severity <severity>: <title> (<type>) on a <resource> resource in account "
             f"<account>. Console: {console}/guardduty/home?region={region}#/findings?macros=current&fId=<id>",
-        ),  # fmt: skip
+        ),
         FindingRoute(
             "security-hub",
             "Security Hub control findings that failed with CRITICAL or HIGH severity",
@@ -453,7 +454,7 @@ def finding_routes(name_prefix: str, region: str) -> tuple[FindingRoute, ...]:
             },
             "Security Hub <severity>: control <control> failed: <title>. Resource <resource> in account <account>. "
             f"Console: {console}/securityhub/home?region={region}#/controls/<control>",
-        ),  # fmt: skip
+        ),
         FindingRoute(
             "config",
             "This stack's AWS Config rules turning NON_COMPLIANT",
@@ -474,7 +475,7 @@ def finding_routes(name_prefix: str, region: str) -> tuple[FindingRoute, ...]:
             },
             "AWS Config: <type> <resource> in account <account> is NON_COMPLIANT with rule <rule>. "
             f"Console: {console}/config/home?region={region}#/rules/details?configRuleName=<rule>",
-        ),  # fmt: skip
+        ),
         FindingRoute(
             "access-analyzer",
             "IAM Access Analyzer findings that are active (access from outside the account)",
@@ -491,5 +492,5 @@ def finding_routes(name_prefix: str, region: str) -> tuple[FindingRoute, ...]:
             },
             "IAM Access Analyzer: <type> <resource> in account <account> is reachable from outside it "
             f"(public: <public>). Console: {console}/access-analyzer/home?region={region}#/findings",
-        ),  # fmt: skip
+        ),
     )

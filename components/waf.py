@@ -160,7 +160,7 @@ def _create_logging(parent: pulumi.Resource, name: str, web_acl: aws.wafv2.WebAc
                         "aws:SourceArn",
                         pulumi.Output.concat("arn:aws:logs:", args.region, ":", account_id, ":*"),
                     ),
-                ],  # fmt: skip
+                ],
             )
         ],
         opts=pulumi.InvokeOutputOptions(parent=parent),

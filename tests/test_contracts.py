@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import settings
-from components import cis_alarms, database, waf, web
+from components import cis_alarms, database, detection, waf, web
 from preflight.record import ProgramError, run_program
 from tests.policy.conftest import run_fixture, violations
 
@@ -157,3 +157,11 @@ def test_the_web_acl_redacts_exactly_the_headers_the_pack_requires():
 
 def test_the_waf_log_group_prefix_is_the_one_the_pack_knows_waf_requires():
     assert waf.LOG_GROUP_NAME_PREFIX == waf_policies.LOG_DESTINATION_PREFIX == "aws-waf-logs-"
+
+
+# Config rules (detection tier <-> pack) ########################################################################
+
+
+def test_every_config_rule_mirrors_a_policy_the_pack_has():
+    mirrored = {rule.mirrors for rule in detection.MANAGED_RULES + detection.BASELINE_RULES if rule.mirrors}
+    assert mirrored <= {policy.name for policy in ALL_POLICIES}
