@@ -15,6 +15,8 @@ SERVICE_MODULES = tuple(
     importlib.import_module(f"{services.__name__}.{module.name}")
     for module in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name)
 )
-ALL_POLICIES = registered()
+# exemptions-name-a-resource reads what every other policy was configured with: the SDK runs stack policies in
+# this order, so it goes last.
+ALL_POLICIES = sorted(registered(), key=lambda policy: policy.name == "exemptions-name-a-resource")
 
 __all__ = ["ALL_POLICIES", "SERVICE_MODULES"]

@@ -1,16 +1,19 @@
-"""Exemptions: a resource may be exempted from one named policy, only with a written reason.
+"""Exemptions: one resource may be exempted from one named policy, only with a written reason.
 
 They live in the pack's own config (the `--policy-pack-config` JSON), so the Pulumi CLI honours them exactly as
 the offline runner does. Every policy's config schema has an optional `exemptions` array:
 
     {"<policy-name>": {"exemptions": [
-        {"name": "web-http", "reason": "Port 80 only answers with a 301 redirect to HTTPS (FSBP ELB.1)."},
+        {"type": "aws:lb/listener:Listener", "name": "web-http", "reason": "Port 80 only redirects to HTTPS."},
         {"urn": "urn:pulumi:prod::secure-aws::...::storage-logs-bucket", "reason": "..."}
     ]}}
 
-Each entry names exactly one of `urn` (the exact URN) or `name` (an fnmatch pattern on the resource's name), and
-a `reason` of at least 10 characters of text. The engine validates the config against this schema before the
-first `Analyze` (`ReconcilePolicyPackConfig`), so an exemption without a reason stops the run.
+Each entry names one resource by its identity: its exact `urn`, or its `type` token and exact `name` together
+(a name alone could be another type's; a pattern could match a resource added later), and gives a `reason` of at
+least 10 characters of text. Wildcards are refused, so no entry can match everything. The engine validates the
+config against this schema before the first `Analyze` (`ReconcilePolicyPackConfig`), so an exemption without a
+reason, or with a pattern, stops the run. An exemption that names no resource of the stack is reported by the
+advisory `exemptions-name-a-resource` policy (a stale exemption).
 
 A violation on an exempted resource is not reported. The pack logs it instead, through the engine's `Log` RPC
 (the CLI shows it as an info message on the resource), as one line with a fixed machine-readable prefix:
@@ -25,7 +28,6 @@ exemption nobody sees must not hide anything).
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import os
 import sys
@@ -37,16 +39,21 @@ EXEMPTIONS = "exemptions"
 LOG_PREFIX = "exempted: "
 MIN_REASON_LENGTH = 10
 
+# No wildcard or character class anywhere: an exemption names one resource, never a pattern.
+_EXACT = "^[^*?\\[\\]]+$"
+
 EXEMPTIONS_SCHEMA: dict[str, Any] = {
     "type": "array",
-    "description": "Resources this policy does not apply to, each with its reason: "
-    '`{"urn": "<exact URN>", "reason": "..."}` or `{"name": "<fnmatch pattern on the resource name>", '
-    '"reason": "..."}`. The reason (at least 10 characters) is shown wherever the exempted finding is listed.',
+    "description": "Resources this policy does not apply to, each named by its identity, with its reason: "
+    '`{"type": "<type token>", "name": "<exact resource name>", "reason": "..."}` or `{"urn": "<exact URN>", '
+    '"reason": "..."}`. No wildcards. The reason (at least 10 characters) is shown wherever the exempted finding '
+    "is listed.",
     "items": {
         "type": "object",
         "properties": {
-            "urn": {"type": "string", "minLength": 1, "description": "The exact URN of the exempted resource."},
-            "name": {"type": "string", "minLength": 1, "description": "An fnmatch pattern on the resource name."},
+            "urn": {"type": "string", "pattern": _EXACT, "description": "The exact URN of the exempted resource."},
+            "type": {"type": "string", "pattern": _EXACT, "description": "The resource's type token."},
+            "name": {"type": "string", "pattern": _EXACT, "description": "The resource's exact name."},
             "reason": {
                 "type": "string",
                 "minLength": MIN_REASON_LENGTH,
@@ -57,7 +64,10 @@ EXEMPTIONS_SCHEMA: dict[str, Any] = {
         },
         "required": ["reason"],
         "additionalProperties": False,
-        "oneOf": [{"required": ["urn"]}, {"required": ["name"]}],
+        "oneOf": [
+            {"required": ["urn"], "not": {"anyOf": [{"required": ["type"]}, {"required": ["name"]}]}},
+            {"required": ["type", "name"], "not": {"required": ["urn"]}},
+        ],
     },
 }
 
@@ -67,16 +77,37 @@ def with_exemptions(properties: Mapping[str, Any] | None) -> dict[str, Any]:
     return {**dict(properties or {}), EXEMPTIONS: EXEMPTIONS_SCHEMA}
 
 
-def matching(exemptions: Any, urn: str, name: str) -> Mapping[str, Any] | None:
-    """The first exemption that names this resource (by exact URN or by a name pattern), or None."""
+def matching(exemptions: Any, urn: str, name: str, resource_type: str) -> Mapping[str, Any] | None:
+    """The first exemption that names this resource: by its exact URN, or by its type and exact name; or None."""
     for entry in exemptions if isinstance(exemptions, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        if "urn" in entry and urn and entry["urn"] == urn:
-            return entry
-        if "name" in entry and name and fnmatch.fnmatchcase(name, str(entry["name"])):
+        if isinstance(entry, Mapping) and names(entry, urn, name, resource_type):
             return entry
     return None
+
+
+def names(entry: Mapping[str, Any], urn: str, name: str, resource_type: str) -> bool:
+    """The exemption entry names this resource."""
+    if "urn" in entry:
+        return bool(urn) and entry["urn"] == urn
+    return bool(name) and entry.get("type") == resource_type and entry.get("name") == name
+
+
+# policy name -> the exemptions its config carried, as seen by the policies that ran in this process (read by the
+# advisory exemptions-name-a-resource policy, which runs last).
+SEEN: dict[str, list[Any]] = {}
+
+
+def note(policy: str, config: Mapping[str, Any] | None) -> None:
+    """Records the exemptions a policy is configured with in this analysis (none clears an earlier record)."""
+    found = (config or {}).get(EXEMPTIONS)
+    if isinstance(found, list) and found:
+        SEEN[policy] = found
+    else:
+        SEEN.pop(policy, None)
+
+
+def describe(entry: Mapping[str, Any]) -> str:
+    return f"urn {entry.get('urn')}" if "urn" in entry else f"{entry.get('type')} {entry.get('name')}"
 
 
 def log_line(policy: str, urn: str, reason: str, violation: str) -> str:
@@ -89,12 +120,12 @@ def exempting(
     policy: str,
     report: Callable[..., None],
     config: Mapping[str, Any],
-    names: Mapping[str, str],
+    identities: Mapping[str, tuple[str, str]],
     default_urn: str = "",
 ) -> Callable[..., None]:
     """Wraps a policy's `report_violation` so a violation on an exempted resource is logged, not reported.
 
-    `names` maps the URNs the policy may report on to resource names; `default_urn` is the resource a resource
+    `identities` maps the URNs the policy may report on to (name, type); `default_urn` is the resource a resource
     policy reports on when it passes no URN. A stack-wide violation (no URN) is never exempted.
     """
     exemptions = config.get(EXEMPTIONS) or []
@@ -103,7 +134,7 @@ def exempting(
 
     def report_or_exempt(message: str, urn: str | None = None) -> None:
         target = urn or default_urn
-        entry = matching(exemptions, target, names.get(target, "")) if target else None
+        entry = matching(exemptions, target, *identities.get(target, ("", ""))) if target else None
         if entry is None:
             if urn is None:
                 report(message)
@@ -188,7 +219,8 @@ An exemption is part of the policy's config, in the same file you pass with `--p
 {
   "<policy-name>": {
     "exemptions": [
-      {"name": "web-http", "reason": "Port 80 only answers with a 301 redirect to HTTPS."},
+      {"type": "aws:lb/listener:Listener", "name": "web-http",
+       "reason": "Port 80 only answers with a 301 redirect to HTTPS."},
       {"urn": "urn:pulumi:prod::secure-aws::secure-aws:web:WebTier$aws:lb/listener:Listener::web-http",
        "reason": "The same, pinned to one stack's resource."}
     ]
@@ -196,14 +228,18 @@ An exemption is part of the policy's config, in the same file you pass with `--p
 }
 ```
 
-- Name exactly one of `urn` (the resource's exact URN, as `pulumi stack --show-urns` prints it) or `name` (an
-  fnmatch pattern on the resource's name: `storage-*-bucket`; prefer the exact name), plus a `reason`.
+- Name one resource by its identity: its exact `urn` (as `pulumi stack --show-urns` prints it), or its `type`
+  token and exact `name` together, plus a `reason`. There are no patterns (`*`, `?` and `[...]` are refused): a
+  pattern, or a name alone, could match a resource someone adds later, and a new resource never inherits an
+  exemption.
 - The `reason` is required and has at least 10 characters: say why the deviation is safe or necessary, and what
   compensates for it. It is shown wherever the finding is listed.
 - One exemption covers one policy. A resource that breaks two policies needs two, each with its own reason.
 - A policy-wide (stack) finding that names no resource cannot be exempted.
 - The config is validated before anything is analyzed: a missing or short reason, an entry with both or neither
-  of `urn`/`name`, or an unknown key stops the run with the policy's name and the problem. The offline runner
+  of `urn` and `type`+`name`, a wildcard, or an unknown key stops the run with the policy's name and the problem.
+- An exemption that names no resource of the stack (the resource was renamed or removed) is reported by the
+  advisory policy `exemptions-name-a-resource` as a stale exemption: delete it, or correct the name. The offline runner
   (`make preview`, `python -m preflight`) also refuses a policy name the pack does not have; the Pulumi CLI
   ignores an unknown name, so such a typo would exempt nothing (it never hides a violation).
 - An exempted violation is not a violation: it does not fail `pulumi preview`. The pack logs it instead, as an
@@ -225,7 +261,8 @@ def guide(config_path: Any) -> str:
     except (OSError, json.JSONDecodeError):
         shipped = {}
     rows = [
-        (policy, entry.get("name") or entry.get("urn", ""), entry.get("reason", ""))
+        (policy, f"{entry['type']} {entry['name']}" if "name" in entry else entry.get("urn", ""),
+         entry.get("reason", ""))
         for policy, settings in sorted(shipped.items()) if isinstance(settings, dict)
         for entry in settings.get(EXEMPTIONS, [])
     ]  # fmt: skip

@@ -27,7 +27,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .exemptions import exempting, with_exemptions
+from .exemptions import exempting, note, with_exemptions
 
 
 class Category(enum.Enum):
@@ -41,6 +41,7 @@ class Category(enum.Enum):
     RESILIENCE = "resilience"
     TAGGING = "tagging"
     REGION = "region"
+    GOVERNANCE = "governance"
 
     @property
     def title(self) -> str:
@@ -56,6 +57,7 @@ _CATEGORY_TITLES = {
     Category.RESILIENCE: "Resilience and data protection: Multi-AZ, backups, versioning, deletion protection",
     Category.TAGGING: "Tagging",
     Category.REGION: "Region",
+    Category.GOVERNANCE: "Governance: the pack's own exemptions stay exact and current",
 }
 
 
@@ -220,9 +222,11 @@ def resource_policy(
 
     def decorate(fn: Validator) -> ResourceValidationPolicy:
         def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+            note(name, args.get_config())
             if args.resource_type in type_set or "*" in type_set:
                 settings = _with_defaults(args, config)
-                fn(args, exempting(name, report, settings, {args.urn: args.name}, args.urn), settings)
+                identity = {args.urn: (args.name, args.resource_type)}
+                fn(args, exempting(name, report, settings, identity, args.urn), settings)
 
         return _policy(ResourceValidationPolicy, meta, validate, fn)
 
@@ -247,9 +251,10 @@ def stack_policy(
 
     def decorate(fn: Validator) -> StackValidationPolicy:
         def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+            note(name, args.get_config())
             settings = _with_defaults(args, config)
-            names = {resource.urn: resource.name for resource in args.resources}
-            fn(args, exempting(name, report, settings, names), settings)
+            identities = {r.urn: (r.name, r.resource_type) for r in args.resources}
+            fn(args, exempting(name, report, settings, identities), settings)
 
         return _policy(StackValidationPolicy, meta, validate, fn)
 

@@ -13,6 +13,9 @@ from tests.policy.conftest import POLICY_DIR, Analyses, run_fixture, violations
 
 SHIPPED_CONFIG = POLICY_DIR / "config.json"
 REASON = "Port 80 only answers with a 301 redirect to HTTPS."
+LISTENER = "aws:lb/listener:Listener"
+BUCKET = "aws:s3/bucket:Bucket"
+REDIRECT = {"type": LISTENER, "name": "http-redirect", "reason": REASON}
 
 
 def exempt(policy: str, **entry: str) -> dict:
@@ -38,8 +41,8 @@ def transit(policy_pack) -> Analyses:
 # Matching ------------------------------------------------------------------------------------------------------
 
 
-def test_an_exemption_by_name_turns_the_violation_into_a_listed_exemption_with_its_reason(transit, mode):
-    findings = transit(f"compliant-{mode}", exempt("lb-listener-secure-protocol", name="http-redirect", reason=REASON))
+def test_an_exemption_by_type_and_name_turns_the_violation_into_a_listed_exemption_with_its_reason(transit, mode):
+    findings = transit(f"compliant-{mode}", exempt("lb-listener-secure-protocol", **REDIRECT))
     assert violations(findings, "lb-listener-secure-protocol") == {}
     assert exempted(findings, "lb-listener-secure-protocol") == {
         "http-redirect": [("listener http-redirect accepts HTTP, which is not encrypted in transit.", REASON)]
@@ -47,7 +50,7 @@ def test_an_exemption_by_name_turns_the_violation_into_a_listed_exemption_with_i
 
 
 def test_an_exempted_finding_keeps_the_policys_level_severity_and_description(transit):
-    findings = transit("compliant-apply", exempt("lb-listener-secure-protocol", name="http-redirect", reason=REASON))
+    findings = transit("compliant-apply", exempt("lb-listener-secure-protocol", **REDIRECT))
     [finding] = [f for f in findings if f.exempted]
     assert (finding.pack, finding.enforcement_level, finding.severity, finding.undecided) == (
         "secure-aws", "mandatory", "medium", False,
@@ -66,22 +69,44 @@ def test_an_exemption_by_exact_urn_matches_only_that_resource(transit):
 
 
 def test_an_exemption_covers_one_policy_only(transit):
-    config = exempt("lb-listener-secure-protocol", name="http-forwarding-listener", reason=REASON)
+    config = exempt("lb-listener-secure-protocol", type=LISTENER, name="http-forwarding-listener", reason=REASON)
     findings = transit("violations-apply", config)
     assert "http-forwarding-listener" in violations(findings, "alb-http-listener-redirects-to-https")
 
 
-def test_a_stack_policy_finding_on_a_resource_can_be_exempted_by_a_name_pattern(transit, mode):
+def test_a_stack_policy_finding_on_a_resource_can_be_exempted_by_type_and_name(transit, mode):
     reason = "A scratch bucket for the load test; it never holds data and is deleted after the run."
-    findings = transit(f"violations-{mode}", exempt("s3-bucket-denies-insecure-transport", name="policyless-*",
-                                                    reason=reason))  # fmt: skip
+    findings = transit(f"violations-{mode}", exempt("s3-bucket-denies-insecure-transport", type=BUCKET,
+                                                    name="policyless-bucket", reason=reason))  # fmt: skip
     assert set(violations(findings, "s3-bucket-denies-insecure-transport")) == {"objects-only-bucket"}
     [(message, given)] = exempted(findings, "s3-bucket-denies-insecure-transport")["policyless-bucket"]
     assert given == reason and "bucket policyless-bucket does not refuse plain-HTTP requests" in message
 
 
+def test_an_exemption_names_one_type_so_a_resource_of_another_type_does_not_inherit_it(transit, mode):
+    """`aws:alb/listener:Listener` is pulumi-aws's alias of the listener type, but not this resource's type."""
+    config = exempt("lb-listener-secure-protocol", type="aws:alb/listener:Listener", name="http-redirect",
+                    reason=REASON)  # fmt: skip
+    findings = transit(f"compliant-{mode}", config)
+    assert set(violations(findings, "lb-listener-secure-protocol")) == {"http-redirect"}
+    assert exempted(findings, "lb-listener-secure-protocol") == {}
+
+
+def test_an_exemption_that_names_no_resource_is_reported_as_stale_advice(transit, mode):
+    config = {
+        **exempt("lb-listener-secure-protocol", **REDIRECT),
+        **exempt("rds-multi-az", type="aws:rds/instance:Instance", name="old-database", reason=REASON),
+    }
+    stale = [f for f in transit(f"compliant-{mode}", config) if f.policy == "exemptions-name-a-resource"]
+    assert [(f.enforcement_level, f.urn, f.message) for f in stale] == [(
+        "advisory", "", "stale exemption: rds-multi-az exempts aws:rds/instance:Instance old-database, which is not "
+        "in this stack; delete the exemption or correct the name.",
+    )]  # fmt: skip
+    assert [f for f in transit(f"compliant-{mode}") if f.policy == "exemptions-name-a-resource"] == []
+
+
 def test_preview_and_apply_list_the_same_exemption_once_when_merged(transit):
-    config = exempt("lb-listener-secure-protocol", name="http-redirect", reason=REASON)
+    config = exempt("lb-listener-secure-protocol", **REDIRECT)
     merged = merge_findings(transit("compliant-preview", config), transit("compliant-apply", config))
     assert len([f for f in merged if f.exempted]) == 1
 
@@ -89,7 +114,7 @@ def test_preview_and_apply_list_the_same_exemption_once_when_merged(transit):
 def test_the_pack_logs_each_exemption_to_the_engine_on_the_resources_urn(policy_pack, transit):
     before = len(policy_pack.log)
     policy_pack.analyze(transit.recordings["compliant-apply"],
-                        exempt("lb-listener-secure-protocol", name="http-redirect", reason=REASON))  # fmt: skip
+                        exempt("lb-listener-secure-protocol", **REDIRECT))  # fmt: skip
     [(severity, urn, message)] = [m for m in policy_pack.log[before:] if m[2].startswith("exempted: ")]
     assert severity == "info" and urn.endswith("::http-redirect")
     assert message.startswith("exempted: policy=lb-listener-secure-protocol urn=")
@@ -112,12 +137,20 @@ def test_the_log_line_the_pack_writes_is_the_one_the_runner_reads():
 @pytest.mark.parametrize(
     ("entry", "problem"),
     [
-        ({"name": "http-redirect"}, "'reason' is a required property"),
-        ({"name": "http-redirect", "reason": "because"}, "is too short"),
-        ({"name": "http-redirect", "reason": "   x        "}, "does not match"),
-        ({"name": "http-redirect", "urn": "urn:x", "reason": REASON}, "is valid under each of"),
+        ({"type": LISTENER, "name": "http-redirect"}, "'reason' is a required property"),
+        ({"type": LISTENER, "name": "http-redirect", "reason": "because"}, "is too short"),
+        ({"type": LISTENER, "name": "http-redirect", "reason": "   x        "}, "does not match"),
+        ({"type": LISTENER, "name": "http-redirect", "urn": "urn:x", "reason": REASON}, "is not valid under any of"),
+        ({"name": "http-redirect", "reason": REASON}, "is not valid under any of the given schemas"),
+        ({"type": LISTENER, "reason": REASON}, "is not valid under any of the given schemas"),
         ({"reason": REASON}, "is not valid under any of the given schemas"),
-        ({"name": "http-redirect", "reason": REASON, "until": "2027-01-01"}, "Additional properties are not allowed"),
+        ({"type": LISTENER, "name": "*", "reason": REASON}, "does not match"),
+        ({"type": LISTENER, "name": "http-[a-z]*", "reason": REASON}, "does not match"),
+        ({"urn": "urn:pulumi:test::*", "reason": REASON}, "does not match"),
+        (
+            {"type": LISTENER, "name": "http-redirect", "reason": REASON, "until": "2027-01-01"},
+            "Additional properties are not allowed",
+        ),
     ],
 )
 def test_a_malformed_exemption_is_a_config_error_naming_the_policy(policy_pack, transit, entry, problem):
@@ -131,7 +164,7 @@ def test_a_malformed_exemption_is_a_config_error_naming_the_policy(policy_pack, 
 def test_an_exemption_for_an_unknown_policy_is_a_config_error(policy_pack, transit):
     with pytest.raises(PolicyConfigError, match="lb-listener-secure-protocols: the policy pack secure-aws has no such"):
         policy_pack.analyze(transit.recordings["compliant-preview"],
-                            exempt("lb-listener-secure-protocols", name="http-redirect", reason=REASON))  # fmt: skip
+                            exempt("lb-listener-secure-protocols", **REDIRECT))  # fmt: skip
 
 
 def test_every_policy_offers_exemptions_in_its_config_schema(policy_pack):
@@ -168,6 +201,16 @@ def test_every_shipped_exemption_is_used_and_gives_a_real_reason(prod_findings, 
     assert all(len(entry["reason"]) > 80 for settings in shipped.values() for entry in settings["exemptions"])
 
 
+def test_every_shipped_exemption_names_exactly_one_resource_of_the_prod_stack(shipped, prod_preview, prod_apply):
+    from secure_aws_policies.exemptions import names
+
+    for recording in (prod_preview, prod_apply):
+        for policy, settings in shipped.items():
+            for entry in settings["exemptions"]:
+                matches = [r.urn for r in recording.resources if names(entry, r.urn, r.name, r.type)]
+                assert len(matches) == 1, (policy, entry["name"], matches)
+
+
 def test_the_shipped_exemptions_are_the_documented_deviations(shipped):
     assert {policy: [e["name"] for e in settings["exemptions"]] for policy, settings in shipped.items()} == {
         "lb-listener-secure-protocol": ["web-http"],
@@ -181,8 +224,9 @@ def test_an_exemption_that_cannot_be_logged_is_not_applied():
     from secure_aws_policies.exemptions import exempting
 
     reported = []
-    config = {"exemptions": [{"name": "web-*", "reason": REASON}]}
-    report = exempting("lb-listener-secure-protocol", lambda *a: reported.append(a), config, {"urn:1": "web-http"})
+    config = {"exemptions": [{"type": LISTENER, "name": "web-http", "reason": REASON}]}
+    identities = {"urn:1": ("web-http", LISTENER)}
+    report = exempting("lb-listener-secure-protocol", lambda *a: reported.append(a), config, identities)
     report("listener web-http accepts HTTP.", "urn:1")
     [(message, urn)] = reported
     assert urn == "urn:1" and message.startswith("listener web-http accepts HTTP. (an exemption names this resource")

@@ -81,6 +81,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
         "ec2": ("ec2-", "ebs-", "launch-template-", "imdsv2-"),
         "elb": ("lb-", "alb-"),
+        "governance": ("exemptions-",),
         "guardduty": ("guardduty-",),
         "iam": ("iam-", "resource-policy-"),
         "kms": ("kms-",),

@@ -19,7 +19,13 @@ POLICIES = [
 # The compliant program's port-80 listener only redirects: ELB.18 still flags it, so it is exempted with a reason.
 REDIRECT_EXEMPTED = {
     "lb-listener-secure-protocol": {
-        "exemptions": [{"name": "http-redirect", "reason": "Port 80 only answers with a 301 redirect to HTTPS."}]
+        "exemptions": [
+            {
+                "type": "aws:lb/listener:Listener",
+                "name": "http-redirect",
+                "reason": "Port 80 only answers with a 301 redirect to HTTPS.",
+            }
+        ]
     }
 }
 
