@@ -144,15 +144,18 @@ class Audit(pulumi.ComponentResource):
 
     def _create_trail(self) -> aws.cloudtrail.Trail:
         args = self._args
-        # Deterministic: the role's trust policy must name the trail before the trail exists.
-        trail_arn = pulumi.Output.concat("arn:aws:cloudtrail:", args.region, ":", self._account_id, ":trail/",
-                                         args.trail_name)  # fmt: skip
+        # The trust policy AWS documents for this role: CloudTrail, without aws:SourceArn/aws:SourceAccount.
+        # CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for monitoring"
+        # (cloudtrail-required-policy-for-cloudwatch-logs.html): "Confused deputy prevention is not applicable
+        # to the role policy for CloudWatch Logs monitoring. The role policy doesn't support the use of
+        # aws:SourceArn and aws:SourceAccount." CloudTrail's delivery does not send them, so a condition on
+        # them makes CreateTrail fail with InvalidCloudWatchLogsRoleArnException ("Check the trust relationships
+        # for your role"). The role's only permission, on this one log group's streams, is the real limit.
         role = service_role(
             self,
             f"{self._name}-trail-logs-role",
             service="cloudtrail.amazonaws.com",
             description=f"Lets CloudTrail trail {args.trail_name} write to its CloudWatch log group",
-            conditions=[condition("StringEquals", "aws:SourceArn", trail_arn)],
         )
         # Only the two calls CloudTrail makes, only on this log group's streams.
         policy = role_policy(

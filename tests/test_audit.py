@@ -255,14 +255,15 @@ def test_trail_delivers_to_its_log_group_through_its_role(prod_apply):
     assert prod_apply.named("audit-trail-logs-policy").urn in trail.dependencies
 
 
-def test_trail_logs_role_can_be_assumed_only_by_cloudtrail_for_our_trail(prod_apply):
+def test_trail_logs_role_has_the_trust_policy_aws_documents_for_cloudtrail(prod_apply):
+    # No aws:SourceArn/aws:SourceAccount: CloudTrail's CloudWatch Logs delivery does not send them, and with
+    # such a condition CreateTrail fails with InvalidCloudWatchLogsRoleArnException.
     trust = json.loads(prod_apply.named("audit-trail-logs-role").inputs["assumeRolePolicy"])
     assert trust["Statement"] == [
         {
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceArn": TRAIL_ARN}},
         }
     ]
 
