@@ -163,6 +163,7 @@ auditor = ComplianceAuditor(
         allowed_ssh_cidrs=settings.corporate_cidrs,
         region=settings.region,
         schedule=settings.function.audit_schedule,
+        reserved_concurrency=settings.function.reserved_concurrency,
         log_retention_days=settings.log_retention_days,
         is_production=settings.is_production,
     ),

@@ -112,3 +112,14 @@ LAMBDA_ENVIRONMENT_BYTES = 4096
 # Section: VPC. CreateVpc: "The allowed block size is between a /16 netmask (65,536 IP addresses) and /28 netmask
 # (16 IP addresses)" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
 VPC_WIDEST_PREFIX = 16
+
+# Section: RDS storage autoscaling. RDS refuses a ceiling less than 10 % above the allocated storage ("Invalid max
+# storage size"): "Set the maximum storage threshold to be at least 10% more than the currently allocated storage"
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html; AWS suggests 26 % to avoid
+# the event that the ceiling is near).
+MIN_STORAGE_HEADROOM_PERCENT = 10
+
+
+def min_max_allocated_storage_gb(allocated_gb: int) -> int:
+    """The smallest storage autoscaling ceiling RDS accepts for `allocated_gb` (10 % above it, rounded up)."""
+    return -(-allocated_gb * (100 + MIN_STORAGE_HEADROOM_PERCENT) // 100)

@@ -36,6 +36,11 @@ from conventions import (
 )
 from schedules import schedule_problem
 
+# Reserving Lambda concurrency takes it from the account's unreserved pool, which must keep at least 100 (Lambda
+# Developer Guide, "Configuring reserved concurrency", configuration-concurrency.html: "You can reserve up to the
+# Unreserved account concurrency value that is shown, minus 100"). New accounts start with a quota of 10, so a
+# reservation fails there: it is opt-in.
+MAX_RESERVED_CONCURRENCY = 1000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
@@ -97,9 +102,11 @@ class DatabaseSettings:
 
 @dataclass(frozen=True)
 class FunctionSettings:
-    """The compliance-auditor function: when it runs."""
+    """The compliance-auditor function: when it runs, and whether it reserves concurrency."""
 
     audit_schedule: str
+    reserved_concurrency: int | None = None
+    """None (the default): the function uses the account's unreserved concurrency."""
 
 
 @dataclass(frozen=True)
@@ -520,8 +527,9 @@ KEYS: tuple[ConfigKey, ...] = (
               "`db.` plus an EC2 type of the t, m, r, x or z families)", "db.t4g.medium", _db_instance_class,
               default="db.t4g.medium"),
     ConfigKey("dbAllocatedStorageGb", "integer", "gp3 storage in GiB", "20", _between(20, 65536), default=20),
-    ConfigKey("dbMaxAllocatedStorageGb", "integer", "storage autoscaling ceiling in GiB, above "
-              "`dbAllocatedStorageGb`", "100", _between(21, 65536), default=100),
+    ConfigKey("dbMaxAllocatedStorageGb", "integer", "storage autoscaling ceiling in GiB, at least "
+              f"{limits.MIN_STORAGE_HEADROOM_PERCENT} % above `dbAllocatedStorageGb` (RDS refuses less)", "100",
+              _between(21, 65536), default=100),
     ConfigKey("dbPort", "integer", "the database port (1150-65535)", "5432", _between(1150, 65535), default=5432),
     ConfigKey("backupRetentionDays", "integer", f"{MIN_BACKUP_RETENTION_DAYS} to 35 days", "7", _backup_retention,
               default=7),
@@ -533,6 +541,12 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("auditSchedule", "string", "EventBridge schedule of the compliance auditor: a `rate(...)` of at most "
               "a day, or a `cron(...)` that runs every day", "rate(1 hour)", _audit_schedule,
               default="rate(1 hour)"),
+    # Off unless set: 0 would stop the auditor altogether, so the smallest reservation is 1.
+    ConfigKey("reservedConcurrency", "integer", "opt-in: executions reserved for the compliance auditor (1 to "
+              f"{MAX_RESERVED_CONCURRENCY}; `1` keeps two audits from overlapping). Off by default: Lambda refuses a "
+              "reservation that leaves the account fewer than 100 unreserved executions, and new accounts start "
+              "with a concurrency quota of 10; set it once your quota allows", "1",
+              _between(1, MAX_RESERVED_CONCURRENCY), default_text="off"),
     ConfigKey("manageAccountBaseline", "boolean", "this stack owns the one-per-account settings (EBS default "
               "encryption, S3 account public access block, password policy, GuardDuty, Security Hub, Access "
               "Analyzer, the Config recorder); `false` where an organization or Control Tower owns them (see "
@@ -596,9 +610,11 @@ def _web(values: Mapping[str, Any]) -> WebSettings:
 
 def _database(values: Mapping[str, Any]) -> DatabaseSettings:
     allocated, max_allocated = values["dbAllocatedStorageGb"], values["dbMaxAllocatedStorageGb"]
-    if max_allocated <= allocated:
-        raise SettingsError("dbMaxAllocatedStorageGb", f"must exceed dbAllocatedStorageGb ({allocated}) so "
-                            f"storage can grow, got {max_allocated}", str(allocated * 5))  # fmt: skip
+    least, headroom = limits.min_max_allocated_storage_gb(allocated), limits.MIN_STORAGE_HEADROOM_PERCENT
+    if max_allocated < least:
+        raise SettingsError("dbMaxAllocatedStorageGb", f"must be at least {headroom} % above dbAllocatedStorageGb "
+                            f"({allocated}), so at least {least}: RDS refuses a smaller storage autoscaling ceiling; "
+                            f"got {max_allocated}", str(max(least, allocated * 5)))  # fmt: skip
     return DatabaseSettings(
         values["dbEngineVersion"], values["dbInstanceClass"], allocated, max_allocated, values["dbPort"],
         values["backupRetentionDays"], values["dbMasterUsername"], values["dbName"],
@@ -635,7 +651,7 @@ def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Setti
         extra_tags=values["extraTags"],
         web=web,
         database=_database(values),
-        function=FunctionSettings(values["auditSchedule"]),
+        function=FunctionSettings(values["auditSchedule"], values["reservedConcurrency"]),
         detection=DetectionSettings(values["manageAccountBaseline"], values["wafRateLimit"]),
     )
 

@@ -31,10 +31,12 @@ def metric_alarm(
     topic_arn: pulumi.Input[str],
     dimensions: Mapping[str, pulumi.Input[str]] | None = None,
     notify_ok: bool = False,
+    notify_insufficient_data: bool = False,
     alarm_name: str | None = None,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> aws.cloudwatch.MetricAlarm:
-    """A metric alarm child of `parent` whose alarm (and, with `notify_ok`, OK) action is the alert topic.
+    """A metric alarm child of `parent` whose alarm (and, with `notify_ok`, OK; with
+    `notify_insufficient_data`, INSUFFICIENT_DATA) action is the alert topic.
 
     `treat_missing_data` has no default on purpose: whether silence is healthy (no 5xx, no findings) or itself
     the problem (a database or a schedule that stopped reporting) is each alarm's own decision.
@@ -57,5 +59,6 @@ def metric_alarm(
         treat_missing_data=treat_missing_data,
         alarm_actions=actions,
         ok_actions=actions if notify_ok else None,
+        insufficient_data_actions=actions if notify_insufficient_data else None,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on) or None),
     )

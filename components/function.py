@@ -4,13 +4,14 @@ The policy pack refuses insecure changes at preview time; changes made in the co
 go through it. On a schedule, the auditor (code in lambda/compliance_auditor/) checks security groups, S3
 buckets, CloudTrail, RDS instances and KMS keys in its region, publishes one message listing the findings to
 the alert topic and puts the `ComplianceFindings` metric, which an alarm watches. Other alarms report a run that
-failed, a failed event in the dead-letter queue, and an auditor that stopped running at all.
+failed, a schedule that could not invoke it, a failed event in the dead-letter queue, and an auditor that
+stopped running at all.
 
 It runs in the private app subnets of every AZ behind its own security group (HTTPS out only, nothing in),
-with KMS-encrypted environment variables, a dedicated KMS-encrypted log group, X-Ray tracing, one reserved
-execution and a KMS-encrypted dead-letter queue for failed invocations. Its role can read exactly what the
-checks read and write only to its own topic, metric namespace, log group and queue. Only its EventBridge
-schedule may invoke it.
+with KMS-encrypted environment variables, a dedicated KMS-encrypted log group, X-Ray tracing, reserved
+concurrency when the stack asks for it, and a KMS-encrypted dead-letter queue for failed invocations. Its role
+can read exactly what the checks read and write only to its own topic, metric namespace, log group and queue.
+Only its EventBridge schedule may invoke it.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ FINDINGS_METRIC = "ComplianceFindings"
 # A run is a few hundred paginated calls even in a busy account; five minutes leaves room for throttling retries.
 TIMEOUT_SECONDS = 300
 MEMORY_MB = 256
-# One at a time: two overlapping audits would only send the same findings twice.
-RESERVED_CONCURRENCY = 1
 # SQS keeps a message at most 14 days: the longest a failed run's event can wait to be looked at.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 
@@ -119,6 +118,10 @@ class ComplianceAuditorArgs:
     """The function's code, relative to the project directory (the program's working directory)."""
     metric_namespace: str | None = None
     """Defaults to ComplianceAuditor/<function_name>, so two stacks in one account never share a metric."""
+    reserved_concurrency: int | None = None
+    """Executions reserved for the function (1 keeps two audits from overlapping). None: none reserved, the
+    function shares the account's unreserved concurrency. Opt-in, because Lambda refuses a reservation that
+    leaves the account fewer than 100 unreserved executions, and new accounts start with a quota of 10."""
 
 
 def validate_compliance_auditor_args(args: ComplianceAuditorArgs) -> None:
@@ -136,6 +139,9 @@ def validate_compliance_auditor_args(args: ComplianceAuditorArgs) -> None:
         raise ValueError(f"ComplianceAuditor: the schedule {args.schedule!r} {problem}")
     if not args.allowed_ssh_cidrs:
         raise ValueError("ComplianceAuditor: allowed_ssh_cidrs is empty; every SSH/RDP rule would be a finding")
+    if args.reserved_concurrency is not None and args.reserved_concurrency < 1:
+        # Lambda reads 0 as "never run": the auditor would be switched off.
+        raise ValueError("ComplianceAuditor: reserved_concurrency must be at least 1, or None for no reservation")
     if not (Path(args.code_path) / "handler.py").is_file():
         raise ValueError(
             f"ComplianceAuditor: {args.code_path}/handler.py not found (the working directory must be "
@@ -177,8 +183,8 @@ class ComplianceAuditor(pulumi.ComponentResource):
         log_group = self._create_log_group()
         role, permissions = self._create_role(log_group, dead_letter_queue)
         function = self._create_function(security_group, dead_letter_queue, log_group, role, permissions)
-        self._create_schedule(function)
-        self._create_alarms(function, dead_letter_queue)
+        schedule = self._create_schedule(function)
+        self._create_alarms(function, dead_letter_queue, schedule)
 
         self.security_group_id = security_group.id
         self.function_arn = function.arn
@@ -325,7 +331,8 @@ class ComplianceAuditor(pulumi.ComponentResource):
             role=role.arn,
             timeout=TIMEOUT_SECONDS,
             memory_size=MEMORY_MB,
-            reserved_concurrent_executions=RESERVED_CONCURRENCY,
+            # Unset (None) leaves the provider's default, -1: no reservation. See ComplianceAuditorArgs.
+            reserved_concurrent_executions=args.reserved_concurrency,
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={
                     "FINDINGS_TOPIC_ARN": args.alert_topic_arn,
@@ -347,7 +354,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
 
     # Section: schedule -----------------------------------------------------------------------------------------
 
-    def _create_schedule(self, function: aws.lambda_.Function) -> None:
+    def _create_schedule(self, function: aws.lambda_.Function) -> aws.cloudwatch.EventRule:
         rule = aws.cloudwatch.EventRule(
             f"{self._name}-schedule",
             description="Runs the compliance auditor",
@@ -371,10 +378,13 @@ class ComplianceAuditor(pulumi.ComponentResource):
             arn=function.arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
         )
+        return rule
 
     # Section: alarms -------------------------------------------------------------------------------------------
 
-    def _create_alarms(self, function: aws.lambda_.Function, dead_letter_queue: aws.sqs.Queue) -> None:
+    def _create_alarms(
+        self, function: aws.lambda_.Function, dead_letter_queue: aws.sqs.Queue, schedule: aws.cloudwatch.EventRule
+    ) -> None:
         topic = self._args.alert_topic_arn
         period = alarm_period_seconds(self._args.schedule)
         metric_alarm(
@@ -392,25 +402,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             treat_missing_data="notBreaching",
             topic_arn=topic,
         )
-        not_running_period, not_running_periods = not_running_window(self._args.schedule)
-        metric_alarm(
-            self,
-            f"{self._name}-not-running-alarm",
-            description="The compliance auditor has not run for two schedule intervals (its schedule, its "
-            "permission or the function is broken): drift goes unreported until it runs again",
-            namespace="AWS/Lambda",
-            metric_name="Invocations",
-            dimensions={"FunctionName": function.name},
-            statistic="Sum",
-            period=not_running_period,
-            evaluation_periods=not_running_periods,
-            threshold=1,
-            comparison_operator="LessThanThreshold",
-            # Lambda publishes no Invocations data point for a period without a run: silence is the failure.
-            treat_missing_data="breaching",
-            topic_arn=topic,
-            notify_ok=True,
-        )
+        self._create_not_running_alarms(function, schedule)
         metric_alarm(
             self,
             f"{self._name}-findings-alarm",
@@ -435,6 +427,66 @@ class ComplianceAuditor(pulumi.ComponentResource):
             dimensions={"QueueName": dead_letter_queue.name},
             statistic="Maximum",
             period=300,
+            evaluation_periods=1,
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            topic_arn=topic,
+        )
+
+    def _create_not_running_alarms(self, function: aws.lambda_.Function, schedule: aws.cloudwatch.EventRule) -> None:
+        """An auditor that stops running is reported; a stack that has not run it yet is not.
+
+        Lambda publishes an Invocations data point only for a period with a run, so silence is the only sign of
+        a stopped schedule, and a fresh stack is silent too until the first run. Treating missing data as
+        breaching mails ALARM on every new stack: CloudWatch evaluates a new alarm at once, and its first
+        transition (INSUFFICIENT_DATA to ALARM) fires the action. Instead the alarm treats missing data as
+        missing: "If all data points in the alarm evaluation range are missing, the alarm transitions to
+        INSUFFICIENT_DATA" (CloudWatch User Guide, alarms-and-missing-data.html), and its INSUFFICIENT_DATA
+        action mails the topic. A new alarm starts in INSUFFICIENT_DATA ("the alarm has just started",
+        alarm-evaluation.html) and alarms act only on a change of state, so a fresh stack mails nothing until
+        the first run turns it OK (one OK mail: the auditor runs); a schedule that stops afterwards turns it
+        from OK to INSUFFICIENT_DATA, which mails. Since every data point is at least 1, ALARM never happens:
+        INSUFFICIENT_DATA is this alarm's "not running". Metric math does not help: FILL(m1, 0) turns a fresh
+        stack's silence into zeros as surely as "breaching" does.
+
+        A schedule that never manages to invoke the function (a broken permission or target from the start)
+        leaves the first alarm silent, so the rule's own FailedInvocations metric is watched as well.
+        """
+        topic = self._args.alert_topic_arn
+        period, periods = not_running_window(self._args.schedule)
+        metric_alarm(
+            self,
+            f"{self._name}-not-running-alarm",
+            description="INSUFFICIENT_DATA means the compliance auditor has not run for two schedule intervals "
+            "(its schedule was disabled, or the function deleted): drift goes unreported until it runs again. "
+            "OK: it runs.",
+            namespace="AWS/Lambda",
+            metric_name="Invocations",
+            dimensions={"FunctionName": function.name},
+            statistic="Sum",
+            period=period,
+            evaluation_periods=periods,
+            threshold=1,
+            comparison_operator="LessThanThreshold",
+            treat_missing_data="missing",
+            topic_arn=topic,
+            notify_ok=True,
+            notify_insufficient_data=True,
+        )
+        # EventBridge counts an invocation of a target that failed for good (no permission, no function) in the
+        # rule's FailedInvocations metric (namespace AWS/Events, dimension RuleName; EventBridge User Guide,
+        # "Monitoring Amazon EventBridge", eb-monitoring.html). No failure, no data point: silence is healthy.
+        metric_alarm(
+            self,
+            f"{self._name}-schedule-failed-alarm",
+            description="The compliance auditor's schedule could not invoke it (its permission or target is "
+            "broken): drift goes unreported until it is fixed",
+            namespace="AWS/Events",
+            metric_name="FailedInvocations",
+            dimensions={"RuleName": schedule.name},
+            statistic="Sum",
+            period=alarm_period_seconds(self._args.schedule),
             evaluation_periods=1,
             threshold=0,
             comparison_operator="GreaterThanThreshold",

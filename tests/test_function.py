@@ -151,10 +151,18 @@ def test_several_corporate_ranges_reach_the_function_comma_separated():
     assert variables["ALLOWED_SSH_CIDRS"] == "203.0.113.0/24,198.51.100.0/25"
 
 
-def test_tracing_is_active_and_one_execution_is_reserved(prod):
-    function = part(prod, "auditor")
-    assert function.inputs["tracingConfig"] == {"mode": "Active"}
-    assert function.inputs["reservedConcurrentExecutions"] == 1
+def test_tracing_is_active(prod):
+    assert part(prod, "auditor").inputs["tracingConfig"] == {"mode": "Active"}
+
+
+def test_no_concurrency_is_reserved_by_default(prod):
+    # A reservation fails on accounts with a Lambda concurrency quota under 101, which every new account has.
+    assert "reservedConcurrentExecutions" not in part(prod, "auditor").inputs
+
+
+def test_reserved_concurrency_is_set_when_the_stack_asks_for_it():
+    rec = run_stack(preview=True, reservedConcurrency="1")
+    assert part(rec, "auditor").inputs["reservedConcurrentExecutions"] == 1
 
 
 def test_timeout_and_memory_fit_a_few_hundred_paginated_calls(prod):
@@ -442,17 +450,40 @@ def test_the_findings_alarm_looks_at_one_schedule_interval(schedule, seconds):
     assert alarm_period_seconds(schedule) == seconds
 
 
-def test_an_auditor_that_stops_running_alarms_to_the_alert_topic(prod_apply):
+def test_an_auditor_that_stops_running_notifies_the_alert_topic(prod_apply):
     alarm = part(prod_apply, "not-running-alarm")
     topic = prod_apply.stack_outputs["alertTopicArn"]
     assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Lambda", "Invocations")
     assert alarm.inputs["dimensions"] == {"FunctionName": FUNCTION_NAME}
     assert alarm.inputs["statistic"] == "Sum"
     assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 1)
-    # Lambda publishes nothing for a period without a run: missing data is the failure, not the healthy state.
-    assert alarm.inputs["treatMissingData"] == "breaching"
-    assert alarm.inputs["alarmActions"] == [topic]
+    # Lambda publishes nothing for a period without a run. With every data point of the evaluation range
+    # missing the alarm goes from OK to INSUFFICIENT_DATA, and that transition mails the topic.
+    assert alarm.inputs["treatMissingData"] == "missing"
+    assert alarm.inputs["insufficientDataActions"] == [topic]
     assert alarm.inputs["okActions"] == [topic]
+    assert alarm.inputs["alarmActions"] == [topic]
+
+
+def test_a_fresh_stack_gets_no_not_running_alarm_before_the_first_run(prod_apply):
+    # A new alarm starts in INSUFFICIENT_DATA and acts only on a change of state. "breaching" would turn a new
+    # stack's silence into ALARM at the first evaluation and mail it; "missing" keeps it where it started.
+    alarm = part(prod_apply, "not-running-alarm")
+    assert alarm.inputs["treatMissingData"] not in ("breaching", "notBreaching", "ignore")
+    assert "INSUFFICIENT_DATA means the compliance auditor has not run" in alarm.inputs["alarmDescription"]
+
+
+def test_a_schedule_that_cannot_invoke_the_function_alarms_to_the_alert_topic(prod_apply):
+    # A permission or target broken from the start never lets the function run, so the not-running alarm
+    # would stay silent: EventBridge's own count of failed invocations covers that.
+    alarm = part(prod_apply, "schedule-failed-alarm")
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Events", "FailedInvocations")
+    assert alarm.inputs["dimensions"] == {"RuleName": part(prod_apply, "schedule").outputs["name"]}
+    assert (alarm.inputs["statistic"], alarm.inputs["comparisonOperator"]) == ("Sum", "GreaterThanThreshold")
+    assert alarm.inputs["threshold"] == 0
+    # No failure, no data point: silence is the healthy state here.
+    assert alarm.inputs["treatMissingData"] == "notBreaching"
+    assert alarm.inputs["alarmActions"] == [prod_apply.stack_outputs["alertTopicArn"]]
 
 
 def test_the_not_running_alarm_waits_longer_than_one_schedule_interval(prod):
@@ -520,6 +551,7 @@ def _args(**changes: Any) -> ComplianceAuditorArgs:
         ({"code_path": "lambda/nowhere"}, "handler.py not found"),
         ({"schedule": "rate(2 days)"}, "runs less than once a day"),
         ({"schedule": "cron(0 6 ? * MON *)"}, "must run every day"),
+        ({"reserved_concurrency": 0}, "reserved_concurrency must be at least 1"),
     ],
 )
 def test_component_refuses_broken_args(changes, fragment):

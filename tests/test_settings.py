@@ -99,7 +99,10 @@ def test_settings_are_immutable():
         ("dbEngineVersion", "16.4", "major version only"),
         ("backupRetentionDays", "3", "at least 7"),
         ("dbMasterUsername", "postgres", "reserved"),
-        ("dbMaxAllocatedStorageGb", "40", "must exceed"),
+        ("dbMaxAllocatedStorageGb", "40", "at least 10 % above dbAllocatedStorageGb (50)"),
+        ("dbMaxAllocatedStorageGb", "54", "so at least 55: RDS refuses"),
+        ("reservedConcurrency", "0", "between 1 and 1000"),
+        ("reservedConcurrency", "one", "whole number"),
         ("auditSchedule", "every hour", "schedule expression"),
         ("auditSchedule", "rate(2 hour)", "singular unit only for 1"),
         ("auditSchedule", "rate(1 hours)", "singular unit only for 1"),
@@ -125,6 +128,19 @@ def test_bad_value_names_the_key_and_a_good_example(key, value, fragment):
     assert caught.value.key == key
     assert fragment in message
     assert "Example of a good value:" in message
+
+
+def test_storage_ceiling_exactly_ten_percent_above_the_allocated_storage_is_accepted():
+    # RDS's own example: 1000 GiB allocated takes a ceiling of 1100 GiB or more.
+    database = parse(dbAllocatedStorageGb="1000", dbMaxAllocatedStorageGb="1100").database
+    assert (database.allocated_storage_gb, database.max_allocated_storage_gb) == (1000, 1100)
+    assert parse(dbAllocatedStorageGb="50", dbMaxAllocatedStorageGb="55").database.max_allocated_storage_gb == 55
+
+
+def test_reserved_concurrency_is_off_unless_configured():
+    # A reservation fails on accounts whose Lambda concurrency quota is under 101 (every new account has 10).
+    assert parse().function.reserved_concurrency is None
+    assert parse(reservedConcurrency="1").function.reserved_concurrency == 1
 
 
 def test_non_production_may_use_a_single_nat_gateway_and_shorter_retention():
