@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from components.alarms import metric_alarm
 from components.roles import role_policy, service_role
+from config_limits import min_max_allocated_storage_gb
 from conventions import (
     MIN_AZ_COUNT,
     MIN_BACKUP_RETENTION_DAYS,
@@ -86,8 +88,12 @@ def validate_database_args(args: DatabaseArgs) -> None:
         )
     if args.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
         raise ValueError(f"Database: backup retention must be at least {MIN_BACKUP_RETENTION_DAYS} days")
-    if args.max_allocated_storage_gb <= args.allocated_storage_gb:
-        raise ValueError("Database: max_allocated_storage_gb must exceed allocated_storage_gb")
+    if args.max_allocated_storage_gb < min_max_allocated_storage_gb(args.allocated_storage_gb):
+        # RDS refuses a storage autoscaling ceiling less than 10 % above the allocated storage (config_limits.py).
+        raise ValueError(
+            "Database: max_allocated_storage_gb must be at least 10 % above allocated_storage_gb "
+            f"({min_max_allocated_storage_gb(args.allocated_storage_gb)} for {args.allocated_storage_gb})"
+        )
     if len(args.data_subnet_ids) < MIN_AZ_COUNT:
         raise ValueError(f"Database: Multi-AZ needs data subnets in at least {MIN_AZ_COUNT} AZs")
     for field_name in ("connecting_security_group_ids", "admitted_security_group_ids"):
@@ -192,19 +198,46 @@ class Database(pulumi.ComponentResource):
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:
         major = self._args.engine_version
-        # All three are dynamic parameters, so "immediate" applies them without a reboot (a static parameter
-        # would need "pending-reboot", and AWS refuses "immediate" for it).
-        parameters = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1"}
+        # Each parameter with the apply method RDS reports back for it, or the group never converges: the
+        # provider compares the declared method with the one DescribeDBParameters returns. On postgres16/17,
+        # rds.force_ssl set with "immediate" reads back as "pending-reboot", a diff on every preview that no
+        # apply or reboot settles (hashicorp/terraform-provider-aws#39252, "State for aws_db_parameter_group was
+        # not updated"; the provider's parameter_group.go stores the API's ApplyMethod). "pending-reboot" costs
+        # nothing here: the group is attached when the instance is created, and PostgreSQL 15 and later already
+        # default rds.force_ssl to 1 (RDS User Guide, ssl-certificate-rotation-postgresql.html), so TLS is
+        # enforced from the first boot. The two logging parameters are dynamic: "immediate", as RDS reports.
+        parameters = {
+            "rds.force_ssl": ("1", "pending-reboot"),
+            "log_connections": ("1", "immediate"),
+            "log_disconnections": ("1", "immediate"),
+        }
         return aws.rds.ParameterGroup(
             f"{self._name}-params",
             family=f"{ENGINE}{major}",
             description=f"PostgreSQL {major}: TLS only, connections and disconnections logged",
             parameters=[
-                aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
-                for key, value in parameters.items()
+                aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method=method)
+                for key, (value, method) in parameters.items()
             ],
             opts=self._child,
         )
+
+    def _final_snapshot_identifier(self) -> pulumi.Output[str] | None:
+        """Production's final snapshot name, unique per deployment of the stack, or None outside production.
+
+        A fixed "<identifier>-final" collides on the second deletion after a rebuild (the first deletion's
+        snapshot is still there, and RDS refuses DeleteDBInstance with DBSnapshotAlreadyExists). The random
+        suffix lives in state, so it is stable for the life of a deployment and new after a rebuild.
+        """
+        if not self._args.is_production:
+            return None
+        suffix = random.RandomId(
+            f"{self._name}-final-snapshot-suffix",
+            byte_length=4,
+            keepers={"identifier": self._args.identifier},
+            opts=self._child,
+        )
+        return pulumi.Output.concat(self._args.identifier, "-final-", suffix.hex)
 
     def _create_monitoring_role(self) -> aws.iam.Role:
         role = service_role(
@@ -302,7 +335,7 @@ class Database(pulumi.ComponentResource):
             delete_automated_backups=not is_production,
             deletion_protection=is_production,
             skip_final_snapshot=not is_production,
-            final_snapshot_identifier=f"{args.identifier}-final" if is_production else None,
+            final_snapshot_identifier=self._final_snapshot_identifier(),
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             performance_insights_enabled=True,
             performance_insights_kms_key_id=args.kms_key_arn,
