@@ -122,15 +122,19 @@ class Storage(pulumi.ComponentResource):
             ),
         )
         # Bucket keys cut the KMS requests (and their cost) for buckets with many objects by ~99%.
-        kms_encryption = aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-            apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="aws:kms",
-                kms_master_key_id=args.kms_key_arn,
-            ),
-            bucket_key_enabled=True,
-        )
+        kms_encryption = _kms_encryption(args.kms_key_arn, bucket_key=True)
+        # The trail bucket: SSE-KMS without a bucket key, so every log file is encrypted the way the CloudTrail
+        # User Guide documents ("How AWS CloudTrail uses AWS KMS", how-kms-works-with-cloudtrail.html): for each
+        # log file S3 asks KMS for a data key on CloudTrail's behalf, with the trail's ARN in the encryption
+        # context, which is what the key policy's kms:EncryptionContext:aws:cloudtrail:arn condition
+        # (components/encryption.py) checks. An S3 Bucket Key replaces those requests with a bucket-level key
+        # whose encryption context is the bucket's ARN (S3 User Guide, bucket-key.html: key policies written
+        # against another encryption context "won't work with an S3 Bucket Key"). It would save nothing either:
+        # "You do not pay a key usage charge when CloudTrail reads or writes log files encrypted with an SSE-KMS
+        # key" (same CloudTrail page), and a trail writes a few files every five minutes.
+        trail_encryption = _kms_encryption(args.kms_key_arn, bucket_key=False)
         log_guards = self._harden("logs", self._log_bucket, log_encryption, _LOG_LIFECYCLE)
-        trail_guards = self._harden("trail", self._trail_bucket, kms_encryption, _LOG_LIFECYCLE)
+        trail_guards = self._harden("trail", self._trail_bucket, trail_encryption, _LOG_LIFECYCLE)
         data_guards = self._harden("data", self._data_bucket, kms_encryption, _DATA_LIFECYCLE)
 
         log_policy = self._attach_policy("logs", self._log_bucket, self._log_delivery_statements(), log_guards)
@@ -340,6 +344,19 @@ class Storage(pulumi.ComponentResource):
             conditions=[condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"), this_account],
         )
         return [*bucket_checks, delivery]
+
+
+def _kms_encryption(
+    kms_key_arn: pulumi.Input[str], *, bucket_key: bool
+) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
+    """Default encryption with our KMS key (SSE-KMS), with or without an S3 Bucket Key."""
+    return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+        apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms",
+            kms_master_key_id=kms_key_arn,
+        ),
+        bucket_key_enabled=bucket_key,
+    )
 
 
 def _deny_insecure_transport(bucket: aws.s3.Bucket) -> aws.iam.GetPolicyDocumentStatementArgs:

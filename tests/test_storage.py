@@ -121,13 +121,24 @@ def test_a_prefix_that_cannot_make_bucket_names_is_refused(prefix):
 
 
 @pytest.mark.parametrize("role", KMS_ROLES)
-def test_trail_and_data_buckets_use_sse_kms_with_our_key_and_a_bucket_key(prod_apply, role):
+def test_trail_and_data_buckets_use_sse_kms_with_our_key(prod_apply, role):
     (rule,) = side(prod_apply, role, "encryption").inputs["rules"]
     assert rule["applyServerSideEncryptionByDefault"] == {
         "sseAlgorithm": "aws:kms",
         "kmsMasterKeyId": prod_apply.stack_outputs["kmsKeyArn"],
     }
+
+
+def test_the_data_bucket_uses_a_bucket_key_to_cut_kms_requests(prod_apply):
+    (rule,) = side(prod_apply, "data", "encryption").inputs["rules"]
     assert rule["bucketKeyEnabled"] is True
+
+
+def test_the_trail_bucket_encrypts_each_log_file_with_cloudtrails_own_encryption_context(prod_apply):
+    # No S3 Bucket Key: CloudTrail's log files get a data key per file bound to the trail's ARN, which the key
+    # policy's kms:EncryptionContext:aws:cloudtrail:arn condition checks; a bucket key would bind the bucket's.
+    (rule,) = side(prod_apply, "trail", "encryption").inputs["rules"]
+    assert rule["bucketKeyEnabled"] is False
 
 
 @pytest.mark.parametrize("role", KMS_ROLES)
