@@ -50,7 +50,8 @@ LIST_AND_DESCRIBE_ACTIONS = (
     "rds:DescribeDBInstances",
     "s3:ListAllMyBuckets",
 )
-BUCKET_READ_ACTIONS = ("s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration")
+# GetBucketLocation: the S3 check's fallback where the runtime's botocore cannot filter ListBuckets by region.
+BUCKET_READ_ACTIONS = ("s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration")
 KEY_READ_ACTIONS = ("kms:DescribeKey", "kms:GetKeyRotationStatus")
 TRAIL_READ_ACTIONS = ("cloudtrail:GetTrailStatus",)
 # The entries of the prefix lists security groups reference (resource type prefix-list; a list can be shared

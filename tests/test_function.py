@@ -273,6 +273,8 @@ def test_the_role_grants_exactly_these_actions(prod_apply):
         "kms:DescribeKey", "kms:GetKeyRotationStatus", "rds:DescribeDBInstances", "s3:ListAllMyBuckets",
         "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration", "ec2:DescribeManagedPrefixLists",
         "ec2:GetManagedPrefixListEntries",
+        # the S3 check's fallback where the runtime's botocore cannot list buckets by region
+        "s3:GetBucketLocation",
         # reporting
         "sns:Publish", "cloudwatch:PutMetricData",
         # running in the VPC
