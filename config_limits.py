@@ -118,6 +118,8 @@ VPC_WIDEST_PREFIX = 16
 # (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html; AWS suggests 26 % to avoid
 # the event that the ceiling is near).
 MIN_STORAGE_HEADROOM_PERCENT = 10
+# The largest gp3 volume RDS for PostgreSQL offers, in GiB (64 TiB).
+MAX_RDS_STORAGE_GB = 65536
 
 
 def min_max_allocated_storage_gb(allocated_gb: int) -> int:

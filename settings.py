@@ -611,6 +611,11 @@ def _web(values: Mapping[str, Any]) -> WebSettings:
 def _database(values: Mapping[str, Any]) -> DatabaseSettings:
     allocated, max_allocated = values["dbAllocatedStorageGb"], values["dbMaxAllocatedStorageGb"]
     least, headroom = limits.min_max_allocated_storage_gb(allocated), limits.MIN_STORAGE_HEADROOM_PERCENT
+    largest = limits.MAX_RDS_STORAGE_GB * 100 // (100 + headroom)
+    if allocated > largest:
+        raise SettingsError("dbAllocatedStorageGb", f"must be at most {largest}, so the storage autoscaling ceiling "
+                            f"(at most {limits.MAX_RDS_STORAGE_GB}) can be {headroom} % above it; got {allocated}",
+                            str(largest))  # fmt: skip
     if max_allocated < least:
         raise SettingsError("dbMaxAllocatedStorageGb", f"must be at least {headroom} % above dbAllocatedStorageGb "
                             f"({allocated}), so at least {least}: RDS refuses a smaller storage autoscaling ceiling; "

@@ -351,6 +351,8 @@ EDGE_VALUES = [
     ("dbInstanceClass", "db.c7g.large", "not an RDS instance class"),
     ("dbInstanceClass", "t4g.medium", "not an RDS instance class"),
     ("dbAllocatedStorageGb", "19", "between 20 and 65536"),
+    ("dbAllocatedStorageGb", "59578", ACCEPTED),
+    ("dbAllocatedStorageGb", "59579", "must be at most 59578, so the storage autoscaling ceiling"),
     ("dbMaxAllocatedStorageGb", "65536", ACCEPTED),
     ("dbMaxAllocatedStorageGb", "65537", "between 21 and 65536"),
     ("dbPort", "1150", ACCEPTED),
@@ -384,6 +386,9 @@ EDGE_VALUES = [
     ("manageAccountBaseline", "false", ACCEPTED),
     ("manageAccountBaseline", "no", "true or false"),
     ("wafRateLimit", "100", ACCEPTED),
+    ("reservedConcurrency", "1", ACCEPTED),
+    ("reservedConcurrency", "1000", ACCEPTED),
+    ("reservedConcurrency", "1001", "between 1 and 1000"),
     ("wafRateLimit", "99", "between 100 and"),
 ]
 
