@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from botocore import xform_name
 
 from components.function import (
+    FINDINGS_METRIC,
     ComplianceAuditorArgs,
     alarm_period_seconds,
     code_archive,
@@ -423,6 +426,29 @@ def test_findings_above_zero_alarm_to_the_alert_topic(prod_apply):
     # The all-clear is mailed too, so people know the drift was fixed.
     assert alarm.inputs["okActions"] == [prod_apply.stack_outputs["alertTopicArn"]]
     assert alarm.inputs["period"] == 3600
+
+
+# Section: program <-> Lambda. The function's code ships on its own and keeps its own names on purpose; these hold
+# the program's side to what the code actually reads and writes.
+
+
+def _lambda_module(name: str) -> Any:
+    code_dir = str(CODE_DIR)
+    if code_dir not in sys.path:
+        sys.path.insert(0, code_dir)  # the Lambda's modules sit at its package root, as in the deployed zip
+    return importlib.import_module(name)
+
+
+def test_the_auditor_accepts_the_environment_the_program_gives_it(prod_apply):
+    variables = part(prod_apply, "auditor").inputs["environment"]["variables"]
+    config = _lambda_module("auditor.config").AuditConfig.from_environment(variables)
+    assert config.findings_topic_arn == prod_apply.stack_outputs["alertTopicArn"]
+    assert set(variables) == set(_lambda_module("auditor.config").ENVIRONMENT_VARIABLES)
+
+
+def test_the_findings_alarm_watches_the_metric_the_auditor_puts(prod_apply):
+    alarm = part(prod_apply, "findings-alarm")
+    assert alarm.inputs["metricName"] == FINDINGS_METRIC == _lambda_module("auditor.alerts").METRIC_NAME
 
 
 def test_messages_in_the_dead_letter_queue_alarm_to_the_alert_topic(prod):
