@@ -147,11 +147,13 @@ def only_account_roots(statement: Mapping[str, Any]) -> bool:
     return bool(kinds) and set(kinds) == {"AWS"} and all(_ROOT.match(p) for p in kinds["AWS"])
 
 
-# Condition keys that tie "everyone" to one account, organization, source or network endpoint.
+# Condition keys that tie "everyone" to one account, organization, source or network endpoint. Not keys that
+# name a user or client (aws:userid, aws:username, aws:UserAgent, aws:SourceIp): a user of that name, or that
+# header, exists in any account.
 NARROWING_KEYS = frozenset({
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
     "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:sourcevpc", "aws:sourcevpce", "aws:userid", "aws:username", "kms:calleraccount",
+    "aws:sourcevpc", "aws:sourcevpce", "kms:calleraccount",
 })  # fmt: skip
 MULTI_VALUED_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
 # Positive matches only: a negated operator (StringNotEquals) admits everyone else, `Null` tests only presence.
@@ -264,3 +266,29 @@ def plain_transport_problem(holders: list[tuple[str, Any]], action: str, need_ob
         if not denies_plain_transport(doc, action, need_objects):
             problems.append(f"no statement of {where} does")
     return "; ".join(problems) or None
+
+
+# Section: accounts ##############################################################################################
+
+_ACCOUNT = re.compile(r"^(?:arn:[^:]+:[^:]*:[^:]*:(\d{12}):.*|(\d{12}))$")
+ACCOUNT_KEYS = frozenset({"aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "kms:calleraccount"})
+ACCOUNT_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def account_of(principal: Any) -> str | None:
+    """The 12-digit account an AWS principal (`123456789012`, an IAM ARN) or ARN belongs to, or None."""
+    match = _ACCOUNT.match(str(principal).strip())
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def named_accounts(statement: Mapping[str, Any]) -> set[str]:
+    """Every account the statement gives to: its AWS principals' accounts, and the accounts its narrowing
+    conditions admit (aws:SourceAccount, kms:CallerAccount, ... and the account in aws:SourceArn-style ARNs)."""
+    found = {a for p in principal_values(statement).get("AWS", []) if (a := account_of(p))}
+    condition = statement.get("Condition")
+    for tests in condition.values() if isinstance(condition, dict) else []:
+        for key, values in tests.items() if isinstance(tests, dict) else []:
+            key = str(key).lower()
+            if key in ACCOUNT_KEYS or key in ACCOUNT_ARN_KEYS:
+                found.update(a for v in as_list(values) if (a := account_of(v)))
+    return found

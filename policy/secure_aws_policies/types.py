@@ -74,6 +74,7 @@ USER_POLICY_ATTACHMENTS_EXCLUSIVE = "aws:iam/userPolicyAttachmentsExclusive:User
 # KMS
 KMS_KEY = "aws:kms/key:Key"
 KMS_KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"  # the key's policy, replacing the one the key declares inline
+KMS_GRANT = "aws:kms/grant:Grant"
 
 # Lambda
 LAMBDA_FUNCTION = "aws:lambda/function:Function"

@@ -255,9 +255,12 @@ def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> No
 @resource_policy(
     name="resource-policy-not-public",
     description='Bucket, topic, queue and key policies grant nothing to everyone: an Allow for Principal "*" (or '
-    '{"AWS": "*"}) must be narrowed by a condition on the source or caller account, organization, ARN or VPC '
-    "endpoint (e.g. aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount). Deny statements for everyone (such "
-    "as the TLS-only deny) are fine.",
+    '{"AWS": "*"}) must be narrowed by a positive condition (StringEquals/Like, ArnEquals/Like) with a concrete '
+    "value on a key that names an account, organization, source or network endpoint: aws:SourceAccount, "
+    "aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, "
+    "aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:SourceVpc, aws:SourceVpce or kms:CallerAccount. Keys that name "
+    "a user or client (aws:username, aws:userid, aws:UserAgent, aws:SourceIp), negated operators, IfExists and "
+    "wildcard values narrow nothing. Deny statements for everyone (such as the TLS-only deny) are fine.",
     types=RESOURCE_POLICIES,
     severity=Severity.CRITICAL,
     category=Category.ACCESS,

@@ -1,17 +1,18 @@
-"""KMS: customer-managed keys that rotate and cannot be deleted on the spot. (Who may use a key is judged with
-the other resource policies in `iam.py`; which key a service encrypts with, by each service's module.)"""
+"""KMS: customer-managed keys that rotate, cannot be deleted on the spot, and serve only the guarded accounts.
+(Public key policies are judged with the other resource policies in `iam.py`; which key a service encrypts with,
+by each service's module.)"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import as_int, is_set, truthy, value
-from ..registry import CDK_NAG, FSBP, SECURITY_HUB, Category, resource_policy
-from ..types import (
-    KMS_KEY,
-)
+from .. import documents
+from ..props import UNKNOWN, Deferred, as_int, is_set, items, peek, truthy, value
+from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
+from ..types import AWS_PROVIDER, KMS_GRANT, KMS_KEY, KMS_KEY_POLICY
 
 
 @resource_policy(
@@ -56,3 +57,70 @@ def kms_key_deletion_window(args: Any, report: Any, config: dict) -> None:
     minimum = int(config["minKeyDeletionWindowDays"])
     if days < minimum:
         report(f"key {args.name}: deletionWindowInDays is {days}, below the minimum of {minimum}.")
+
+
+def _guarded_accounts(args: Any, configured: list[Any]) -> set[str]:
+    """The accounts this pack guards: config `accountIds`, and every AWS provider's `allowedAccountIds` (the
+    provider refuses to deploy anywhere else). A provider input arrives JSON-encoded or as a list."""
+    accounts = {str(a) for a in configured}
+    providers = [r for r in args.resources if r.resource_type == AWS_PROVIDER]
+    providers += [r.provider for r in args.resources if r.provider is not None]
+    for provider in providers:
+        allowed = peek(provider.props, "allowedAccountIds")
+        if isinstance(allowed, str):
+            try:
+                allowed = json.loads(allowed)
+            except json.JSONDecodeError:
+                allowed = [allowed]
+        if allowed not in (None, UNKNOWN):
+            accounts.update(str(a) for a in items(allowed) if a is not UNKNOWN)
+    return accounts
+
+
+@stack_policy(
+    name="kms-key-access-this-account",
+    description="KMS keys give use and administration only to the guarded accounts (config accountIds, and every AWS "
+    "provider's allowedAccountIds): no statement of a key's inline policy or an aws.kms.KeyPolicy names another "
+    "account as principal or in an account condition (kms:CallerAccount, aws:SourceAccount, aws:PrincipalAccount, "
+    'aws:SourceArn), and no aws.kms.Grant goes to another account\'s principal. (Principal "*" is '
+    "resource-policy-not-public's finding.) Without any guarded account configured it has nothing to compare with "
+    "and judges nothing.",
+    types=[KMS_KEY, KMS_KEY_POLICY, KMS_GRANT, AWS_PROVIDER],
+    severity=Severity.CRITICAL,
+    category=Category.ACCESS,
+    controls=[FSBP("KMS.5"), PROJECT("account-identity")],
+    remediation="Give the key only to principals of the guarded accounts; share data with another account through "
+    "a role it assumes in ours, or list that account in the pack's accountIds if it is ours.",
+    config={
+        "accountIds": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^\\d{12}$"},
+            "default": [],
+            "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
+        },
+    },
+)
+def kms_key_access_this_account(args: Any, report: Any, config: dict) -> None:
+    guarded = _guarded_accounts(args, config["accountIds"])
+    if not guarded:
+        return
+    deferred = Deferred()
+    for resource in (r for r in args.resources if r.resource_type in (KMS_KEY, KMS_KEY_POLICY, KMS_GRANT)):
+        with deferred.guard():
+            if resource.resource_type == KMS_GRANT:
+                for key in ("granteePrincipal", "retiringPrincipal"):
+                    account = documents.account_of(value(resource.props, key, ""))
+                    if account and account not in guarded:
+                        report(f"grant {resource.name} gives account {account} ({key}) use of the key; guarded "
+                               f"accounts: {', '.join(sorted(guarded))}.", resource.urn)  # fmt: skip
+                continue
+            for index, statement in enumerate(documents.statements(documents.document(resource.props, "policy"))):
+                if not documents.allows(statement):
+                    continue
+                others = sorted(documents.named_accounts(statement) - guarded)
+                if others:
+                    where = statement.get("Sid") or index
+                    report(f"key policy {resource.name}: statement {where} gives account(s) {', '.join(others)} "
+                           f"{', '.join(documents.actions(statement)) or 'access'}; guarded accounts: "
+                           f"{', '.join(sorted(guarded))}.", resource.urn)  # fmt: skip
+    deferred.finish()

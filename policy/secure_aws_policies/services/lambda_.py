@@ -56,14 +56,23 @@ def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
 
 @resource_policy(
     name="lambda-permission-not-public",
-    description="No Lambda permission grants principal `*` without a source ARN.",
+    description="No Lambda permission lets anyone invoke the function: principal `*` needs a source ARN, source "
+    "account or organization ID; and a service principal (`events.amazonaws.com`, `s3.amazonaws.com`, ...) needs "
+    "a source ARN or source account, since without one any resource of that service, in any account, may invoke "
+    "it (the confused deputy AWS's Lambda resource-policy guide warns about).",
     types=[LAMBDA_PERMISSION],
     severity=Severity.CRITICAL,
     category=Category.ACCESS,
     controls=[FSBP("Lambda.1")],
     remediation="Grant the permission to the calling service principal (events.amazonaws.com, ...) with "
-    "source_arn=<the calling resource's ARN>.",
+    "source_arn=<the calling resource's ARN> (and source_account=<our account> for S3, whose bucket ARNs name no "
+    "account).",
 )
 def lambda_permission_not_public(args: Any, report: Any, config: dict) -> None:
-    if str(value(args.props, "principal", "")).strip() == "*" and not is_set(args.props, "sourceArn"):
+    principal = str(value(args.props, "principal", "")).strip()
+    sourced = is_set(args.props, "sourceArn") or is_set(args.props, "sourceAccount")
+    if principal == "*" and not (sourced or is_set(args.props, "principalOrgId")):
         report(f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn).")
+    elif principal.endswith(".amazonaws.com") and not sourced:
+        report(f"permission {args.name} lets any {principal} resource, in any account, invoke the function (no "
+               "sourceArn or sourceAccount).")  # fmt: skip
