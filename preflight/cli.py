@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="JSON config for the policy pack, as `pulumi preview --policy-pack-config` takes it "
-        "(default: config.json of the default pack, if it exists)",
+        "(default, for this repo's project and pack: the pack's config.<stack>.json, else its config.json)",
     )
     parser.add_argument(
         "--config",
@@ -146,7 +146,7 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             pack_python(pack_dir)  # a missing pack or virtualenv fails now, not after the program ran
         except PolicyPackError as error:
             raise Failure(str(error)) from error
-    config_file = default_pack_config(project_dir, options.policy_pack, options.policy_pack_config)
+    config_file = default_pack_config(project_dir, options.policy_pack, options.policy_pack_config, options.stack)
     try:
         policy_config = load_policy_pack_config(config_file) if config_file else {}
     except OSError as error:
@@ -198,15 +198,20 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
     return outcome
 
 
-def default_pack_config(project_dir: Path, pack_dir: Path | None, given: Path | None) -> Path | None:
+def default_pack_config(
+    project_dir: Path, pack_dir: Path | None, given: Path | None, stack: str = "prod"
+) -> Path | None:
     """The `--policy-pack-config` to use: the one given; else, for this repository's own project and pack, the
-    pack's config.json. Another project (`--cwd`) or pack gets none: the exemptions in config.json name this
-    project's resources, and must never excuse another project's by a name it happens to share."""
+    pack's config for the stack's environment (config.<stack>.json, e.g. staging's Environment=Staging), else its
+    config.json. Another project (`--cwd`) or pack gets none: the exemptions in config.json name this project's
+    resources, and must never excuse another project's by a name it happens to share."""
     if given is not None:
         return given
-    default = DEFAULT_PACK / "config.json"
-    if pack_dir is None and project_dir.resolve() == REPO_DIR and default.exists():
-        return default
+    if pack_dir is not None or project_dir.resolve() != REPO_DIR:
+        return None
+    for candidate in (DEFAULT_PACK / f"config.{stack}.json", DEFAULT_PACK / "config.json"):
+        if candidate.exists():
+            return candidate
     return None
 
 

@@ -13,12 +13,15 @@ read only when the decision needs them, so an unknown CIDR at preview stops only
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import Severity
 
+from .. import stack_config
 from ..net import (
     ADMIN_PORTS,
     PORTED_PROTOCOLS,
@@ -339,13 +342,20 @@ def security_group_database_ports_private(args: Any, report: Any, config: dict) 
             "type": "array",
             "items": {"type": "string"},
             "default": ["203.0.113.0/24"],
-            "description": "CIDRs allowed to reach the admin ports.",
+            "description": "CIDRs allowed to reach the admin ports, unless the stack sets allowedSshCidrsStackKey.",
+        },
+        "allowedSshCidrsStackKey": {
+            "type": "string",
+            "default": "secure-aws:corporateCidrs",
+            "description": "A stack config key (project:key) holding a list of CIDRs: when the stack sets it, those "
+            "ranges replace allowedSshCidrs, so the pack follows the stack's own allowed ranges without a second "
+            "hand-edited copy. Only IPv4 ranges of /16 or narrower count. Empty: allowedSshCidrs only.",
         },
         "adminPorts": ADMIN_PORTS,
     },
 )
 def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) -> None:
-    allowed = config["allowedSshCidrs"]
+    allowed = allowed_ssh_cidrs(config)
     for rule in ingress_rules(args.resource_type, args.props):
         # Either ports without an admin port or only allowed sources decide, even if the other is unknown yet.
         ports = attempt(rule.ports)
@@ -362,6 +372,36 @@ def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) 
         if rule.uses_prefix_list():
             report(f"{args.name}: {rule.where} ({ports}) opens port(s) {', '.join(map(str, admin))} to a prefix "
                    "list, whose CIDRs cannot be checked against the allowed ones.")  # fmt: skip
+
+
+# The widest range the stack may allow to the admin ports: the pack's own floor, whatever the stack says.
+WIDEST_STACK_SSH_PREFIX = 16
+
+
+def allowed_ssh_cidrs(config: Mapping[str, Any]) -> list[str]:
+    """The CIDRs allowed to reach the admin ports: the stack's own list under allowedSshCidrsStackKey when the
+    engine handed the pack a stack config that sets it, else allowedSshCidrs. Exported for testing.
+
+    A range from the stack counts only as an IPv4 network of /16 or narrower: a stack that lists 0.0.0.0/0 (or
+    10.0.0.0/8) does not widen what the pack allows, its SSH rule from there is still a violation.
+    """
+    key = config.get("allowedSshCidrsStackKey") or ""
+    raw = stack_config.get(key) if key and stack_config.available() else None
+    if raw is None:
+        return list(config["allowedSshCidrs"])
+    try:
+        listed = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError:
+        listed = []
+    allowed = []
+    for cidr in listed if isinstance(listed, list) else []:
+        try:
+            network = ipaddress.IPv4Network(str(cidr).strip(), strict=True)
+        except ValueError:
+            continue
+        if network.prefixlen >= WIDEST_STACK_SSH_PREFIX:
+            allowed.append(str(network))
+    return allowed
 
 
 @resource_policy(
