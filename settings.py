@@ -508,7 +508,8 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("hostedZoneId", "string", "the Route 53 public zone of `domainName`", "Z0123456789ABCDEFGHIJ",
               _matching(_HOSTED_ZONE_ID, "a Route 53 zone id")),
     ConfigKey("tlsPolicy", "string", "an ELB security policy FSBP ELB.17 passes (TLS 1.3, TLS 1.2 only with "
-              "forward secrecy): one of `ALLOWED_TLS_POLICIES` in conventions.py", ALLOWED_TLS_POLICIES[0], _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
+              "forward secrecy): one of `ALLOWED_TLS_POLICIES` in conventions.py", ALLOWED_TLS_POLICIES[0],
+              _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
               default=ALLOWED_TLS_POLICIES[0]),
     ConfigKey("instanceType", "string", "EC2 instance type of the app instances (one of pulumi-aws's "
               "`aws.ec2.InstanceType`)", "t3.small", _instance_type, default="t3.small"),
