@@ -62,6 +62,7 @@ network = Network(
         log_retention_days=settings.log_retention_days,
         is_production=settings.is_production,
         kms_key_arn=encryption.key_arn,
+        instance_type=settings.web.instance_type,
     ),
     opts=component_opts(provider),
 )
@@ -117,6 +118,7 @@ web = WebTier(
             public_subnet_ids=network.public_subnet_ids,
             app_subnet_ids=network.app_subnet_ids,
             corporate_cidrs=settings.corporate_cidrs,
+            egress_routes=network.app_egress_routes,
         ),
         certificate=WebCertificateArgs(
             certificate_arn=settings.web.certificate_arn,

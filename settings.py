@@ -488,7 +488,8 @@ KEYS: tuple[ConfigKey, ...] = (
               required="the IPv4 ranges allowed to reach SSH"),
     ConfigKey("vpcCidr", "string", "an RFC 1918 range from `/16` (the widest AWS allows) to `/23` (each subnet "
               "is 1/16 of it; load balancer subnets need a `/27`)", "10.0.0.0/16", _vpc_cidr, default="10.0.0.0/16"),
-    ConfigKey("azCount", "integer", f"2 to {MAX_AZ_COUNT}", "2", _between(2, MAX_AZ_COUNT), default=2),
+    ConfigKey("azCount", "integer", f"2 to {MAX_AZ_COUNT}: the first regular AZs (no Local or Wavelength Zones) "
+              "that offer `instanceType`", "2", _between(2, MAX_AZ_COUNT), default=2),
     ConfigKey("natGateways", "string", "`perAz`, or `single` outside production", "perAz",
               _nat_gateways, default="perAz"),
     ConfigKey("alertEmail", "string", "an email address; security alarms are mailed there", "secops@example.com",

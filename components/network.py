@@ -55,6 +55,8 @@ class NetworkArgs:
     """Production protects the flow log group from deletion."""
     kms_key_arn: pulumi.Input[str]
     """Encrypts the flow log group."""
+    instance_type: str | None = None
+    """The EC2 instance type the app subnets must run (the web tier's): only AZs that offer it are used."""
 
 
 class Network(pulumi.ComponentResource):
@@ -66,6 +68,9 @@ class Network(pulumi.ComponentResource):
     app_subnet_ids: list[pulumi.Output[str]]
     data_subnet_ids: list[pulumi.Output[str]]
     app_route_table_ids: list[pulumi.Output[str]]
+    app_egress_routes: list[aws.ec2.Route]
+    """The app subnets' routes to their NAT gateways: what must exist before anything there needs the internet
+    (package installs in the instances' user data)."""
     flow_log_group_name: pulumi.Output[str]
     availability_zones: list[str]
 
@@ -74,18 +79,7 @@ class Network(pulumi.ComponentResource):
         self._name = name
         self._args = args
 
-        # Known at construction (an invoke with known arguments), so every list below has a known length and
-        # nothing is created inside an apply.
-        # Regular AZs only: a Local or Wavelength Zone the account opted into (us-east-1-bos-1a sorts before
-        # us-east-1a) has no Multi-AZ RDS, NAT or ALB to speak of.
-        zones = aws.get_availability_zones(
-            state="available",
-            filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
-            opts=pulumi.InvokeOptions(parent=self),
-        ).names
-        if len(zones) < args.az_count:
-            raise ValueError(f"azCount is {args.az_count} but {args.region} offers {len(zones)} AZs")
-        self.availability_zones = list(zones[: args.az_count])
+        self.availability_zones = self._pick_availability_zones()
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
@@ -106,7 +100,9 @@ class Network(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         nat_gateways = self._create_nat_gateways(subnets["public"], internet_gateway)
-        app_route_tables, data_route_table = self._create_routes(subnets, internet_gateway, nat_gateways)
+        app_route_tables, self.app_egress_routes, data_route_table = self._create_routes(
+            subnets, internet_gateway, nat_gateways
+        )
         flow_log_group = self._create_flow_logs(args.kms_key_arn)
         self._create_s3_endpoint([*app_route_tables, data_route_table])
 
@@ -129,6 +125,39 @@ class Network(pulumi.ComponentResource):
                 "availability_zones": self.availability_zones,
             }
         )
+
+    def _pick_availability_zones(self) -> list[str]:
+        """The first `az_count` regular AZs of the region that offer the app instance type.
+
+        Known at construction (invokes with known arguments), so every list built from them has a known length
+        and nothing is created inside an apply. Regular AZs only: a Local or Wavelength Zone the account opted
+        into (us-east-1-bos-1a sorts before us-east-1a) has no Multi-AZ RDS, NAT or ALB to speak of. And not
+        every AZ offers every instance type (us-east-1e, use1-az3, lacks most current ones), so the first five
+        AZs in name order would fail at launch: DescribeInstanceTypeOfferings with LocationType
+        "availability-zone" lists the AZs that offer a type (pulumi-aws ec2.getInstanceTypeOfferings, "Location
+        type ... Valid values: availability-zone, availability-zone-id, and region"; filter "instance-type").
+        """
+        args, invoke = self._args, pulumi.InvokeOptions(parent=self)
+        zones = aws.get_availability_zones(
+            state="available",
+            filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+            opts=invoke,
+        ).names
+        if args.instance_type:
+            offering = aws.ec2.get_instance_type_offerings(
+                location_type="availability-zone",
+                filters=[aws.ec2.GetInstanceTypeOfferingsFilterArgs(name="instance-type", values=[args.instance_type])],
+                opts=invoke,
+            )
+            offered = set(offering.locations)
+            zones = [zone for zone in zones if zone in offered]
+        if len(zones) < args.az_count:
+            which = f" that offer {args.instance_type}" if args.instance_type else ""
+            raise ValueError(
+                f"azCount is {args.az_count} but {args.region} has {len(zones)} regular AZs{which} "
+                f"({', '.join(zones) or 'none'}): lower azCount or choose another instanceType"
+            )
+        return list(zones[: args.az_count])
 
     def _tags(self, role: str, **extra: str) -> dict[str, str]:
         """A Name tag that says which stack a resource belongs to (the provider adds the common tags)."""
@@ -202,7 +231,7 @@ class Network(pulumi.ComponentResource):
         subnets: dict[str, list[aws.ec2.Subnet]],
         internet_gateway: aws.ec2.InternetGateway,
         nat_gateways: dict[str, aws.ec2.NatGateway],
-    ) -> tuple[list[aws.ec2.RouteTable], aws.ec2.RouteTable]:
+    ) -> tuple[list[aws.ec2.RouteTable], list[aws.ec2.Route], aws.ec2.RouteTable]:
         """Public -> internet gateway; app -> its AZ's NAT gateway (or the single one); data -> nowhere.
 
         Routes are separate resources rather than inline blocks, so the S3 endpoint can add its own routes to
@@ -225,17 +254,19 @@ class Network(pulumi.ComponentResource):
             f"{name}-data-route-table", vpc_id=vpc_id, tags=self._tags("data"), opts=self._opts()
         )
         single_nat = next(iter(nat_gateways.values()))
-        app_tables = []
+        app_tables, app_routes = [], []
         for index, zone in enumerate(self.availability_zones):
             app_table = aws.ec2.RouteTable(
                 f"{name}-app-route-table-{zone}", vpc_id=vpc_id, tags=self._tags(f"app-{zone}"), opts=self._opts()
             )
-            aws.ec2.Route(
-                f"{name}-app-nat-route-{zone}",
-                route_table_id=app_table.id,
-                destination_cidr_block=ANYWHERE,
-                nat_gateway_id=nat_gateways.get(zone, single_nat).id,
-                opts=self._opts(),
+            app_routes.append(
+                aws.ec2.Route(
+                    f"{name}-app-nat-route-{zone}",
+                    route_table_id=app_table.id,
+                    destination_cidr_block=ANYWHERE,
+                    nat_gateway_id=nat_gateways.get(zone, single_nat).id,
+                    opts=self._opts(),
+                )
             )
             app_tables.append(app_table)
             for tier, table in (("public", public_table), ("app", app_table), ("data", data_table)):
@@ -245,7 +276,7 @@ class Network(pulumi.ComponentResource):
                     route_table_id=table.id,
                     opts=self._opts(),
                 )
-        return app_tables, data_table
+        return app_tables, app_routes, data_table
 
     def _create_flow_logs(self, kms_key_arn: pulumi.Input[str]) -> aws.cloudwatch.LogGroup:
         """Flow logs for ALL traffic (accepted and rejected) to a KMS-encrypted log group (FSBP EC2.6)."""
@@ -276,7 +307,7 @@ class Network(pulumi.ComponentResource):
             ],
         )
         # The log group's ARN has no ":*" suffix; its log streams are under "<arn>:*".
-        role_policy(
+        policy = role_policy(
             self,
             f"{name}-flow-log-policy",
             role,
@@ -303,7 +334,10 @@ class Network(pulumi.ComponentResource):
             # One-minute aggregation: records reach the log group within about a minute, not ten.
             max_aggregation_interval=60,
             tags=self._tags("flow-log"),
-            opts=self._opts(),
+            # The role's permissions first: the flow log references only the role, so without this the engine
+            # may create it before the inline policy exists, and VPC Flow Logs, unable to write, leaves it in
+            # an error state ("Access error") with the first records lost.
+            opts=self._opts(depends_on=[policy]),
         )
         return log_group
 

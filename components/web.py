@@ -11,7 +11,6 @@ components/web_instance/, rendered into the user data there.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,8 +29,6 @@ AL2023_AMI_PARAMETERS = {
     "x86_64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     "arm64": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
 }
-# Graviton families carry a "g" right after the generation digit: t4g, m7g, c7gn, r8g, x2gd, im4gn.
-_GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g")
 ROOT_DEVICE_NAME = "/dev/xvda"  # the root device of the Amazon Linux 2023 AMIs
 ROOT_VOLUME_GB = 20
 
@@ -47,6 +44,9 @@ class WebNetworkArgs:
     """Private subnets with a NAT route: where the instances live."""
     corporate_cidrs: Sequence[str]
     """The only IPv4 ranges allowed to reach SSH on the instances."""
+    egress_routes: Sequence[pulumi.Resource] = ()
+    """The app subnets' NAT routes (the network tier's `app_egress_routes`): the Auto Scaling group waits for them,
+    since the instances' user data installs packages from the internet as soon as they boot."""
 
 
 @dataclass(kw_only=True)
@@ -152,9 +152,17 @@ def validate_web_tier_args(args: WebTierArgs) -> None:
         raise ValueError("WebTier: health_check_path must be a URL path such as /health")
 
 
-def ami_parameter(instance_type: str) -> str:
-    """The AL2023 SSM parameter matching the instance type's architecture. Exported for testing."""
-    return AL2023_AMI_PARAMETERS["arm64" if _GRAVITON_FAMILY.match(instance_type) else "x86_64"]
+def ami_parameter(architectures: Sequence[str]) -> str:
+    """The AL2023 SSM parameter for an instance type's supported architectures (DescribeInstanceTypes'
+    ProcessorInfo.SupportedArchitectures, pulumi-aws ec2.getInstanceType's `supported_architectures`).
+
+    Read from EC2, not guessed from the name: a name pattern misses a1 (Graviton, arm64, no "g" after the digit)
+    and whatever family AWS names next. Exported for testing.
+    """
+    for architecture in ("arm64", "x86_64"):
+        if architecture in architectures:
+            return AL2023_AMI_PARAMETERS[architecture]
+    raise ValueError(f"WebTier: Amazon Linux 2023 has no image for the architectures {list(architectures)}")
 
 
 class WebTier(pulumi.ComponentResource):
@@ -499,8 +507,11 @@ class WebTier(pulumi.ComponentResource):
         # The AMI id is resolved at deploy time, not at launch time (`resolve:ssm:`): a new Amazon Linux release
         # then shows up in the preview as a new template version and rolls out through the instance refresh,
         # instead of silently mixing AMIs whenever the group scales.
+        instance_type = aws.ec2.get_instance_type(
+            instance_type=self._args.instances.instance_type, opts=pulumi.InvokeOptions(parent=self)
+        )
         image = aws.ssm.get_parameter_output(
-            name=ami_parameter(self._args.instances.instance_type), opts=pulumi.InvokeOutputOptions(parent=self)
+            name=ami_parameter(instance_type.supported_architectures), opts=pulumi.InvokeOutputOptions(parent=self)
         )
         instances = self._args.instances
         tags = dict(instances.tags)
@@ -591,8 +602,14 @@ class WebTier(pulumi.ComponentResource):
                 "GroupTotalInstances",
             ],
             # The scaling policy owns the running capacity after creation; re-applying desiredCapacity on every
-            # update would undo its decisions.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+            # update would undo its decisions. The group references only the subnets, so without depends_on the
+            # engine may launch instances before their subnets' NAT routes exist, and their first package installs
+            # then fail.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                ignore_changes=["desiredCapacity"],
+                depends_on=list(self._args.network.egress_routes) or None,
+            ),
         )
         aws.autoscaling.Policy(
             f"{self._name}-cpu-target",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -21,6 +22,13 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 AVAILABILITY_ZONES = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f")
 PARTITION = "aws"
+# Instance type offerings: not every AZ offers every type. us-east-1e stands for the AZ without current-generation
+# types (use1-az3), and a few large types are in one or two AZs only; every other type is in every other AZ.
+_ZONES_WITHOUT_CURRENT_TYPES = ("us-east-1e",)
+_FEW_ZONE_TYPES = {"p5.48xlarge": ("us-east-1a", "us-east-1c")}
+# What DescribeInstanceTypes says of a type's architectures: Graviton families are arm64 ("g" after the generation,
+# and a1, the first Graviton).
+_ARM64_FAMILY = re.compile(r"^([a-z]+\d+g|a1\.)")
 
 
 def _digest(*parts: str, length: int = 17) -> str:
@@ -234,6 +242,16 @@ class AwsMocks(pulumi.runtime.Mocks):
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             return {"names": list(AVAILABILITY_ZONES), "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
                     "id": self.region, "groupNames": [self.region]}  # fmt: skip
+        if token == "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+            types = [v for f in a.get("filters") or [] if f.get("name") == "instance-type" for v in f["values"]]
+            regular = [zone for zone in AVAILABILITY_ZONES if zone not in _ZONES_WITHOUT_CURRENT_TYPES]
+            pairs = [(kind, zone) for kind in types for zone in _FEW_ZONE_TYPES.get(kind, regular)]
+            return {"instanceTypes": [kind for kind, _ in pairs], "locations": [zone for _, zone in pairs],
+                    "locationTypes": [a.get("locationType", "region")] * len(pairs), "id": self.region}  # fmt: skip
+        if token == "aws:ec2/getInstanceType:getInstanceType":
+            kind = str(a.get("instanceType"))
+            architectures = ["arm64"] if _ARM64_FAMILY.match(kind) else ["x86_64"]
+            return {"instanceType": kind, "supportedArchitectures": architectures, "id": kind}
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
                     "userId": "AIDAPREFLIGHT", "id": self.account_id}  # fmt: skip

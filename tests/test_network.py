@@ -10,7 +10,7 @@ import pytest
 
 from components.network import subnet_cidrs
 from preflight.mocks import ACCOUNT_ID, REGION, AwsMocks
-from preflight.record import RecordedResource, Recording, is_unknown
+from preflight.record import ProgramError, RecordedResource, Recording, is_unknown
 from tests.conftest import run_stack
 
 COMPONENT = "secure-aws:network:Network"
@@ -313,3 +313,39 @@ def test_subnets_go_only_to_regular_availability_zones(monkeypatch):
     monkeypatch.setattr(AwsMocks, "call", spy)
     run_stack(preview=True)
     assert asked == [{"state": "available", "filters": [{"name": "opt-in-status", "values": ["opt-in-not-required"]}]}]
+
+
+def test_only_zones_that_offer_the_instance_type_are_picked(monkeypatch):
+    # The first five AZs by name include us-east-1e, which (in the mock, as use1-az3 in AWS) offers no current
+    # instance type: a launch there fails. The AZs come from the instance type's offerings instead.
+    asked = []
+    answer = AwsMocks.call
+
+    def spy(self: AwsMocks, args: Any) -> dict:
+        if args.token == "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+            asked.append(dict(args.args))
+        return answer(self, args)
+
+    monkeypatch.setattr(AwsMocks, "call", spy)
+    rec = run_stack(preview=True, azCount="5")
+    zones = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"]
+    for tier in ("public", "app", "data"):
+        assert sorted(s.inputs["availabilityZone"] for s in subnets(rec, tier)) == zones
+    assert asked == [
+        {"locationType": "availability-zone", "filters": [{"name": "instance-type", "values": ["t3.small"]}]}
+    ]
+
+
+def test_too_few_zones_offering_the_instance_type_is_an_error_naming_both_keys():
+    # p5.48xlarge is offered in two AZs of the mock region: three cannot be had.
+    with pytest.raises(ProgramError) as caught:
+        run_stack(preview=True, azCount="3", instanceType="p5.48xlarge")
+    message = str(caught.value)
+    assert "azCount is 3 but us-east-1 has 2 regular AZs that offer p5.48xlarge (us-east-1a, us-east-1c)" in message
+    assert "lower azCount or choose another instanceType" in message
+
+
+def test_the_flow_log_is_created_after_its_role_policy(prod):
+    # The flow log names only the role: without the dependency it may be created before the role may write.
+    (flow_log,) = ours(prod, FLOW_LOG)
+    assert prod.named("network-flow-log-policy").urn in flow_log.dependencies

@@ -213,3 +213,59 @@ def test_a_file_line_that_would_end_its_here_document_is_refused(monkeypatch, tm
     monkeypatch.setattr(user_data, "SERVER", broken)
     with pytest.raises(ValueError, match="here-document's delimiter 'PY'"):
         render_script(8080, "/health", LOG_GROUP)
+
+
+# Section: package installs retry ------------------------------------------------------------------------------------
+
+
+def _run_install(tmp_path: Path, failures: int) -> tuple[subprocess.CompletedProcess[str], list[str], list[str]]:
+    """Runs the user data's install_packages under `set -euo pipefail`, as the script does, with a `dnf` that fails
+    `failures` times before it succeeds and a `sleep` that only records its pause (both on PATH in front)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls, pauses = tmp_path / "dnf-calls", tmp_path / "pauses"
+    (bin_dir / "dnf").write_text(
+        f'#!/bin/bash\necho "$*" >> {calls}\n'
+        f'[ "$(wc -l < {calls})" -gt {failures} ] || {{ echo "Curl error (28): Timeout" >&2; exit 1; }}\n'
+    )
+    (bin_dir / "sleep").write_text(f'#!/bin/bash\necho "$1" >> {pauses}\n')
+    for stub in ("dnf", "sleep"):
+        (bin_dir / stub).chmod(0o755)
+    script = (
+        "set -euo pipefail\n" + user_data.install_packages_function()
+        + "install_packages amazon-cloudwatch-agent\necho installed\n"
+    )  # fmt: skip
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30,
+                            env={"PATH": f"{bin_dir}:/usr/bin:/bin"})  # fmt: skip
+    return result, _lines(calls), _lines(pauses)
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_the_user_data_installs_the_agent_through_the_retrying_function():
+    script = render_script(8080, "/health", LOG_GROUP)
+    assert user_data.install_packages_function() in script
+    assert "install_packages amazon-cloudwatch-agent\n" in script
+    assert "\ndnf install -y amazon-cloudwatch-agent" not in script
+
+
+def test_a_package_install_that_fails_twice_is_retried_with_growing_pauses(tmp_path):
+    result, calls, pauses = _run_install(tmp_path, failures=2)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "installed"
+    assert calls == ["install -y amazon-cloudwatch-agent"] * 3
+    step = user_data.PACKAGE_RETRY_PAUSE_SECONDS
+    assert pauses == [str(step), str(2 * step)]
+
+
+def test_a_package_install_that_keeps_failing_stops_the_script_after_the_last_attempt(tmp_path):
+    # Stopping (set -e) makes cloud-init report the boot as failed instead of leaving an instance without its agent
+    # looking healthy.
+    result, calls, pauses = _run_install(tmp_path, failures=99)
+    assert result.returncode != 0
+    assert "installed" not in result.stdout
+    assert len(calls) == user_data.PACKAGE_INSTALL_ATTEMPTS
+    assert len(pauses) == user_data.PACKAGE_INSTALL_ATTEMPTS - 1
+    assert f"attempt {user_data.PACKAGE_INSTALL_ATTEMPTS} of {user_data.PACKAGE_INSTALL_ATTEMPTS}" in result.stderr

@@ -23,6 +23,10 @@ SERVER_INSTALL_PATH = "/opt/app/server.py"
 APP_LOG_FILE = "/var/log/app/app.log"
 # The namespace the agent puts its metrics into (cloudwatch-agent.json): the instance role allows no other.
 AGENT_METRIC_NAMESPACE: str = json.loads(AGENT_CONFIG.read_text())["metrics"]["namespace"]
+# Package installs retry with a growing pause (PACKAGE_RETRY_PAUSE_SECONDS times the attempt number): a NAT route
+# or a repository mirror that does not answer yet at first boot must not leave an instance without its agent.
+PACKAGE_INSTALL_ATTEMPTS = 5
+PACKAGE_RETRY_PAUSE_SECONDS = 15
 # EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (EC2 User Guide, "Work with
 # instance user data"); a launch template with more is refused at deploy time.
 MAX_USER_DATA_BYTES = 16 * 1024
@@ -56,6 +60,25 @@ def _heredoc(path: str, content: str, delimiter: str) -> str:
     return f"cat > {path} <<'{delimiter}'\n{content.rstrip(chr(10))}\n{delimiter}\n"
 
 
+def install_packages_function() -> str:
+    """A shell function `install_packages PKG...`: dnf install, retried with a linear backoff; it fails (and with
+    `set -e` stops the script, so cloud-init reports the boot as failed) only after PACKAGE_INSTALL_ATTEMPTS tries.
+    dnf's own `retries` covers one download; this covers a whole install that fails (no route yet, a repository
+    metadata error). Exported for testing."""
+    return (
+        "install_packages() {\n"
+        "  local attempt\n"
+        f"  for attempt in $(seq 1 {PACKAGE_INSTALL_ATTEMPTS}); do\n"
+        '    if dnf install -y "$@"; then return 0; fi\n'
+        f'    echo "dnf install $* failed (attempt $attempt of {PACKAGE_INSTALL_ATTEMPTS})" >&2\n'
+        f'    if [ "$attempt" -lt {PACKAGE_INSTALL_ATTEMPTS} ]; then '
+        f"sleep $((attempt * {PACKAGE_RETRY_PAUSE_SECONDS})); fi\n"
+        "  done\n"
+        "  return 1\n"
+        "}\n"
+    )
+
+
 def render_script(app_port: int, health_check_path: str, log_group: str) -> str:
     """The cloud-init shell script, in plain text."""
     script = (
@@ -69,7 +92,8 @@ def render_script(app_port: int, health_check_path: str, log_group: str) -> str:
         + "systemctl daemon-reload\n"
         "systemctl enable --now app.service\n"
         "\n"
-        "dnf install -y amazon-cloudwatch-agent\n"
+        + install_packages_function()
+        + "install_packages amazon-cloudwatch-agent\n"
         + _heredoc("/opt/aws/amazon-cloudwatch-agent/etc/app.json", render_agent_config(log_group), "JSON")
         + "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \\\n"
         "  -c file:/opt/aws/amazon-cloudwatch-agent/etc/app.json\n"
