@@ -274,3 +274,97 @@ def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
             actions = ", ".join(documents.actions(statement)) or "actions"
             report(f"{args.name}: {where} allows {actions} to everyone (Principal \"*\") without a condition that "
                    "limits it to an account or organization.")  # fmt: skip
+
+
+# Privilege, not spelling ########################################################################################
+
+# Services where a wildcard action on every resource reaches data or identity: reading every secret or object,
+# using every key, changing identities, launching compute. Describe*/List* read only metadata and are left out.
+SENSITIVE_SERVICES = ("iam", "sts", "kms", "s3", "secretsmanager", "ec2", "lambda", "organizations")
+METADATA_READS = re.compile(r"^[a-z0-9-]+:(describe|list)[a-z0-9]*\*$")
+# Actions that run code under a role passed to them: with iam:PassRole on every role, the caller gets the
+# permissions of any role in the account (the classic PassRole escalation paths).
+COMPUTE_CREATING_ACTIONS = (
+    "ec2:RunInstances", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion",
+    "autoscaling:CreateLaunchConfiguration", "autoscaling:CreateAutoScalingGroup", "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration", "ecs:RunTask", "ecs:StartTask", "ecs:RegisterTaskDefinition",
+    "ecs:CreateService", "glue:CreateDevEndpoint", "glue:CreateJob", "cloudformation:CreateStack",
+    "cloudformation:UpdateStack", "codebuild:CreateProject", "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob", "datapipeline:CreatePipeline", "states:CreateStateMachine",
+)  # fmt: skip
+# IAM writes that change what a role, user or policy may do, or who may act as them.
+IAM_PERMISSION_WRITES = (
+    "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:UpdateAssumeRolePolicy",
+    "iam:CreateRole", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup", "iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary",
+)  # fmt: skip
+# AWS managed policies that are admin-equivalent or give full access to a service's data, derived from their
+# names (AWS names them so): AdministratorAccess, PowerUserAccess, every <service>FullAccess (and its _v2), and
+# SecretsManagerReadWrite, which reads every secret. IAMFullAccess alone lets its holder grant itself anything.
+_FULL_ACCESS_MANAGED_POLICY = re.compile(
+    r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?((?:AdministratorAccess|PowerUserAccess|SecretsManagerReadWrite)"
+    r"|[A-Za-z0-9_-]*FullAccess(?:_v2)?)$"
+)
+
+
+def _wildcard_resource(statement: dict) -> bool:
+    """The statement applies to every resource, or to every role/user/policy by a wildcard ARN."""
+    if documents.covers_all_resources(statement):
+        return True
+    return any(re.search(r":(role|user|policy|group)/(.*/)?\*$", r) or r.endswith(":*") for r in
+               documents.resources(statement))  # fmt: skip
+
+
+def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
+    problems = []
+    for where, statement, _ in statements:
+        if documents.covers_all_resources(statement):
+            wild = [a for a in documents.actions(statement) if ("*" in a or "?" in a) and not METADATA_READS.match(
+                a.strip().lower()) and a.split(":", 1)[0].lower() in SENSITIVE_SERVICES]  # fmt: skip
+            if wild:
+                problems.append(f"{where} allows {', '.join(wild)} on every resource")
+        if _wildcard_resource(statement):
+            writes = [a for a in IAM_PERMISSION_WRITES if documents.granted(statement, a)]
+            if writes:
+                problems.append(f"{where} allows IAM permission writes ({', '.join(writes[:4])}"
+                                f"{', ...' if len(writes) > 4 else ''}) on every role, user or policy")  # fmt: skip
+    pass_role = [w for w, s, _ in statements if documents.granted(s, "iam:PassRole") and _wildcard_resource(s)]
+    compute = sorted({a for _, s, _ in statements for a in COMPUTE_CREATING_ACTIONS if documents.granted(s, a)})
+    if pass_role and compute:
+        problems.append(f"{pass_role[0]} allows iam:PassRole on every role, and the document allows "
+                        f"{', '.join(compute[:3])}{', ...' if len(compute) > 3 else ''}: whoever holds it can run "
+                        "code as any role")  # fmt: skip
+    return problems
+
+
+@resource_policy(
+    name="iam-no-privilege-escalation",
+    description="No identity policy (role inline, role, managed, group or user policy) allows what amounts to admin: "
+    "a wildcard action of a sensitive service (iam, sts, kms, s3, secretsmanager, ec2, lambda, organizations; "
+    "Describe*/List* excepted) on every resource; IAM writes that change permissions (Put/Attach*Policy, "
+    "CreatePolicyVersion, UpdateAssumeRolePolicy, CreateAccessKey, ...) on every role, user or policy; or "
+    "iam:PassRole on every role together with an action that runs code under a passed role (ec2:RunInstances, "
+    "lambda:CreateFunction, ecs:RunTask, ...). Nothing attaches an AWS managed policy that is admin-equivalent or "
+    "gives full access to a service's data (AdministratorAccess, PowerUserAccess, *FullAccess, "
+    "SecretsManagerReadWrite). Judged on what the statements allow, however the actions are spelled.",
+    types=IDENTITY_POLICIES | set(POLICY_ARN_INPUTS),
+    severity=Severity.HIGH,
+    category=Category.ACCESS,
+    controls=[FSBP("IAM.1"), FSBP("IAM.21"), CDK_NAG("AwsSolutions-IAM4"), CDK_NAG("AwsSolutions-IAM5")],
+    remediation="Name the actions and the resource ARNs the principal needs; pass only the role it must pass "
+    "(Resource: <role ARN>, Condition iam:PassedToService); replace an AWS managed full-access policy with a "
+    "customer-managed least-privilege one.",
+)
+def iam_no_privilege_escalation(args: Any, report: Any, config: dict) -> None:
+    for arn in _managed_policy_arns(args):
+        if match := _FULL_ACCESS_MANAGED_POLICY.match(arn):
+            report(f"{args.name} attaches the AWS managed policy {match.group(1)}, which is admin-equivalent or "
+                   "gives full access to a service's data.")  # fmt: skip
+    if args.resource_type not in IDENTITY_POLICIES:
+        return
+    statements = _allow_statements(args)
+    documents_of = {where.split(" statement ")[0] for where, _, _ in statements}
+    for document in sorted(documents_of):
+        for problem in _escalations([s for s in statements if s[0].split(" statement ")[0] == document]):
+            report(f"{args.name}: {problem}.")
