@@ -222,3 +222,15 @@ if detection.detector_id is not None:
     pulumi.export("guardDutyDetectorId", detection.detector_id)
 if detection.recorder_name is not None:
     pulumi.export("configRecorderName", detection.recorder_name)
+# What `make verify` compares the live security groups with (verify/checks/security_groups.py).
+pulumi.export(
+    "securityGroupIds",
+    {
+        "loadBalancer": web.load_balancer_security_group_id,
+        "app": web.app_security_group_id,
+        "database": database.security_group_id,
+        "auditor": auditor.security_group_id,
+    },
+)
+pulumi.export("appPort", settings.web.app_port)
+pulumi.export("corporateCidrs", list(settings.corporate_cidrs))
