@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PACK_VENV := policy/.venv
 
-.PHONY: preview test lint venv clean
+.PHONY: preview test lint venv verify clean
 
 # Options for the offline preview, e.g. make preview ARGS="--sarif preflight.sarif --markdown preflight.md"
 ARGS ?=
 
 preview: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python -m preflight $(ARGS)
+
+# After `pulumi up`: check the deployed stack with read-only AWS calls, e.g.
+# make verify ARGS="--stack prod --json" or ARGS="--outputs outputs.json --invoke" (see README, "Deploying for real").
+verify: $(VENV)/.installed
+	$(VENV)/bin/python -m verify $(ARGS)
 
 test: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python -m pytest
