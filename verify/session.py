@@ -18,7 +18,7 @@ def open_session(region: str, profile: str | None = None) -> boto3.Session:
 def caller_account(session: boto3.Session) -> str:
     """The account the credentials belong to (sts:GetCallerIdentity needs no permission at all)."""
     try:
-        return session.client("sts").get_caller_identity()["Account"]
+        return str(session.client("sts").get_caller_identity()["Account"])
     except NoCredentialsError as error:
         raise VerifyUsageError(
             "no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and "

@@ -74,5 +74,6 @@ def _instance_at(rds: Any, endpoint: str) -> dict[str, Any] | None:
     for page in rds.get_paginator("describe_db_instances").paginate():
         for instance in page.get("DBInstances", []):
             if instance.get("Endpoint", {}).get("Address") == endpoint:
-                return instance
+                found: dict[str, Any] = instance
+                return found
     return None
