@@ -70,7 +70,9 @@ def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
 
 @resource_policy(
     name="ec2-instance-no-public-ip",
-    description="EC2 instances do not get a public IPv4 address.",
+    description="EC2 instances do not get a public IPv4 address: they do not set associatePublicIpAddress, and one "
+    "that names no subnet (nor network interface or launch template) is refused too, since EC2 launches it into "
+    "the default VPC's default subnet, where the default is a public address.",
     types=[EC2_INSTANCE],
     severity=Severity.HIGH,
     category=Category.NETWORK,
@@ -79,8 +81,17 @@ def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     "balancer; reach them with SSM Session Manager.",
 )
 def ec2_instance_no_public_ip(args: Any, report: Any, config: dict) -> None:
-    if truthy(value(args.props, "associatePublicIpAddress", False)):
+    props = args.props
+    if truthy(value(props, "associatePublicIpAddress", False)):
         report(f"instance {args.name} sets associatePublicIpAddress.")
+    elif not has(props, "associatePublicIpAddress") and not any(
+        is_set(props, key) for key in ("subnetId", "networkInterfaces", "primaryNetworkInterface", "launchTemplate")
+    ):
+        # Left out, associatePublicIpAddress follows the subnet; with no subnet EC2 uses the default VPC's default
+        # subnet, and "if the instance is launched into a default subnet in a default VPC, the default is true"
+        # (AWS API reference, AssociatePublicIpAddress).
+        report(f"instance {args.name} names no subnet, so EC2 launches it into the default VPC's default subnet, "
+               "which gives it a public IP address.")  # fmt: skip
 
 
 @resource_policy(
