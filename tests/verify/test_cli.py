@@ -88,3 +88,28 @@ def test_an_unknown_profile_is_a_usage_error(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     with pytest.raises(VerifyUsageError, match="--profile nobody"):
         open_session("us-east-1", "nobody")
+
+
+def _pulumi_on_path(tmp_path, monkeypatch, script: str) -> None:
+    """A `pulumi` executable first on PATH that records its arguments (the real CLI is not installed here)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pulumi = bin_dir / "pulumi"
+    pulumi.write_text(f'#!/bin/sh\necho "$@" > "{tmp_path}/args"\n{script}\n')
+    pulumi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+
+
+def test_outputs_come_from_pulumi_stack_output_without_secrets(tmp_path, monkeypatch):
+    _pulumi_on_path(tmp_path, monkeypatch, """echo '{"region": "us-east-1", "vpcId": "vpc-0123"}'""")
+    outputs = load_outputs("staging", None, tmp_path)
+    assert outputs.require("vpcId") == "vpc-0123"
+    assert (tmp_path / "args").read_text().split() == [
+        "stack", "output", "--json", "--show-secrets=false", "--stack", "staging"
+    ]  # fmt: skip
+
+
+def test_a_failing_pulumi_stack_output_is_a_usage_error_with_its_message(tmp_path, monkeypatch):
+    _pulumi_on_path(tmp_path, monkeypatch, "echo 'error: no stack named staging found' >&2; exit 255")
+    with pytest.raises(VerifyUsageError, match="no stack named staging found"):
+        load_outputs("staging", None, tmp_path)
