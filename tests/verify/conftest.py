@@ -2,9 +2,10 @@
 
 `deployed` is a fresh account per test (moto state is cheap next to importing moto, which happens once): the
 trail logging, the flow log delivering, a confirmed alert subscription, alarms on the alert topic, the load
-balancer's access logs with AWS's test file, a Multi-AZ encrypted database, the four security groups with
-exactly the stack's rules, and the auditor function. `deployed.outputs` is what `pulumi stack output --json`
-would print for it; `deployed.run()` runs every check against it.
+balancer's access logs with AWS's test file behind a logging web ACL, GuardDuty and Config running, a Multi-AZ
+encrypted database, the four security groups with exactly the stack's rules, and the auditor function.
+`deployed.outputs` is what `pulumi stack output --json` would print for it; `deployed.run()` runs every check
+against it.
 
 Where moto cannot hold a state AWS reports (a trail delivery error, a pending email subscription, a parameter
 group pending reboot, a failed Lambda run), `deployed.override(operation, change)` edits that one field of
@@ -133,7 +134,9 @@ def _deploy(session: boto3.Session) -> dict[str, Any]:
     trail_arn = _trail(session)
     topic_arn = _alert_topic(session)
     _alarms(session, topic_arn)
-    log_bucket, target_group_arn = _load_balancer(session, network, groups["loadBalancer"])
+    log_bucket, target_group_arn, load_balancer_arn = _load_balancer(session, network, groups["loadBalancer"])
+    web_acl_arn = _web_acl(session, load_balancer_arn)
+    detector_id, recorder_name = _account_baseline(session)
     endpoint = _database(session, network, groups["database"], kms_key_arn)
     function_name = _auditor(session)
     return {
@@ -146,6 +149,9 @@ def _deploy(session: boto3.Session) -> dict[str, Any]:
         "trailArn": trail_arn,
         "alertTopicArn": topic_arn,
         "targetGroupArn": target_group_arn,
+        "webAclArn": web_acl_arn,
+        "guardDutyDetectorId": detector_id,
+        "configRecorderName": recorder_name,
         "databaseEndpoint": endpoint,
         "databasePort": DB_PORT,
         "databaseMasterSecretArn": "[secret]",
@@ -271,7 +277,7 @@ def put_alarm(cloudwatch: Any, name: str, alarm_actions: list[str], ok_actions: 
     )
 
 
-def _load_balancer(session: boto3.Session, network: dict[str, Any], group_id: str) -> tuple[str, str]:
+def _load_balancer(session: boto3.Session, network: dict[str, Any], group_id: str) -> tuple[str, str, str]:
     log_bucket = "secure-aws-prod-logs-4e5f6a7b"
     session.client("s3").create_bucket(Bucket=log_bucket)
     elbv2 = session.client("elbv2")
@@ -297,7 +303,42 @@ def _load_balancer(session: boto3.Session, network: dict[str, Any], group_id: st
     )
     # What Elastic Load Balancing writes when access logging is turned on and the bucket policy lets it.
     session.client("s3").put_object(Bucket=log_bucket, Key=f"alb/AWSLogs/{ACCOUNT_ID}/ELBAccessLogTestFile", Body=b"")
-    return log_bucket, target_group_arn
+    return log_bucket, target_group_arn, load_balancer_arn
+
+
+def _web_acl(session: boto3.Session, load_balancer_arn: str) -> str:
+    wafv2 = session.client("wafv2")
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "web-waf"}
+    web_acl_arn = wafv2.create_web_acl(
+        Name="web-waf", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility, Rules=[]
+    )["Summary"]["ARN"]
+    wafv2.associate_web_acl(WebACLArn=web_acl_arn, ResourceArn=load_balancer_arn)
+    log_group = "aws-waf-logs-web-waf-1234567"
+    session.client("logs").create_log_group(logGroupName=log_group)
+    wafv2.put_logging_configuration(
+        LoggingConfiguration={
+            "ResourceArn": web_acl_arn,
+            "LogDestinationConfigs": [f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{log_group}"],
+        }
+    )
+    return web_acl_arn
+
+
+def _account_baseline(session: boto3.Session) -> tuple[str, str]:
+    """GuardDuty and AWS Config, as the detection tier builds them with manageAccountBaseline on."""
+    detector_id = session.client("guardduty").create_detector(Enable=True)["DetectorId"]
+    config = session.client("config")
+    recorder = "secure-aws-prod-recorder"
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": recorder,
+            "roleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/config-role",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "secure-aws-prod-trail-0a1b2c3d"})
+    config.start_configuration_recorder(ConfigurationRecorderName=recorder)
+    return detector_id, recorder
 
 
 def _database(session: boto3.Session, network: dict[str, Any], group_id: str, kms_key_arn: str) -> str:

@@ -18,16 +18,14 @@ TEST_FILE = "ELBAccessLogTestFile"
 
 
 def check_access_logs(context: Context) -> list[CheckResult]:
-    target_group_arn = context.outputs.require("targetGroupArn")
     log_bucket = context.outputs.require("logBucketName")
     elbv2 = context.client("elbv2")
-    groups = elbv2.describe_target_groups(TargetGroupArns=[target_group_arn])["TargetGroups"]
-    load_balancers = groups[0].get("LoadBalancerArns", []) if groups else []
+    load_balancers = stack_load_balancers(context)
     if not load_balancers:
         return [
             failed(
                 CHECK,
-                f"no load balancer forwards to the target group {target_group_arn}",
+                f"no load balancer forwards to the target group {context.outputs.require('targetGroupArn')}",
                 "run `pulumi up`: the web tier creates the load balancer and its listeners",
             )
         ]
@@ -72,6 +70,13 @@ def check_access_logs(context: Context) -> list[CheckResult]:
             continue
         results.append(passed(CHECK, f"load balancer {name} delivers access logs to s3://{bucket}/{prefix}"))
     return results
+
+
+def stack_load_balancers(context: Context) -> list[str]:
+    """The ARNs of the load balancers that forward to the stack's target group (the stack's one ALB)."""
+    target_group_arn = context.outputs.require("targetGroupArn")
+    groups = context.client("elbv2").describe_target_groups(TargetGroupArns=[target_group_arn])["TargetGroups"]
+    return list(groups[0].get("LoadBalancerArns", [])) if groups else []
 
 
 def _exists(context: Context, bucket: str, key: str) -> bool:
