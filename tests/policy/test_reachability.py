@@ -21,7 +21,9 @@ def reachability(policy_pack) -> Analyses:
 
 def test_rules_that_split_the_internet_between_them_open_the_port_they_share_to_the_world(reachability, mode):
     found = violations(reachability(mode), COMBINED)
-    assert set(found) == {"halves-inline-sg", "halves-split-sg", "all-traffic-half-sg", "ipv6-split-sg"}
+    assert set(found) == {
+        "halves-inline-sg", "halves-split-sg", "all-traffic-half-sg", "ipv6-split-sg", "prefix-lists-sg",
+    }  # fmt: skip
     assert "open tcp 8080 through halves-inline-sg ingress[0], halves-inline-sg ingress[1] (0.0.0.0/1, " \
         "128.0.0.0/1)" in found["halves-inline-sg"][0]  # fmt: skip
     assert "open tcp 9050 through halves-split-sg ingress[0], other-half-rule" in found["halves-split-sg"][0]
@@ -109,3 +111,10 @@ def test_network_acl_entries_that_split_the_internet_let_it_reach_ssh_unless_an_
             "public IPv4 space reach port 22."
         ]
     }
+
+
+def test_managed_prefix_lists_of_the_stack_count_with_their_entries(reachability, mode):
+    """Inline entries and a separate ManagedPrefixListEntry, each list half the internet, referenced by two rules."""
+    [message] = violations(reachability(mode), COMBINED)["prefix-lists-sg"]
+    assert "open tcp 8888 through half-list-rule, other-half-list-rule (0.0.0.0/1, 128.0.0.0/1)" in message
+    assert "ok-prefix-list-sg" not in violations(reachability(mode), COMBINED)

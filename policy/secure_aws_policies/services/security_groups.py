@@ -37,6 +37,8 @@ from ..registry import CDK_NAG, CIS, FSBP, PROJECT, Category, resource_policy, s
 from ..types import (
     DEFAULT_SECURITY_GROUP,
     LOAD_BALANCERS,
+    MANAGED_PREFIX_LIST,
+    MANAGED_PREFIX_LIST_ENTRY,
     SECURITY_GROUP,
     SECURITY_GROUP_EGRESS_RULE,
     SECURITY_GROUP_INGRESS_RULE,
@@ -242,13 +244,38 @@ def _opens(ports: PortRange, piece: PortRange) -> bool:
     )
 
 
+def prefix_list_cidrs(resources: list[Any]) -> dict[str, list[str]]:
+    """Managed prefix list URN -> its CIDRs: its inline `entries` and the ManagedPrefixListEntry resources that name
+    it (through the engine's property dependencies)."""
+    found: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.resource_type == MANAGED_PREFIX_LIST:
+            entries = items(value(resource.props, "entries", []))
+            found.setdefault(resource.urn, []).extend(str(value(e, "cidr")) for e in entries if value(e, "cidr"))
+    for resource in resources:
+        if resource.resource_type == MANAGED_PREFIX_LIST_ENTRY:
+            for dependency in resource.property_dependencies.get("prefixListId", []):
+                if dependency.urn in found:
+                    found[dependency.urn].append(str(value(resource.props, "cidr")))
+    return found
+
+
+def _sources(entry: GroupEntry, prefix_lists: dict[str, list[str]]) -> list[str]:
+    """The rule's CIDRs, and those of the managed prefix lists of this stack that a rule resource references."""
+    key = "prefixListId" if entry.rule.form == "vpc" else "prefixListIds"
+    listed = [] if entry.rule.form == "inline" else entry.resource.property_dependencies.get(key, [])
+    return [*entry.rule.cidrs(), *(c for d in listed for c in prefix_lists.get(d.urn, []))]
+
+
 @stack_policy(
     name="security-group-world-ingress-combined",
     description="No port outside the allowed TCP ports is open to the whole public IPv4 or IPv6 space through the "
     "rules of one security group together (inline rules and SecurityGroupRule / SecurityGroupIngressRule resources "
     "that name the group), however the sources are split: 0.0.0.0/1 in one rule and 128.0.0.0/1 in another is the "
-    "world. (A single rule that takes the world is security-group-world-ingress-restricted's finding.)",
-    types=INGRESS_TYPES,
+    "world, and so is a managed prefix list of this stack (its entries, inline or ManagedPrefixListEntry) that a "
+    "rule resource references. (A single rule whose own CIDRs take the world is "
+    "security-group-world-ingress-restricted's finding.)",
+    types=[*INGRESS_TYPES, MANAGED_PREFIX_LIST, MANAGED_PREFIX_LIST_ENTRY],
     severity=Severity.CRITICAL,
     category=Category.NETWORK,
     controls=[FSBP("EC2.18"), FSBP("EC2.19")],
@@ -259,9 +286,10 @@ def _opens(ports: PortRange, piece: PortRange) -> bool:
 def security_group_world_ingress_combined(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
     allowed_ports = [int(p) for p in config["worldOpenPorts"]]
+    prefix_lists = prefix_list_cidrs(args.resources)
     for group in group_ingress(args.resources):
         with deferred.guard():
-            sources = {id(e): e.rule.cidrs() for e in group.entries}
+            sources = {id(e): _sources(e, prefix_lists) for e in group.entries}
             # Cheap first: unless all the group's sources together cover a public space, no port is open to it.
             if not covered_public_space(c for found in sources.values() for c in found):
                 continue
@@ -271,8 +299,8 @@ def security_group_world_ingress_combined(args: Any, report: Any, config: dict) 
                 if piece.protocol == "tcp" and piece.only_tcp_ports(allowed_ports):
                     continue
                 through = [e for e, ports in opened if _opens(ports, piece)]
-                if any(world_sources(sources[id(e)]) for e in through):
-                    continue  # one rule alone takes the world: security-group-world-ingress-restricted reports it
+                if any(world_sources(e.rule.cidrs()) for e in through):
+                    continue  # one rule's own CIDRs take the world: security-group-world-ingress-restricted says so
                 cidrs = [c for e in through for c in sources[id(e)]]
                 if covered_public_space(cidrs):
                     problems.append(f"{piece} through {', '.join(e.label for e in through)} "

@@ -162,3 +162,42 @@ aws.ec2.NetworkAcl(
         acl_entry(110, "allow", "128.0.0.0/1", 0, last=65535),
     ],
 )
+
+# Managed prefix lists of this stack are resolved through their entries: one holds half the internet inline, the
+# other half arrives as a separate entry resource; together, referenced by two rules on port 8888, the world.
+halves_list = aws.ec2.ManagedPrefixList(
+    "half-internet-list",
+    address_family="IPv4",
+    max_entries=5,
+    entries=[aws.ec2.ManagedPrefixListEntryArgs(cidr="0.0.0.0/1")],
+)
+other_list = aws.ec2.ManagedPrefixList("other-half-list", address_family="IPv4", max_entries=5)
+aws.ec2.ManagedPrefixListEntry("other-half-entry", prefix_list_id=other_list.id, cidr="128.0.0.0/1")
+prefix_sg = sg("prefix-lists-sg")
+for name, listed in (("half-list-rule", halves_list), ("other-half-list-rule", other_list)):
+    aws.vpc.SecurityGroupIngressRule(
+        name,
+        security_group_id=prefix_sg.id,
+        ip_protocol="tcp",
+        from_port=8888,
+        to_port=8888,
+        prefix_list_id=listed.id,
+        description="fixture",
+    )
+# Compliant: a prefix list of private ranges only.
+office_list = aws.ec2.ManagedPrefixList(
+    "ok-office-list",
+    address_family="IPv4",
+    max_entries=5,
+    entries=[aws.ec2.ManagedPrefixListEntryArgs(cidr="10.20.0.0/16")],
+)
+ok_prefix_sg = sg("ok-prefix-list-sg")
+aws.vpc.SecurityGroupIngressRule(
+    "ok-office-list-rule",
+    security_group_id=ok_prefix_sg.id,
+    ip_protocol="tcp",
+    from_port=8888,
+    to_port=8888,
+    prefix_list_id=office_list.id,
+    description="fixture",
+)
