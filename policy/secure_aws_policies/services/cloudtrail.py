@@ -38,13 +38,19 @@ def cloudtrail_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
 @resource_policy(
     name="cloudtrail-multi-region-management-events",
     description="CloudTrail trails log in every region, include global service events, record read and write "
-    "management events, and are logging.",
+    "management events of every source, and are logging. Defaults assumed (pulumi-aws 7 TrailEventSelector): "
+    "include_management_events true, read_write_type All, no excluded sources; a trail without selectors records "
+    "all management events. An event selector that excludes management event sources (kms.amazonaws.com, "
+    "rdsdata.amazonaws.com) or an advanced selector that narrows management events (by readOnly, eventSource or "
+    "any other field) hides events the CIS metric filters watch, unless another selector records them all.",
     types=[CLOUDTRAIL],
     severity=Severity.HIGH,
     category=Category.LOGGING,
     controls=[FSBP("CloudTrail.1")],
     remediation="Set is_multi_region_trail=True, include_global_service_events=True and enable_logging=True, and "
-    "either no event selectors or one with include_management_events=True and read_write_type='All'.",
+    "either no event selectors or one with include_management_events=True, read_write_type='All' and no "
+    "exclude_management_event_sources (or an advanced selector whose only field is eventCategory equals "
+    "['Management']).",
 )
 def cloudtrail_multi_region_management_events(args: Any, report: Any, config: dict) -> None:
     props = args.props
@@ -55,20 +61,38 @@ def cloudtrail_multi_region_management_events(args: Any, report: Any, config: di
     if falsy(value(props, "enableLogging")):
         report(f"trail {args.name} has enableLogging=false: it records nothing.")
     selectors = items(value(props, "eventSelectors", []))
-    if selectors and not any(
-        not falsy(value(s, "includeManagementEvents")) and value(s, "readWriteType", "All") == "All" for s in selectors
-    ):
-        report(f"trail {args.name}: no event selector records both read and write management events.")
     advanced = items(value(props, "advancedEventSelectors", []))
+    if selectors and not any(_records_all_management(s) for s in selectors):
+        excluded = sorted({str(x) for s in selectors for x in items(value(s, "excludeManagementEventSources", []))})
+        detail = f" (excluded sources: {', '.join(excluded)})" if excluded else ""
+        report(f"trail {args.name}: no event selector records both read and write management events of every "
+               f"source{detail}.")  # fmt: skip
     if advanced and not selectors and not any(_advanced_records_management(s) for s in advanced):
-        report(f"trail {args.name}: no advanced event selector records all management events.")
+        report(
+            f"trail {args.name}: no advanced event selector records all management events (one whose only "
+            "field is eventCategory equals ['Management']); a readOnly or eventSource filter hides events."
+        )
+
+
+def _records_all_management(selector: Any) -> bool:
+    # Defaults per pulumi-aws 7 TrailEventSelector: include_management_events "Defaults to `true`",
+    # read_write_type "Default value is `All`"; exclude_management_event_sources is "A set of event sources to
+    # exclude" (kms.amazonaws.com, rdsdata.amazonaws.com), none when absent.
+    return (not falsy(value(selector, "includeManagementEvents"))
+            and value(selector, "readWriteType", "All") == "All"
+            and not items(value(selector, "excludeManagementEventSources", [])))  # fmt: skip
 
 
 def _advanced_records_management(selector: Any) -> bool:
-    fields = {str(value(f, "field", "")): f for f in items(value(selector, "fieldSelectors", []))}
-    category = fields.get("eventCategory")
-    return (category is not None and [str(v) for v in items(value(category, "equals", []))] == ["Management"]
-            and "readOnly" not in fields)  # fmt: skip
+    # Advanced selectors AND their field selectors: any field beside eventCategory (readOnly, eventSource
+    # NotEquals ...) records only part of the management events.
+    fields = items(value(selector, "fieldSelectors", []))
+    if len(fields) != 1 or str(value(fields[0], "field", "")) != "eventCategory":
+        return False
+    only = fields[0]
+    narrowing = ("notEquals", "startsWith", "notStartsWith", "endsWith", "notEndsWith")
+    return ([str(v) for v in items(value(only, "equals", []))] == ["Management"]
+            and not any(items(value(only, key, [])) for key in narrowing))  # fmt: skip
 
 
 @resource_policy(
