@@ -8,13 +8,15 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..keys import customer_key_problem
-from ..props import has, is_set, items, truthy, value
+from ..props import UNKNOWN, has, is_set, items, peek, truthy, value
 from ..registry import CDK_NAG, FSBP, Category, resource_policy
 from ..types import (
+    AMI_LAUNCH_PERMISSION,
     EBS_VOLUME,
     EC2_INSTANCE,
     LAUNCH_CONFIGURATION,
     LAUNCH_TEMPLATE,
+    SNAPSHOT_CREATE_VOLUME_PERMISSION,
 )
 
 
@@ -140,3 +142,49 @@ def imdsv2_required(args: Any, report: Any, config: dict) -> None:
     if tokens != "required":
         why = "does not set httpTokens" if tokens is None else f"sets httpTokens={tokens!r}"
         report(f"{args.name} {why}, so IMDSv1 stays on and an SSRF can read the instance role's credentials.")
+
+
+# The guarded accounts an image or snapshot may be shared with (this policy's and rds-snapshot-not-shared's).
+SHARING_CONFIG = {
+    "accountIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+        "default": [],
+        "description": "The AWS accounts this pack guards: the only accounts an AMI or snapshot may be shared with "
+        "(empty: no sharing at all).",
+    },
+}
+
+
+def shared_outside(grantees: list[Any], allowed: list[str]) -> list[str]:
+    """The grantees (account ids, "all") that are not guarded accounts; an unknown id (computed) is not judged."""
+    return [str(g) for g in grantees if g is not UNKNOWN and str(g) not in allowed]
+
+
+@resource_policy(
+    name="ec2-image-and-snapshot-not-shared",
+    description="AMIs and EBS snapshots are shared only with the guarded accounts (pack config accountIds): an "
+    "aws.ec2.AmiLaunchPermission names one of them as account_id, never group 'all' (public), an organization or "
+    "an organizational unit; an aws.ec2.SnapshotCreateVolumePermission names one of them as account_id.",
+    types=[AMI_LAUNCH_PERMISSION, SNAPSHOT_CREATE_VOLUME_PERMISSION],
+    severity=Severity.CRITICAL,
+    category=Category.ACCESS,
+    controls=[FSBP("EC2.1")],
+    remediation="Remove the permission, or share only with an account listed in the pack config accountIds.",
+    config=SHARING_CONFIG,
+)
+def ec2_image_and_snapshot_not_shared(args: Any, report: Any, config: dict) -> None:
+    allowed = [str(a) for a in config["accountIds"]]
+    what = "AMI" if args.resource_type == AMI_LAUNCH_PERMISSION else "snapshot"
+    # pulumi-aws 7 AmiLaunchPermission: exactly one of account_id, group ("all"), organization_arn,
+    # organizational_unit_arn.
+    if value(args.props, "group") is not None:
+        report(f"{args.name} makes the {what} public (group={value(args.props, 'group')}).")
+    for key in ("organizationArn", "organizationalUnitArn"):
+        if value(args.props, key) is not None:
+            report(f"{args.name} shares the {what} with a whole organization or OU ({key}); share only with the "
+                   "guarded accounts.")  # fmt: skip
+    account = peek(args.props, "accountId")
+    for outside in shared_outside([account] if account is not None else [], allowed):
+        report(f"{args.name} shares the {what} with account {outside}, which is not a guarded account "
+               f"({allowed or 'none configured'}).")  # fmt: skip

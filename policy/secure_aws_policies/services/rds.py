@@ -20,7 +20,10 @@ from ..types import (
     RDS_CLUSTER_INSTANCE,
     RDS_INSTANCE,
     RDS_PARAMETER_GROUP,
+    RDS_SNAPSHOTS,
 )
+from .ec2 import SHARING_CONFIG, shared_outside
+from .s3 import PRODUCTION_CONFIG
 
 
 def _not_for_replicas(args: Any) -> None:
@@ -346,3 +349,47 @@ def rds_master_password_managed(args: Any, report: Any, config: dict) -> None:
         if has(args.props, key) and peek(args.props, key) not in (None, ""):
             report(f"database {args.name} is given its master password through `{key}`, so it lives in the "
                    "program's config (and state); use manage_master_user_password instead.")  # fmt: skip
+
+
+@resource_policy(
+    name="rds-keeps-final-snapshot-and-backups",
+    description="In production (pack config `production`, default true) deleting an RDS DB instance or cluster "
+    "leaves its data behind: skip_final_snapshot is not true (pulumi-aws 7 default false: a final snapshot is "
+    "taken) and delete_automated_backups is explicitly false (pulumi-aws 7 default TRUE: the automated backups "
+    "are removed with the database, so leaving it out is a violation). Read replicas and cluster members are "
+    "backed up by their source and are not judged.",
+    types=[RDS_INSTANCE, RDS_CLUSTER],
+    severity=Severity.HIGH,
+    category=Category.RESILIENCE,
+    controls=[PROJECT("no-teardown-in-production")],
+    remediation="Set skip_final_snapshot=False with a final_snapshot_identifier, and delete_automated_backups=False.",
+    config=PRODUCTION_CONFIG,
+)
+def rds_keeps_final_snapshot_and_backups(args: Any, report: Any, config: dict) -> None:
+    if not config["production"]:
+        args.not_applicable("the pack config says this stack is not production")
+    _not_for_replicas(args)
+    if truthy(value(args.props, "skipFinalSnapshot", False)):
+        report(f"database {args.name} has skip_final_snapshot=true: deleting it keeps no final snapshot.")
+    if not falsy(value(args.props, "deleteAutomatedBackups")):
+        report(f"database {args.name} deletes its automated backups with it (delete_automated_backups is not "
+               "false; pulumi-aws defaults it to true).")  # fmt: skip
+
+
+@resource_policy(
+    name="rds-snapshot-not-shared",
+    description="RDS DB and cluster snapshots (and their copies) are shared only with the guarded accounts (pack "
+    "config accountIds): shared_accounts holds none other, and never 'all' (public).",
+    types=[*sorted(RDS_SNAPSHOTS)],
+    severity=Severity.CRITICAL,
+    category=Category.ACCESS,
+    controls=[FSBP("RDS.1")],
+    remediation="Remove shared_accounts, or list only accounts from the pack config accountIds.",
+    config=SHARING_CONFIG,
+)
+def rds_snapshot_not_shared(args: Any, report: Any, config: dict) -> None:
+    allowed = [str(a) for a in config["accountIds"]]
+    grantees = items(peek(args.props, "sharedAccounts", []))
+    for outside in shared_outside(grantees, allowed):
+        public = " (public)" if outside == "all" else ""
+        report(f"snapshot {args.name} is shared with {outside}{public}, which is not a guarded account.")

@@ -16,16 +16,20 @@ from pulumi_policy import Severity
 
 from .. import documents
 from ..keys import customer_key_problem
-from ..props import UNKNOWN, Deferred, is_set, items, linked_to, peek, truthy, value
-from ..registry import CDK_NAG, FSBP, SECURITY_HUB, Category, stack_policy
+from ..props import UNKNOWN, Deferred, as_int, is_set, items, linked_to, peek, truthy, value
+from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
 from ..types import (
     BUCKET_ACL,
     BUCKET_LIFECYCLE,
+    BUCKET_LIFECYCLES,
     BUCKET_LOGGING,
     BUCKET_OWNERSHIP_CONTROLS,
     BUCKET_POLICY,
     BUCKET_PUBLIC_ACCESS_BLOCK,
     BUCKET_VERSIONING,
+    CLOUDTRAIL,
+    CONFIG_DELIVERY_CHANNEL,
+    FLOW_LOG,
     LOAD_BALANCERS,
     S3_BUCKETS,
     S3_SSE_CONFIGURATIONS,
@@ -312,3 +316,129 @@ def s3_bucket_lifecycle(args: Any, report: Any, config: dict) -> None:
             ):
                 report(f"bucket {bucket.name} has no enabled lifecycle rule.", bucket.urn)
     deferred.finish()
+
+
+# Production: a pack config of its own per environment (secure by default: a development stack's pack config
+# sets it false). Read by the teardown policies here and in rds.py.
+PRODUCTION_CONFIG = {
+    "production": {
+        "type": "boolean",
+        "default": True,
+        "description": "The stack is production: nothing may be torn down with its data (set false for a "
+        "development stack's pack config).",
+    },
+}
+
+# What writes logs into a bucket, and the input that names it (joined by property dependency).
+_LOG_WRITERS = (
+    (frozenset({CLOUDTRAIL}), "s3BucketName"),
+    (frozenset({CONFIG_DELIVERY_CHANNEL}), "s3BucketName"),
+    (frozenset({BUCKET_LOGGING}), "targetBucket"),
+    (S3_BUCKETS, "loggings"),  # the bucket's own inline access logging
+    (LOAD_BALANCERS, "accessLogs"),
+    (frozenset({FLOW_LOG}), "logDestination"),
+)
+
+
+def _log_buckets(args: Any, buckets: dict[str, Any]) -> dict[str, str]:
+    """Bucket URN -> what writes logs into it, for the buckets of this stack that receive logs."""
+    found: dict[str, str] = {}
+    for resource in args.resources:
+        for types, key in _LOG_WRITERS:
+            if resource.resource_type in types:
+                for dependency in resource.property_dependencies.get(key, []):
+                    if dependency.urn in buckets and dependency.urn != resource.urn:
+                        found.setdefault(dependency.urn, resource.name)
+    return found
+
+
+def _early_expiration(rule: Any, enabled: bool, minimum: int) -> str | None:
+    """Why an enabled lifecycle rule deletes current objects sooner than `minimum` days, or None."""
+    if not enabled:
+        return None
+    expiration = items(value(rule, "expiration"))  # one block (a list in the V2 schema's older form)
+    for block in expiration:
+        days = as_int(value(block, "days"), 0)
+        if 0 < days < minimum:
+            return f"expires current objects after {days} day(s)"
+        if is_set(block, "date"):
+            return f"expires current objects on a fixed date ({peek(block, 'date')})"
+    return None
+
+
+@stack_policy(
+    name="s3-log-bucket-retention",
+    description="Buckets that receive logs (a CloudTrail trail's or AWS Config's bucket, an access-log target, a "
+    "load balancer's or flow log's destination) keep current objects at least minRetentionDays (365): no enabled "
+    "lifecycle rule expires current objects sooner or on a fixed date, whether in an "
+    "aws.s3.BucketLifecycleConfiguration (either token) or the bucket's inline lifecycle_rules. A rule's filter "
+    "does not excuse it (log prefixes vary). "
+    "Absent expiration keeps objects forever (S3's default), which passes; noncurrent-version expiration is not "
+    "judged here.",
+    types=[
+        *sorted(S3_BUCKETS),
+        *sorted(BUCKET_LIFECYCLES),
+        CLOUDTRAIL,
+        CONFIG_DELIVERY_CHANNEL,
+        BUCKET_LOGGING,
+        FLOW_LOG,
+        *sorted(LOAD_BALANCERS),
+    ],
+    severity=Severity.HIGH,
+    category=Category.LOGGING,
+    controls=[PROJECT("log-retention")],
+    remediation="Expire current log objects no sooner than minRetentionDays (e.g. expiration days=365, or "
+    "transition to Glacier instead of expiring), and drop fixed-date expirations on log buckets.",
+    config={
+        "minRetentionDays": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 365,
+            "description": "The fewest days a log or trail bucket keeps current objects.",
+        },
+    },
+)
+def s3_log_bucket_retention(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    minimum = int(config["minRetentionDays"])
+    buckets = {b.urn: b for b in _buckets(args)}
+    lifecycles = linked_to(args.resources, BUCKET_LIFECYCLES, "bucket")
+    for urn, writer in _log_buckets(args, buckets).items():
+        bucket = buckets[urn]
+        for lifecycle in lifecycles.get(urn, []):
+            with deferred.guard():
+                for rule in items(value(lifecycle.props, "rules", [])):
+                    # BucketLifecycleConfiguration rule status: "Enabled" or "Disabled" (required).
+                    why = _early_expiration(rule, value(rule, "status") == "Enabled", minimum)
+                    if why:
+                        report(f"bucket {bucket.name} receives logs from {writer} but lifecycle {lifecycle.name} "
+                               f"rule {value(rule, 'id', '?')} {why}; keep them at least {minimum} days.",
+                               bucket.urn)  # fmt: skip
+        with deferred.guard():
+            # The inline form (pulumi-aws 7 Bucket lifecycle_rules, deprecated but accepted): `enabled` per rule.
+            inline = peek(bucket.props, "lifecycleRules")
+            for rule in [] if inline is UNKNOWN else items(inline):
+                why = _early_expiration(rule, truthy(value(rule, "enabled")), minimum)
+                if why:
+                    report(f"bucket {bucket.name} receives logs from {writer} but its inline lifecycle rule {why}; "
+                           f"keep them at least {minimum} days.", bucket.urn)  # fmt: skip
+    deferred.finish()
+
+
+@resource_policy(
+    name="s3-bucket-no-force-destroy",
+    description="In production (pack config `production`, default true) no S3 bucket sets force_destroy, which "
+    "lets `pulumi destroy` or a replacement delete every object with the bucket. pulumi-aws 7 Bucket: "
+    "force_destroy defaults to false, so absent passes.",
+    types=[*sorted(S3_BUCKETS)],
+    severity=Severity.HIGH,
+    category=Category.RESILIENCE,
+    controls=[PROJECT("no-teardown-in-production")],
+    remediation="Leave force_destroy unset (or False) in production; empty a bucket deliberately before deleting it.",
+    config=PRODUCTION_CONFIG,
+)
+def s3_bucket_no_force_destroy(args: Any, report: Any, config: dict) -> None:
+    if not config["production"]:
+        args.not_applicable("the pack config says this stack is not production")
+    if truthy(value(args.props, "forceDestroy", False)):
+        report(f"bucket {args.name} has force_destroy=true: deleting the resource deletes every object in it.")
