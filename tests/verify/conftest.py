@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
@@ -39,6 +41,8 @@ CORPORATE_CIDR = "203.0.113.0/24"  # Pulumi.prod.yaml's corporateCidrs
 APP_PORT = 8080
 DB_PORT = 5432
 STACK_TAGS = {"Environment": "Production", "Project": "secure-aws", "ManagedBy": "Pulumi"}
+# Every test gets a fresh session; sharing the loader keeps botocore from re-reading service models each time.
+_SERVICE_MODELS = botocore.loaders.create_loader()
 ALARM_NAMES = ("web-cpu-high-1a2b3c4", "database-storage-low-5d6e7f8", "secure-aws-prod-trail-cis-root-usage")
 
 
@@ -83,7 +87,9 @@ def only(results: list[CheckResult], status: Status) -> CheckResult:
 @pytest.fixture
 def deployed() -> Iterator[Deployed]:
     with mock_aws(config={"lambda": {"use_docker": False}}):
-        session = boto3.Session(region_name=REGION)
+        core = botocore.session.get_session()
+        core.register_component("data_loader", _SERVICE_MODELS)
+        session = boto3.Session(botocore_session=core, region_name=REGION)
         deployed = Deployed(session, {})
         # Moto has no DescribeAlarmHistory: answer it, as AWS would, from the history the test sets.
         # (provide-client-params sees the call's parameters; before-call may answer instead of sending it.)
