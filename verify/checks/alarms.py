@@ -19,6 +19,9 @@ from verify.results import CheckResult, failed, passed
 
 CHECK = "alarms"
 ACTION_LISTS = ("AlarmActions", "OKActions", "InsufficientDataActions")
+# Target tracking scaling policies (the web tier's Auto Scaling group) own alarms AWS creates and names
+# "TargetTracking-..."; their action is the scaling policy, never the alert topic, and AWS says not to edit them.
+MANAGED_BY_AUTO_SCALING = "TargetTracking-"
 PUBLISH_FIX = (
     "the alert topic's KMS key policy must let cloudwatch.amazonaws.com kms:GenerateDataKey* and kms:Decrypt, and "
     "the topic's access policy must let it sns:Publish for this account's alarms; `pulumi up` restores both"
@@ -84,7 +87,7 @@ def _stack_alarms(
     notifying_names = {alarm["AlarmName"] for _, alarm in notifying}
     tagged = []
     for kind, alarm in alarms:
-        if alarm["AlarmName"] in notifying_names:
+        if alarm["AlarmName"] in notifying_names or alarm["AlarmName"].startswith(MANAGED_BY_AUTO_SCALING):
             continue
         tags = _tags(cloudwatch.list_tags_for_resource(ResourceARN=alarm["AlarmArn"]).get("Tags", []))
         if topic_tags.items() <= tags.items():
