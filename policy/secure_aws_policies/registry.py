@@ -37,6 +37,7 @@ class Category(enum.Enum):
     TRANSIT = "encryption-in-transit"
     NETWORK = "network"
     ACCESS = "access-control"
+    COMPUTE = "compute-hardening"
     LOGGING = "logging-monitoring"
     RESILIENCE = "resilience"
     TAGGING = "tagging"
@@ -53,6 +54,7 @@ _CATEGORY_TITLES = {
     Category.TRANSIT: "Encryption in transit (TLS only)",
     Category.NETWORK: "Network exposure: who can reach what, and what gets a public address",
     Category.ACCESS: "Access control: IAM and resource policies, public access, credentials",
+    Category.COMPUTE: "Compute hardening: supported runtimes, no privileged or root containers, no root on notebooks",
     Category.LOGGING: "Logging and monitoring: audit trails, access logs, retention, alarms",
     Category.RESILIENCE: "Resilience and data protection: Multi-AZ, backups, versioning, deletion protection",
     Category.TAGGING: "Tagging",

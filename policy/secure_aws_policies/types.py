@@ -83,6 +83,15 @@ KMS_GRANT = "aws:kms/grant:Grant"
 # Lambda
 LAMBDA_FUNCTION = "aws:lambda/function:Function"
 LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
+
+# Containers: EKS and ECS
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+
+# Publicly reachable data and ML services: Redshift, DMS, SageMaker
+REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster"
+DMS_REPLICATION_INSTANCE = "aws:dms/replicationInstance:ReplicationInstance"
+SAGEMAKER_NOTEBOOK_INSTANCE = "aws:sagemaker/notebookInstance:NotebookInstance"
 
 # RDS
 RDS_INSTANCE = "aws:rds/instance:Instance"

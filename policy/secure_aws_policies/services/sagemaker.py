@@ -1,0 +1,51 @@
+"""SageMaker: notebook instances reach the network only through our VPC, and their users are not root.
+
+Defaults read from pulumi_aws/sagemaker/notebook_instance.py: direct_internet_access "Supported values: `Enabled`
+(Default) or `Disabled`" (Disabled "Requires `security_groups` and `subnet_id`"); root_access "The default value is
+`Enabled`". So a notebook that leaves both out has both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ..props import is_set, value
+from ..registry import FSBP, Category, resource_policy
+from ..types import SAGEMAKER_NOTEBOOK_INSTANCE
+
+
+@resource_policy(
+    name="sagemaker-notebook-no-direct-internet",
+    description="SageMaker notebook instances run in our VPC (`subnetId`) with `directInternetAccess` Disabled; "
+    "left out it is Enabled, a network path to and from the internet that bypasses the VPC's controls.",
+    types=[SAGEMAKER_NOTEBOOK_INSTANCE],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[FSBP("SageMaker.1"), FSBP("SageMaker.2")],
+    remediation="Set subnet_id=<private subnet>, security_groups=[<notebook sg>] and direct_internet_access="
+    "'Disabled'; give the VPC endpoints (or a NAT gateway) for what the notebook must reach.",
+)
+def sagemaker_notebook_no_direct_internet(args: Any, report: Any, config: dict) -> None:
+    access = str(value(args.props, "directInternetAccess", "Enabled"))
+    if access != "Disabled":
+        report(f"notebook instance {args.name} has directInternetAccess {access} (the default when left out).")
+    if not is_set(args.props, "subnetId"):
+        report(f"notebook instance {args.name} sets no subnetId, so it does not run in our VPC.")
+
+
+@resource_policy(
+    name="sagemaker-notebook-no-root-access",
+    description="SageMaker notebook instances give their users no root access (`rootAccess` Disabled; left out it "
+    "is Enabled).",
+    types=[SAGEMAKER_NOTEBOOK_INSTANCE],
+    severity=Severity.HIGH,
+    category=Category.COMPUTE,
+    controls=[FSBP("SageMaker.3")],
+    remediation="Set root_access='Disabled'; install packages through a lifecycle configuration instead.",
+)
+def sagemaker_notebook_no_root_access(args: Any, report: Any, config: dict) -> None:
+    access = str(value(args.props, "rootAccess", "Enabled"))
+    if access != "Disabled":
+        report(f"notebook instance {args.name} has rootAccess {access} (the default when left out).")

@@ -1,0 +1,51 @@
+"""Compute and data services configured the way the pack asks (see tests/policy/test_compute.py): IAM-authenticated
+function URLs on a supported runtime; private or CIDR-restricted EKS endpoints with secrets encrypted by our key
+and the audit log on; private Redshift and DMS; notebooks in the VPC without root. References between resources
+are unknown at preview."""
+
+import pulumi_aws as aws
+
+ROLE = "arn:aws:iam::123456789012:role/app"
+key = aws.kms.Key("key", enable_key_rotation=True, deletion_window_in_days=30)
+subnet = aws.ec2.Subnet("private", vpc_id="vpc-0123456789abcdef0", cidr_block="10.0.1.0/24")
+
+function = aws.lambda_.Function("supported-fn", role=ROLE, runtime="python3.13", handler="app.handler",
+                                s3_bucket="artifacts", s3_key="app.zip")  # fmt: skip
+aws.lambda_.FunctionUrl("iam-url", function_name=function.name, authorization_type="AWS_IAM")
+# A container image brings its own runtime: no `runtime` to judge.
+aws.lambda_.Function("image-fn", role=ROLE, package_type="Image",
+                     image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0")  # fmt: skip
+
+ENCRYPTION = aws.eks.ClusterEncryptionConfigArgs(
+    resources=["secrets"], provider=aws.eks.ClusterEncryptionConfigProviderArgs(key_arn=key.arn)
+)
+LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+aws.eks.Cluster(
+    "private-cluster",
+    role_arn=ROLE,
+    vpc_config=aws.eks.ClusterVpcConfigArgs(
+        subnet_ids=[subnet.id], endpoint_private_access=True, endpoint_public_access=False
+    ),
+    encryption_config=ENCRYPTION,
+    enabled_cluster_log_types=LOGS,
+)
+aws.eks.Cluster(
+    "office-only-cluster",
+    role_arn=ROLE,
+    vpc_config=aws.eks.ClusterVpcConfigArgs(
+        subnet_ids=[subnet.id], endpoint_private_access=True, public_access_cidrs=["203.0.113.0/24"]
+    ),
+    encryption_config=ENCRYPTION,
+    enabled_cluster_log_types=LOGS,
+)
+
+# publicly_accessible left out is false in pulumi-aws v7.
+aws.redshift.Cluster("private-warehouse", cluster_identifier="warehouse", node_type="ra3.xlplus",
+                     manage_master_password=True, master_username="admin", kms_key_id=key.arn,
+                     encrypted=True)  # fmt: skip
+aws.dms.ReplicationInstance("private-dms", replication_instance_id="migrate",
+                            replication_instance_class="dms.t3.medium", publicly_accessible=False,
+                            kms_key_arn=key.arn)  # fmt: skip
+aws.sagemaker.NotebookInstance("vpc-notebook", role_arn=ROLE, instance_type="ml.t3.medium", subnet_id=subnet.id,
+                               security_groups=["sg-0a1b2c3d4e5f60001"], direct_internet_access="Disabled",
+                               root_access="Disabled", kms_key_id=key.arn)  # fmt: skip

@@ -1,0 +1,118 @@
+"""Compute hardening and publicly reachable services (issue 13): Lambda function URLs and runtimes, EKS endpoint,
+secrets and logs, Redshift, DMS and SageMaker notebooks. Through the real pack process, both modes; the violating
+program leaves most insecure defaults out instead of writing them."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+
+import pytest
+
+from tests.policy.conftest import POLICY_DIR, Analyses, run_fixture, undecided, violations
+
+if str(POLICY_DIR) not in sys.path:
+    sys.path.insert(0, str(POLICY_DIR))
+
+POLICIES = [
+    "lambda-function-url-requires-auth",
+    "lambda-runtime-supported",
+    "eks-endpoint-not-public",
+    "eks-secrets-encrypted-with-cmk",
+    "eks-control-plane-logging",
+    "redshift-cluster-not-public",
+    "dms-replication-instance-not-public",
+    "sagemaker-notebook-no-direct-internet",
+    "sagemaker-notebook-no-root-access",
+]
+
+
+@pytest.fixture(scope="module")
+def compute(policy_pack) -> Analyses:
+    runs = {f"{kind}-{mode}": run_fixture(f"compute_{kind}", preview=mode == "preview")
+            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    return Analyses(policy_pack, runs)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_compliant_program_violates_no_compute_policy(compute, mode, policy):
+    assert violations(compute(f"compliant-{mode}"), policy) == {}
+
+
+def test_no_compute_policy_is_left_undecided_by_preview_unknowns(compute):
+    assert [f for f in undecided(compute("compliant-preview")) if f.policy in POLICIES] == []
+
+
+def test_a_function_url_without_iam_auth_is_public(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "lambda-function-url-requires-auth")
+    assert found == {"open-url": ["function URL open-url has authorizationType 'NONE', so anyone on the internet "
+                                  "can invoke the function."]}  # fmt: skip
+
+
+def test_the_public_permission_a_none_url_needs_is_refused_too(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "lambda-permission-not-public")
+    assert set(found) == {"open-url-permission"}
+
+
+def test_deprecated_runtimes_are_refused_in_string_and_enum_form(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "lambda-runtime-supported")
+    assert set(found) == {"old-python-fn", "old-node-enum-fn"}
+    assert "runtime python3.8, deprecated by AWS on 2024-10-14" in found["old-python-fn"][0]
+    assert "runtime nodejs16.x" in found["old-node-enum-fn"][0]
+
+
+def test_a_runtime_passes_until_its_deprecation_day():
+    from secure_aws_policies.services.lambda_compute import deprecated_since
+
+    assert deprecated_since("python3.12", datetime.date(2028, 10, 30)) is None
+    assert deprecated_since("python3.12", datetime.date(2028, 10, 31)) == datetime.date(2028, 10, 31)
+    assert deprecated_since("provided", datetime.date(2024, 1, 8)) == datetime.date(2024, 1, 8)
+    assert deprecated_since("python3.99", datetime.date(2030, 1, 1)) is None  # not listed: not judged
+
+
+def test_an_eks_endpoint_is_public_to_the_world_by_default_or_when_the_cidrs_add_up_to_it(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "eks-endpoint-not-public")
+    assert set(found) == {"default-endpoint-cluster", "split-world-cluster", "explicit-public-cluster"}
+    assert "no publicAccessCidrs, so EKS opens it to 0.0.0.0/0" in found["default-endpoint-cluster"][0]
+    assert "['0.0.0.0/1', '128.0.0.0/1']" in found["split-world-cluster"][0]
+
+
+def test_eks_secrets_need_encryption_with_our_key(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "eks-secrets-encrypted-with-cmk")
+    assert set(found) == {"default-endpoint-cluster", "split-world-cluster", "explicit-public-cluster"}
+    assert "sets no encryptionConfig" in found["default-endpoint-cluster"][0]
+    assert "alias/aws/eks, an AWS managed key" in found["split-world-cluster"][0]
+
+
+def test_eks_control_plane_must_log_audit_and_authenticator(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "eks-control-plane-logging")
+    assert set(found) == {"default-endpoint-cluster", "split-world-cluster"}
+    assert "does not log audit, authenticator" in found["split-world-cluster"][0]
+
+
+def test_the_required_eks_log_types_are_configurable(compute):
+    config = {"eks-control-plane-logging": {"requiredLogTypes": ["audit", "api", "scheduler"]}}
+    found = violations(compute("violations-apply", config), "eks-control-plane-logging")
+    assert "does not log scheduler" in found["explicit-public-cluster"][0]
+
+
+def test_a_public_redshift_cluster_is_refused(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "redshift-cluster-not-public")
+    assert set(found) == {"public-warehouse"}
+
+
+def test_a_dms_instance_is_public_unless_it_says_otherwise(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "dms-replication-instance-not-public")
+    assert set(found) == {"default-dms", "public-dms"}
+    assert "AWS's default is public" in found["default-dms"][0]
+
+
+def test_a_notebook_has_direct_internet_unless_disabled_and_in_our_vpc(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "sagemaker-notebook-no-direct-internet")
+    assert set(found) == {"default-notebook", "enabled-notebook"}
+    assert len(found["default-notebook"]) == 2  # Enabled by default, and no subnet
+
+
+def test_a_notebook_gives_root_unless_disabled(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "sagemaker-notebook-no-root-access")
+    assert set(found) == {"default-notebook", "enabled-notebook"}
