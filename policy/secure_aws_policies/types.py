@@ -34,6 +34,10 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration"
 AMI_LAUNCH_PERMISSION = "aws:ec2/amiLaunchPermission:AmiLaunchPermission"  # shares an AMI
 SNAPSHOT_CREATE_VOLUME_PERMISSION = "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission"
+EC2_EIP = "aws:ec2/eip:Eip"
+EC2_EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
+DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
+DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
 
 # VPC: networks, security groups, network ACLs, flow logs
 VPC = "aws:ec2/vpc:Vpc"
@@ -87,6 +91,12 @@ LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 
 # Containers: EKS and ECS
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+
+# API Gateway (REST APIs under `apigateway`; HTTP and WebSocket APIs under `apigatewayv2`)
+API_GATEWAY_METHOD = "aws:apigateway/method:Method"
+API_GATEWAY_V2_API = "aws:apigatewayv2/api:Api"
+API_GATEWAY_V2_ROUTE = "aws:apigatewayv2/route:Route"
 
 # Publicly reachable data and ML services: Redshift, DMS, SageMaker
 REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster"

@@ -40,7 +40,8 @@ def test_the_compliant_program_violates_no_compute_policy(compute, mode, policy)
 
 
 def test_no_compute_policy_is_left_undecided_by_preview_unknowns(compute):
-    assert [f for f in undecided(compute("compliant-preview")) if f.policy in POLICIES] == []
+    judged = POLICIES + ECS_AND_API_POLICIES + EC2_POLICIES
+    assert [f for f in undecided(compute("compliant-preview")) if f.policy in judged] == []
 
 
 def test_a_function_url_without_iam_auth_is_public(compute, mode):
@@ -116,3 +117,91 @@ def test_a_notebook_has_direct_internet_unless_disabled_and_in_our_vpc(compute, 
 def test_a_notebook_gives_root_unless_disabled(compute, mode):
     found = violations(compute(f"violations-{mode}"), "sagemaker-notebook-no-root-access")
     assert set(found) == {"default-notebook", "enabled-notebook"}
+
+
+ECS_AND_API_POLICIES = [
+    "ecs-container-not-privileged",
+    "ecs-container-not-root",
+    "ecs-container-no-plaintext-secrets",
+    "ecs-container-read-only-root-fs",
+    "apigateway-routes-require-authorization",
+]
+
+
+@pytest.mark.parametrize("policy", ECS_AND_API_POLICIES)
+def test_the_compliant_program_violates_no_ecs_or_api_policy(compute, mode, policy):
+    assert violations(compute(f"compliant-{mode}"), policy) == {}
+
+
+def test_a_privileged_container_is_refused(compute):
+    assert set(violations(compute("violations-preview"), "ecs-container-not-privileged")) == {"privileged-task"}
+    # At apply the computed document is known, and its privileged container is refused too.
+    found = violations(compute("violations-apply"), "ecs-container-not-privileged")
+    assert found == {"privileged-task": ["task definition privileged-task: container app is privileged."],
+                     "computed-task": ["task definition computed-task: container app is privileged."]}  # fmt: skip
+
+
+def test_a_container_document_unknown_at_preview_is_undecided_not_passed(compute):
+    notes = {f.policy for f in undecided(compute("violations-preview")) if f.urn.endswith("::computed-task")}
+    assert "ecs-container-not-privileged" in notes
+
+
+def test_a_container_declaring_root_by_uid_or_name_is_refused(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ecs-container-not-root")
+    assert found == {
+        "privileged-task": ["task definition privileged-task: container app runs as user '0:0', which is root."],
+        "root-named-task": ["task definition root-named-task: container sidecar runs as user 'root', which is root."],
+    }
+
+
+def test_secrets_in_plain_environment_are_named_but_never_printed(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ecs-container-no-plaintext-secrets")
+    assert set(found) == {"privileged-task"}
+    messages = found["privileged-task"]
+    assert len(messages) == 2
+    assert any("passes DB_PASSWORD as a plain environment variable" in m for m in messages)
+    assert any("AWS_SECRET_ACCESS_KEY" in m for m in messages)
+    assert not any("not-a-real-one" in m for m in messages)
+
+
+def test_a_writable_root_file_system_is_advised_against(compute, mode):
+    findings = [f for f in compute(f"violations-{mode}") if f.policy == "ecs-container-read-only-root-fs"]
+    assert {f.urn.rsplit("::", 1)[-1] for f in findings if not f.undecided} == {"privileged-task"}
+    assert all(f.enforcement_level == "advisory" for f in findings)
+
+
+def test_api_routes_and_methods_without_authorization_are_refused(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "apigateway-routes-require-authorization")
+    assert set(found) == {"open-route", "open-default-route", "quick-api", "ws-connect-route", "open-method"}
+    assert "authorizationType NONE" in found["open-route"][0]  # left out: NONE is the default
+    assert "quick-created with `target`" in found["quick-api"][0]
+
+
+EC2_POLICIES = ["ec2-no-elastic-ip-on-instance", "ec2-no-default-vpc", "ec2-imds-hop-limit"]
+
+
+@pytest.mark.parametrize("policy", EC2_POLICIES)
+def test_the_compliant_program_violates_no_ec2_hardening_policy(compute, mode, policy):
+    assert violations(compute(f"compliant-{mode}"), policy) == {}
+
+
+def test_an_elastic_ip_on_an_instance_or_its_interface_is_refused(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ec2-no-elastic-ip-on-instance")
+    assert set(found) == {"instance-eip", "eni-eip-association"}
+
+
+def test_nothing_is_placed_in_the_default_vpc(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ec2-no-default-vpc")
+    assert set(found) == {"default-subnet-instance", "default-vpc-sg", "no-subnet-instance"}
+    assert "uses default-subnet-a" in found["default-subnet-instance"][0]
+    assert "launches it in the default VPC's default subnet" in found["no-subnet-instance"][0]
+
+
+def test_the_imds_hop_limit_stays_at_one(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ec2-imds-hop-limit")
+    assert set(found) == {"hop2-instance", "hop3-template"}
+
+
+def test_container_hosts_may_be_allowed_a_hop_limit_of_two(compute):
+    found = violations(compute("violations-apply", {"ec2-imds-hop-limit": {"maxHopLimit": 2}}), "ec2-imds-hop-limit")
+    assert set(found) == {"hop3-template"}

@@ -3,6 +3,8 @@ function URLs on a supported runtime; private or CIDR-restricted EKS endpoints w
 and the audit log on; private Redshift and DMS; notebooks in the VPC without root. References between resources
 are unknown at preview."""
 
+import json
+
 import pulumi_aws as aws
 
 ROLE = "arn:aws:iam::123456789012:role/app"
@@ -49,3 +51,32 @@ aws.dms.ReplicationInstance("private-dms", replication_instance_id="migrate",
 aws.sagemaker.NotebookInstance("vpc-notebook", role_arn=ROLE, instance_type="ml.t3.medium", subnet_id=subnet.id,
                                security_groups=["sg-0a1b2c3d4e5f60001"], direct_internet_access="Disabled",
                                root_access="Disabled", kms_key_id=key.arn)  # fmt: skip
+
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+
+# ECS: non-root, unprivileged, read-only root, the password referenced from Secrets Manager.
+aws.ecs.TaskDefinition("hardened-task", family="hardened", container_definitions=json.dumps([{
+    "name": "app", "image": "app:1", "essential": True, "user": "1000:1000", "readonlyRootFilesystem": True,
+    "environment": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "PASSWORD_MIN_LENGTH", "value": "12"},
+                    {"name": "DB_PASSWORD_SECRET_ARN", "value": SECRET_ARN}],
+    "secrets": [{"name": "DB_PASSWORD",
+                 "valueFrom": SECRET_ARN}],
+}]))  # fmt: skip
+
+# API Gateway: a JWT-authorized HTTP route, an IAM-authorized REST method.
+http_api = aws.apigatewayv2.Api("http-api", protocol_type="HTTP")
+authorizer = aws.apigatewayv2.Authorizer(
+    "jwt", api_id=http_api.id, authorizer_type="JWT", identity_sources=["$request.header.Authorization"],
+    jwt_configuration={"audiences": ["app"], "issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"},
+)  # fmt: skip
+aws.apigatewayv2.Route("jwt-route", api_id=http_api.id, route_key="GET /items", authorization_type="JWT",
+                       authorizer_id=authorizer.id)  # fmt: skip
+rest_api = aws.apigateway.RestApi("rest-api")
+aws.apigateway.Method("iam-method", rest_api=rest_api.id, resource_id=rest_api.root_resource_id, http_method="GET",
+                      authorization="AWS_IAM")  # fmt: skip
+
+# EC2: an EIP for a NAT gateway (not an instance), an instance in our subnet with hop limit 1.
+nat_eip = aws.ec2.Eip("nat-eip", domain="vpc")
+aws.ec2.NatGateway("nat", allocation_id=nat_eip.allocation_id, subnet_id=subnet.id)
+aws.ec2.Instance("hardened-instance", ami="ami-0123456789abcdef0", instance_type="t3.micro", subnet_id=subnet.id,
+                 metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 1})  # fmt: skip

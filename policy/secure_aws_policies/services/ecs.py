@@ -1,0 +1,118 @@
+"""ECS: task definitions run no privileged or root containers, keep secrets out of plain environment variables, and
+are advised to mount the root file system read-only.
+
+`containerDefinitions` is one JSON document (pulumi_aws/ecs/task_definition.py: "List of valid container
+definitions provided as a single valid JSON document"), keys as in the ECS API's ContainerDefinition
+(`privileged`, `user`, `readonlyRootFilesystem`, `environment`, `secrets`). At a first preview it is unknown when
+it embeds another resource's output: the policies then say they cannot decide, rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ..props import truthy, value
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import ECS_TASK_DEFINITION
+
+# The keys AWS Config's ecs-no-environment-secrets rule (behind ECS.8) checks by default, and names that say secret.
+ECS8_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
+SECRET_NAME = re.compile(r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth",
+                         re.IGNORECASE)  # fmt: skip
+# Names that point at a secret or describe one rather than hold it (DB_PASSWORD_SECRET_ARN, TOKEN_TTL, ...).
+NOT_A_SECRET = re.compile(r"_(ARN|FILE|PATH|NAME|LENGTH|URL|ENABLED|TTL|HEADER)$", re.IGNORECASE)
+ROOT_USERS = frozenset({"root", "0"})
+
+
+def containers(args: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """(name, definition) of each container; [] when the document is not a JSON list (the provider refuses it)."""
+    document = value(args.props, "containerDefinitions")
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(document, list):
+        return []
+    return [(str(c.get("name", f"#{i}")), c) for i, c in enumerate(document) if isinstance(c, Mapping)]
+
+
+@resource_policy(
+    name="ecs-container-not-privileged",
+    description="ECS containers do not run privileged (`privileged` true gives the container root on the host).",
+    types=[ECS_TASK_DEFINITION],
+    severity=Severity.HIGH,
+    category=Category.COMPUTE,
+    controls=[FSBP("ECS.4")],
+    remediation="Remove `privileged` (or set it to false) from the container definition; add only the Linux "
+    "capabilities the container needs (linuxParameters.capabilities.add).",
+)
+def ecs_container_not_privileged(args: Any, report: Any, config: dict) -> None:
+    for name, container in containers(args):
+        if truthy(container.get("privileged")):
+            report(f"task definition {args.name}: container {name} is privileged.")
+
+
+@resource_policy(
+    name="ecs-container-not-root",
+    description="ECS containers that declare a `user` do not declare root (`root` or UID `0`, with or without a "
+    "group).",
+    types=[ECS_TASK_DEFINITION],
+    severity=Severity.MEDIUM,
+    category=Category.COMPUTE,
+    controls=[PROJECT("no-root-containers")],
+    remediation='Set `user` to a non-root UID:GID (e.g. "1000:1000") that the image owns its files for.',
+)
+def ecs_container_not_root(args: Any, report: Any, config: dict) -> None:
+    for name, container in containers(args):
+        user = container.get("user")
+        if user is not None and str(user).split(":", 1)[0].strip().lower() in ROOT_USERS:
+            report(f"task definition {args.name}: container {name} runs as user {user!r}, which is root.")
+
+
+def _secret_named(key: str) -> bool:
+    return key in ECS8_KEYS or (SECRET_NAME.search(key) is not None and not NOT_A_SECRET.search(key))
+
+
+@resource_policy(
+    name="ecs-container-no-plaintext-secrets",
+    description="ECS containers take credentials from `secrets` (Secrets Manager or SSM SecureString references), "
+    "never from plain `environment` variables, which anyone who can describe the task definition reads. Judged by "
+    "name: the AWS keys ECS.8 lists and names with password, secret, token, api_key, credential or auth.",
+    types=[ECS_TASK_DEFINITION],
+    severity=Severity.HIGH,
+    category=Category.ACCESS,
+    controls=[FSBP("ECS.8")],
+    remediation="Move the value to Secrets Manager (or an SSM SecureString) and reference it from the container's "
+    "`secrets` list ({name, valueFrom: <secret ARN>}); give the task execution role read access to that secret.",
+)
+def ecs_container_no_plaintext_secrets(args: Any, report: Any, config: dict) -> None:
+    for name, container in containers(args):
+        for variable in container.get("environment") or []:
+            key = str(variable.get("name", "")) if isinstance(variable, Mapping) else ""
+            if key and variable.get("value") not in (None, "") and _secret_named(key):
+                report(f"task definition {args.name}: container {name} passes {key} as a plain environment "
+                       "variable; reference it from `secrets` (Secrets Manager or SSM SecureString).")  # fmt: skip
+
+
+@resource_policy(
+    name="ecs-container-read-only-root-fs",
+    description="ECS containers mount their root file system read-only (`readonlyRootFilesystem` true; left out "
+    "it is writable), so a compromised process cannot change the container's binaries.",
+    types=[ECS_TASK_DEFINITION],
+    severity=Severity.MEDIUM,
+    category=Category.COMPUTE,
+    controls=[FSBP("ECS.5")],
+    remediation="Set readonlyRootFilesystem=true and mount a volume (or tmpfs) for the paths the application writes.",
+    advisory_reason="Many images write to their root file system (caches, PID files, /tmp) and fail when it is "
+    "read-only; the fix needs the application's writable paths, so the pack advises instead of blocking.",
+)
+def ecs_container_read_only_root_fs(args: Any, report: Any, config: dict) -> None:
+    for name, container in containers(args):
+        if not truthy(container.get("readonlyRootFilesystem")):
+            report(f"task definition {args.name}: container {name} has a writable root file system.")
