@@ -1,15 +1,20 @@
-"""Auto Scaling: groups that span Availability Zones and replace instances their load balancer finds unhealthy."""
+"""Auto Scaling: groups that span Availability Zones, replace instances their load balancer finds unhealthy, and
+tag what they launch."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import UNKNOWN, Deferred, is_set, items, peek, value
-from ..registry import CDK_NAG, FSBP, Category, resource_policy, stack_policy
+from ..props import UNKNOWN, Deferred, is_set, items, linked_to, peek, truthy, value
+from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
 from ..types import (
     AUTOSCALING_GROUP,
+    AUTOSCALING_TAG,
+    LAUNCH_CONFIGURATION,
+    LAUNCH_TEMPLATE,
     SUBNET,
 )
 
@@ -77,3 +82,83 @@ def autoscaling_group_elb_health_check(args: Any, report: Any, config: dict) -> 
     if "ELB" not in kinds:
         report(f"Auto Scaling group {args.name} is behind a load balancer but uses {', '.join(sorted(kinds))} "
                "health checks.")  # fmt: skip
+
+
+# Tag spec resource types that matter for what an Auto Scaling group launches.
+_LAUNCHED = ("instance", "volume")
+
+
+def _required_problems(kind: str, tags: dict[str, Any], required: dict[str, str]) -> list[str]:
+    problems = []
+    for key, expected in required.items():
+        actual = tags.get(key)
+        if actual in (None, "") or (expected != "*" and actual != expected):
+            problems.append(f"its {kind}s get {key}={actual!r}, required {key}={expected!r}")
+    return problems
+
+
+def _spec_tags(template: Any) -> dict[str, dict[str, Any]]:
+    """Resource type -> the tags a launch template's tag_specifications give it (later specs win)."""
+    found: dict[str, dict[str, Any]] = {}
+    for spec in items(value(template.props, "tagSpecifications", [])):
+        kind = str(value(spec, "resourceType", ""))
+        tags = value(spec, "tags", {})
+        found.setdefault(kind, {}).update(dict(tags) if isinstance(tags, Mapping) else {})
+    return found
+
+
+@stack_policy(
+    name="autoscaling-launched-instances-tagged",
+    description="What an Auto Scaling group launches carries the required tags (default Environment=Production): "
+    "its instances through the group's tags with propagate_at_launch=True (in `tags` or an aws.autoscaling.Tag), "
+    "which override the launch template's instance tag_specifications on a clash, or through those; its EBS volumes "
+    "only through the launch template's `volume` tag_specifications (AWS: \"Tags are not propagated to Amazon EBS "
+    "volumes. To add tags to Amazon EBS volumes, specify the tags in a launch template\"). The provider's "
+    "default_tags reach neither. A launch template outside the stack leaves its volumes undecided; a launch "
+    "configuration cannot tag volumes at all.",
+    types=[AUTOSCALING_GROUP, AUTOSCALING_TAG, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
+    severity=Severity.LOW,
+    category=Category.TAGGING,
+    controls=[PROJECT("tagging"), SECURITY_HUB("EC2.38")],
+    remediation="Give the launch template tag_specifications for resource_type 'instance' and 'volume' with the "
+    "required tags (or give the group tags with propagate_at_launch=True for the instances).",
+    config={
+        "requiredTags": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "default": {"Environment": "Production"},
+            "description": 'Tag name -> required value ("*": any non-empty value); keep it equal to required-tags\' '
+            "requiredTags.",
+        },
+    },
+)
+def autoscaling_launched_instances_tagged(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    required = {str(k): str(v) for k, v in dict(config["requiredTags"]).items()}
+    templates = {r.urn: r for r in args.resources if r.resource_type in (LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION)}
+    separate_tags = linked_to(args.resources, AUTOSCALING_TAG, "autoscalingGroupName")
+    for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
+        with deferred.guard():
+            propagated = {str(value(t, "key")): value(t, "value") for t in items(value(group.props, "tags", []))
+                          if truthy(value(t, "propagateAtLaunch"))}  # fmt: skip
+            for resource in separate_tags.get(group.urn, []):
+                tag = value(resource.props, "tag", {})
+                if truthy(value(tag, "propagateAtLaunch")):
+                    propagated[str(value(tag, "key"))] = value(tag, "value")
+            linked = [templates[d.urn] for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
+                      for d in group.property_dependencies.get(key, []) if d.urn in templates]  # fmt: skip
+            if not linked:
+                # A launch template from outside the stack: only what the group propagates is known.
+                if not all(key in propagated for key in required):
+                    for problem in _required_problems("instance", propagated, required):
+                        report(f"Auto Scaling group {group.name}: {problem} (its launch template is not in the "
+                               "stack, so only tags with propagate_at_launch=True count).", group.urn)  # fmt: skip
+                continue
+            for template in linked:
+                specs = {} if template.resource_type == LAUNCH_CONFIGURATION else _spec_tags(template)
+                launched = {"instance": {**specs.get("instance", {}), **propagated}, "volume": specs.get("volume", {})}
+                for kind in _LAUNCHED:
+                    for problem in _required_problems(kind, launched[kind], required):
+                        report(f"Auto Scaling group {group.name} launches from {template.name}: {problem}.",
+                               group.urn)  # fmt: skip
+    deferred.finish()
