@@ -38,6 +38,8 @@ EC2_EIP = "aws:ec2/eip:Eip"
 EC2_EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
 DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
 DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
+SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest"
+SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest"
 
 # VPC: networks, security groups, network ACLs, flow logs
 VPC = "aws:ec2/vpc:Vpc"

@@ -177,7 +177,12 @@ def test_api_routes_and_methods_without_authorization_are_refused(compute, mode)
     assert "quick-created with `target`" in found["quick-api"][0]
 
 
-EC2_POLICIES = ["ec2-no-elastic-ip-on-instance", "ec2-no-default-vpc", "ec2-imds-hop-limit"]
+EC2_POLICIES = [
+    "ec2-no-elastic-ip-on-instance",
+    "ec2-no-default-vpc",
+    "ec2-imds-hop-limit",
+    "ec2-spot-requests-hardened",
+]
 
 
 @pytest.mark.parametrize("policy", EC2_POLICIES)
@@ -199,9 +204,17 @@ def test_nothing_is_placed_in_the_default_vpc(compute, mode):
 
 def test_the_imds_hop_limit_stays_at_one(compute, mode):
     found = violations(compute(f"violations-{mode}"), "ec2-imds-hop-limit")
-    assert set(found) == {"hop2-instance", "hop3-template"}
+    assert set(found) == {"hop2-instance", "hop3-template", "hop2-spot"}
 
 
 def test_container_hosts_may_be_allowed_a_hop_limit_of_two(compute):
     found = violations(compute("violations-apply", {"ec2-imds-hop-limit": {"maxHopLimit": 2}}), "ec2-imds-hop-limit")
     assert set(found) == {"hop3-template"}
+
+
+def test_spot_requests_are_held_to_the_instance_rules(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "ec2-spot-requests-hardened")
+    assert set(found) == {"public-spot", "spec-fleet"}
+    assert len(found["public-spot"]) == 3  # public IP, IMDSv1, root volume from the AMI
+    assert any("cannot require IMDSv2" in m for m in found["spec-fleet"])
+    assert any("declares no rootBlockDevices" in m for m in found["spec-fleet"])

@@ -12,7 +12,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import UNKNOWN, as_int, is_set, peek, value
+from ..keys import customer_key_problem
+from ..props import UNKNOWN, as_int, has, is_set, items, peek, truthy, value
 from ..registry import FSBP, PROJECT, Category, resource_policy, stack_policy
 from ..types import (
     DEFAULT_NETWORK_ACL,
@@ -25,6 +26,8 @@ from ..types import (
     FLOW_LOG,
     LAUNCH_CONFIGURATION,
     LAUNCH_TEMPLATE,
+    SPOT_FLEET_REQUEST,
+    SPOT_INSTANCE_REQUEST,
 )
 
 
@@ -57,7 +60,7 @@ DEFAULT_VPC_HARDENING = frozenset({DEFAULT_SECURITY_GROUP, DEFAULT_NETWORK_ACL, 
     "whose routes reach the internet: no resource's input depends on an `ec2.DefaultVpc` or `ec2.DefaultSubnet` "
     "(except its default security group, network ACL and flow logs), and no instance leaves out `subnetId`, "
     "network interfaces and launch template (AWS then launches it in the default subnet).",
-    types=[DEFAULT_VPC, DEFAULT_SUBNET, EC2_INSTANCE],
+    types=[DEFAULT_VPC, DEFAULT_SUBNET, EC2_INSTANCE, SPOT_INSTANCE_REQUEST],
     severity=Severity.MEDIUM,
     category=Category.NETWORK,
     controls=[PROJECT("no-default-vpc")],
@@ -73,7 +76,7 @@ def ec2_no_default_vpc(args: Any, report: Any, config: dict) -> None:
                        for target in targets if target.urn in defaults})  # fmt: skip
         if used:
             report(f"{resource.name} is placed in the default VPC (it uses {', '.join(used)}).", resource.urn)
-        elif resource.resource_type == EC2_INSTANCE and not any(
+        elif resource.resource_type in (EC2_INSTANCE, SPOT_INSTANCE_REQUEST) and not any(
             is_set(resource.props, key) for key in ("subnetId", "networkInterfaces", "launchTemplate")
         ):
             report(f"instance {resource.name} names no subnetId, network interface or launch template, so AWS "
@@ -82,10 +85,10 @@ def ec2_no_default_vpc(args: Any, report: Any, config: dict) -> None:
 
 @resource_policy(
     name="ec2-imds-hop-limit",
-    description="Instances, launch templates and launch configurations keep the metadata response hop limit at "
-    "`maxHopLimit` (1 unless configured; 2 for hosts whose containers must reach IMDS): a higher limit lets any "
-    "container on the host read the instance role's credentials. Left out, AWS uses 1.",
-    types=[EC2_INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
+    description="Instances, Spot requests, launch templates and launch configurations keep the metadata response "
+    "hop limit at `maxHopLimit` (1 unless configured; 2 for hosts whose containers must reach IMDS): a higher limit "
+    "lets any container on the host read the instance role's credentials. Left out, AWS uses 1.",
+    types=[EC2_INSTANCE, SPOT_INSTANCE_REQUEST, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION],
     severity=Severity.MEDIUM,
     category=Category.COMPUTE,
     controls=[PROJECT("imds-hop-limit")],
@@ -102,3 +105,76 @@ def ec2_imds_hop_limit(args: Any, report: Any, config: dict) -> None:
     if limit > int(config["maxHopLimit"]):
         report(f"{args.name} sets httpPutResponseHopLimit {limit}, above {config['maxHopLimit']}: containers on "
                "the host can reach the instance role's credentials.")  # fmt: skip
+
+
+def _volume_problem(volume: Any) -> str | None:
+    if not truthy(value(volume, "encrypted", False)):
+        return "is not encrypted"
+    return customer_key_problem(volume, "kmsKeyId")
+
+
+def _spot_request_problems(props: Any) -> list[str]:
+    problems = []
+    if truthy(value(props, "associatePublicIpAddress", False)):
+        problems.append("sets associatePublicIpAddress")
+    from_template = is_set(props, "launchTemplate")
+    options = value(props, "metadataOptions")
+    if options is not None or not from_template:
+        options = options or {}
+        if value(options, "httpEndpoint", "enabled") != "disabled" and value(options, "httpTokens") != "required":
+            problems.append("does not require IMDSv2 (metadataOptions.httpTokens 'required')")
+    devices = []
+    if has(props, "rootBlockDevice"):
+        devices.append(("rootBlockDevice", value(props, "rootBlockDevice") or {}))
+    elif not from_template:
+        problems.append("declares no rootBlockDevice, so its root volume comes from the AMI without our key")
+    devices += [(f"ebsBlockDevices[{i}]", d or {}) for i, d in enumerate(items(value(props, "ebsBlockDevices", [])))]
+    problems += [f"{where} {problem}" for where, device in devices if (problem := _volume_problem(device))]
+    return problems
+
+
+def _fleet_problems(props: Any) -> list[str]:
+    problems = []
+    for index, spec in enumerate(items(value(props, "launchSpecifications", []))):
+        where = f"launchSpecifications[{index}]"
+        if truthy(value(spec, "associatePublicIpAddress", False)):
+            problems.append(f"{where} sets associatePublicIpAddress")
+        # A launch specification has no metadata options: only a launch template can require IMDSv2.
+        problems.append(f"{where} cannot require IMDSv2; use launchTemplateConfigs with a template that does")
+        roots = items(value(spec, "rootBlockDevices", []))
+        if not roots:
+            problems.append(f"{where} declares no rootBlockDevices, so the root volume comes from the AMI unencrypted")
+        devices = [("rootBlockDevices", d) for d in roots] + [
+            ("ebsBlockDevices", d) for d in items(value(spec, "ebsBlockDevices", []))
+        ]
+        problems += [
+            f"{where}.{kind} {problem}" for kind, device in devices if (problem := _volume_problem(device or {}))
+        ]
+    return problems
+
+
+@resource_policy(
+    name="ec2-spot-requests-hardened",
+    description="Spot instance requests and Spot Fleet requests are held to the rules for instances: no public IP, "
+    "IMDSv2 required, root and EBS volumes encrypted with our key. A Spot Fleet launch specification cannot set "
+    "metadata options, so a fleet must launch from launch templates (judged on their own); Spot requests that "
+    "take a launch template are judged through it.",
+    types=[SPOT_INSTANCE_REQUEST, SPOT_FLEET_REQUEST],
+    severity=Severity.HIGH,
+    category=Category.COMPUTE,
+    controls=[FSBP("EC2.8"), FSBP("EC2.9"), FSBP("EC2.173")],
+    remediation="Give Spot requests the instance settings (associate_public_ip_address=False, metadata_options="
+    "{http_tokens: 'required'}, root_block_device={encrypted: True, kms_key_id: <our key>}); build Spot Fleets "
+    "from launch_template_configs whose templates do the same.",
+)
+def ec2_spot_requests_hardened(args: Any, report: Any, config: dict) -> None:
+    # pulumi_aws/ec2/spot_instance_request.py takes the Instance arguments (metadata_options, root_block_device,
+    # associate_public_ip_address); ec2/_inputs.py SpotFleetRequestLaunchSpecificationArgs has no metadata options.
+    what = "Spot request" if args.resource_type == SPOT_INSTANCE_REQUEST else "Spot Fleet request"
+    problems = (
+        _spot_request_problems(args.props)
+        if args.resource_type == SPOT_INSTANCE_REQUEST
+        else _fleet_problems(args.props)
+    )
+    for problem in problems:
+        report(f"{what} {args.name} {problem}.")

@@ -80,3 +80,12 @@ nat_eip = aws.ec2.Eip("nat-eip", domain="vpc")
 aws.ec2.NatGateway("nat", allocation_id=nat_eip.allocation_id, subnet_id=subnet.id)
 aws.ec2.Instance("hardened-instance", ami="ami-0123456789abcdef0", instance_type="t3.micro", subnet_id=subnet.id,
                  metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 1})  # fmt: skip
+
+# Spot: a request held to the instance rules; a fleet launched from a template (judged on its own).
+aws.ec2.SpotInstanceRequest("hardened-spot", ami="ami-0123456789abcdef0", instance_type="t3.micro",
+                            subnet_id=subnet.id, metadata_options={"http_tokens": "required"},
+                            root_block_device={"encrypted": True, "kms_key_id": key.arn})  # fmt: skip
+fleet_template = aws.ec2.LaunchTemplate("fleet-template", image_id="ami-0123456789abcdef0")
+aws.ec2.SpotFleetRequest("template-fleet", iam_fleet_role=ROLE, target_capacity=1, launch_template_configs=[
+    {"launch_template_specification": {"id": fleet_template.id, "version": "$Latest"}},
+])  # fmt: skip

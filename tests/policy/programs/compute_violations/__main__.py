@@ -108,3 +108,14 @@ aws.ec2.Instance("hop2-instance", ami=AMI, instance_type="t3.micro", subnet_id=P
                  metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 2})  # fmt: skip
 aws.ec2.LaunchTemplate("hop3-template", image_id=AMI, metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
     http_tokens="required", http_put_response_hop_limit=3))  # fmt: skip
+
+# Spot: a request with a public IP, no IMDSv2 and no declared root volume; a fleet built from launch specifications.
+aws.ec2.SpotInstanceRequest("public-spot", ami=AMI, instance_type="t3.micro", subnet_id=PRIVATE_SUBNET,
+                            associate_public_ip_address=True)  # fmt: skip
+aws.ec2.SpotFleetRequest("spec-fleet", iam_fleet_role=ROLE, target_capacity=1, launch_specifications=[
+    aws.ec2.SpotFleetRequestLaunchSpecificationArgs(ami=AMI, instance_type="t3.micro", subnet_id=PRIVATE_SUBNET),
+])  # fmt: skip
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0b7a2c33-2f5e-4c8e-9d31-4a1f7b0e9c11"
+aws.ec2.SpotInstanceRequest("hop2-spot", ami=AMI, instance_type="t3.micro", subnet_id=PRIVATE_SUBNET,
+                            metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 2},
+                            root_block_device={"encrypted": True, "kms_key_id": KEY_ARN})  # fmt: skip
