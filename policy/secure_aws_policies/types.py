@@ -151,3 +151,9 @@ WAF_LOGGING_CONFIGURATION = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingC
 WAF_WEB_ACL_RULE_RESOURCES = frozenset({
     "aws:wafv2/webAclRule:WebAclRule", "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation",
 })  # fmt: skip
+
+# Services a team is likely to add (issue 13): judged before the program uses them.
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+DYNAMODB_TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica"
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
