@@ -9,20 +9,65 @@ provider it creates, whose inputs are the stack's `aws:` config, and analyzes th
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import Severity
 
 from .. import stack_config
-from ..props import value
+from ..props import UNKNOWN, attempt, peek, value
 from ..registry import PROJECT, Category, resource_policy
 from ..types import AWS_PROVIDER
+
+# A region named inside a resource: a nested input whose key names a region (replicas' `regionName`, a copy's
+# `destinationRegion`, a secret replica's `region`, an ECR replication destination's `region` ...). Keys that
+# name where data comes FROM (`sourceRegion`, `sourceAmiRegion`) are not a deployment location and are not judged.
+_REGION_VALUE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+_REGION_KEY = re.compile(r"region(name)?$", re.IGNORECASE)
+_DESTINATION_KEY = re.compile(r"destination|replica", re.IGNORECASE)
+_ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+):")
+
+
+def _region_of(key: str, found: str) -> str | None:
+    """The region a string input places something in, by its key: a region, or an ARN under a destination key."""
+    if key.lower().startswith("source"):
+        return None
+    if _REGION_KEY.search(key) and _REGION_VALUE.match(found):
+        return found
+    arn = _ARN_REGION.match(found) if _DESTINATION_KEY.search(key) else None
+    return arn.group(1) if arn else None
+
+
+def _named_regions(found: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, region) for every nested input whose key names a region; unknown values are skipped."""
+    if isinstance(found, Mapping):
+        for key in list(found):
+            child = peek(found, key)
+            if child is UNKNOWN:
+                continue
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(child, str):
+                region = _region_of(str(key), child)
+                if region is not None:
+                    yield where, region
+            else:
+                yield from _named_regions(child, where)
+    elif isinstance(found, Sequence) and not isinstance(found, str | bytes):
+        for index in range(len(found)):
+            child = attempt(lambda index=index: found[index])
+            if child is not UNKNOWN:
+                yield from _named_regions(child, f"{path}[{index}]")
 
 
 @resource_policy(
     name="aws-region-allowed",
-    description="Every AWS provider, explicit or default, and every resource's own region is an allowed region "
-    "(default us-east-1).",
+    description="Every AWS provider, explicit or default, every resource's own region, and every region named "
+    "inside a resource is an allowed region (default us-east-1). Inside means a nested input whose key names a "
+    "region (a replica's `region`/`regionName`, a copy's `destinationRegion`, a replication destination's `region`) "
+    "and an ARN under a key naming a destination or replica (e.g. a backup copy action's destinationVaultArn). Keys "
+    "naming a source region (sourceRegion, sourceAmiRegion) are not judged: reading from elsewhere keeps the data "
+    "here.",
     types=["*"],
     severity=Severity.HIGH,
     category=Category.REGION,
@@ -42,6 +87,10 @@ from ..types import AWS_PROVIDER
 )
 def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
     allowed = list(config["allowedRegions"])
+    if args.resource_type.startswith("aws:"):
+        for where, region in _named_regions(args.props):
+            if where != "region" and region not in allowed:  # the resource's own region is judged below
+                report(f"{args.name} names region {region} in {where}; allowed: {allowed}.")
     if args.resource_type == AWS_PROVIDER:
         region = value(args.props, "region")
         if region is None:
