@@ -93,6 +93,7 @@ LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 
 # Containers: EKS and ECS
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 
 # API Gateway (REST APIs under `apigateway`; HTTP and WebSocket APIs under `apigatewayv2`)
@@ -102,8 +103,10 @@ API_GATEWAY_V2_ROUTE = "aws:apigatewayv2/route:Route"
 
 # Publicly reachable data and ML services: Redshift, DMS, SageMaker
 REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster"
+REDSHIFT_SERVERLESS_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup"
 DMS_REPLICATION_INSTANCE = "aws:dms/replicationInstance:ReplicationInstance"
 SAGEMAKER_NOTEBOOK_INSTANCE = "aws:sagemaker/notebookInstance:NotebookInstance"
+SAGEMAKER_DOMAIN = "aws:sagemaker/domain:Domain"
 
 # RDS
 RDS_INSTANCE = "aws:rds/instance:Instance"

@@ -24,6 +24,9 @@ POLICIES = [
     "dms-replication-instance-not-public",
     "sagemaker-notebook-no-direct-internet",
     "sagemaker-notebook-no-root-access",
+    "eks-node-group-ssh-not-open",
+    "redshift-serverless-workgroup-not-public",
+    "sagemaker-domain-vpc-only",
 ]
 
 
@@ -218,3 +221,18 @@ def test_spot_requests_are_held_to_the_instance_rules(compute, mode):
     assert len(found["public-spot"]) == 3  # public IP, IMDSv1, root volume from the AMI
     assert any("cannot require IMDSv2" in m for m in found["spec-fleet"])
     assert any("declares no rootBlockDevices" in m for m in found["spec-fleet"])
+
+
+def test_node_group_ssh_without_source_groups_is_open_to_the_world(compute, mode):
+    assert set(violations(compute(f"violations-{mode}"), "eks-node-group-ssh-not-open")) == {"ssh-open-nodes"}
+
+
+def test_a_public_serverless_workgroup_is_refused(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "redshift-serverless-workgroup-not-public")
+    assert set(found) == {"public-workgroup"}
+
+
+def test_a_studio_domain_is_on_the_public_internet_unless_vpc_only(compute, mode):
+    found = violations(compute(f"violations-{mode}"), "sagemaker-domain-vpc-only")
+    assert found == {"public-domain": ["domain public-domain has appNetworkAccessType PublicInternetOnly (the "
+                                       "default when left out)."]}  # fmt: skip

@@ -14,9 +14,9 @@ from pulumi_policy import Severity
 
 from ..keys import customer_key_problem
 from ..net import covered_public_space, is_private
-from ..props import UNKNOWN, items, peek, truthy, value
-from ..registry import FSBP, Category, resource_policy
-from ..types import EKS_CLUSTER
+from ..props import UNKNOWN, is_set, items, peek, truthy, value
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import EKS_CLUSTER, EKS_NODE_GROUP
 
 
 @resource_policy(
@@ -92,3 +92,24 @@ def eks_control_plane_logging(args: Any, report: Any, config: dict) -> None:
     if missing:
         report(f"cluster {args.name} does not log {', '.join(missing)} from its control plane "
                "(enabledClusterLogTypes).")  # fmt: skip
+
+
+@resource_policy(
+    name="eks-node-group-ssh-not-open",
+    description="EKS managed node groups that take an SSH key (`remoteAccess.ec2SshKey`) name the security groups "
+    "that may use it (`sourceSecurityGroupIds`): without them EKS opens port 22 (3389 on Windows) on every node to "
+    "0.0.0.0/0.",
+    types=[EKS_NODE_GROUP],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[PROJECT("no-world-admin-ports")],
+    remediation="Drop remote_access and reach nodes with SSM Session Manager; or set remote_access="
+    "{ec2_ssh_key: ..., source_security_group_ids: [<bastion or admin sg>]}.",
+)
+def eks_node_group_ssh_not_open(args: Any, report: Any, config: dict) -> None:
+    # pulumi_aws/eks/_inputs.py NodeGroupRemoteAccessArgs: "If you specify `ec2_ssh_key`, but do not specify
+    # [source_security_group_ids] ..., port 22 on the worker nodes is opened to the Internet (0.0.0.0/0)."
+    remote = value(args.props, "remoteAccess")
+    if remote and is_set(remote, "ec2SshKey") and not is_set(remote, "sourceSecurityGroupIds"):
+        report(f"node group {args.name} takes an SSH key without sourceSecurityGroupIds, so EKS opens SSH/RDP on "
+               "its nodes to 0.0.0.0/0.")  # fmt: skip

@@ -12,8 +12,8 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..props import is_set, value
-from ..registry import FSBP, Category, resource_policy
-from ..types import SAGEMAKER_NOTEBOOK_INSTANCE
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import SAGEMAKER_DOMAIN, SAGEMAKER_NOTEBOOK_INSTANCE
 
 
 @resource_policy(
@@ -49,3 +49,22 @@ def sagemaker_notebook_no_root_access(args: Any, report: Any, config: dict) -> N
     access = str(value(args.props, "rootAccess", "Enabled"))
     if access != "Disabled":
         report(f"notebook instance {args.name} has rootAccess {access} (the default when left out).")
+
+
+@resource_policy(
+    name="sagemaker-domain-vpc-only",
+    description="SageMaker domains (Studio) send their traffic through our VPC (`appNetworkAccessType` VpcOnly); "
+    "left out it is PublicInternetOnly, the same direct internet path a notebook instance must not have.",
+    types=[SAGEMAKER_DOMAIN],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[PROJECT("private-network-only")],
+    remediation="Set app_network_access_type='VpcOnly' with private subnet_ids and VPC endpoints for the SageMaker "
+    "APIs (or a NAT gateway).",
+)
+def sagemaker_domain_vpc_only(args: Any, report: Any, config: dict) -> None:
+    # pulumi_aws/sagemaker/domain.py: app_network_access_type "The default value is `PublicInternetOnly`. Valid
+    # values are `PublicInternetOnly` and `VpcOnly`."
+    access = str(value(args.props, "appNetworkAccessType", "PublicInternetOnly"))
+    if access != "VpcOnly":
+        report(f"domain {args.name} has appNetworkAccessType {access} (the default when left out).")

@@ -89,3 +89,13 @@ fleet_template = aws.ec2.LaunchTemplate("fleet-template", image_id="ami-01234567
 aws.ec2.SpotFleetRequest("template-fleet", iam_fleet_role=ROLE, target_capacity=1, launch_template_configs=[
     {"launch_template_specification": {"id": fleet_template.id, "version": "$Latest"}},
 ])  # fmt: skip
+
+# Node SSH only from an admin security group; a private serverless workgroup; a VPC-only Studio domain.
+aws.eks.NodeGroup("admin-ssh-nodes", cluster_name="app", node_role_arn=ROLE, subnet_ids=[subnet.id],
+                  scaling_config={"desired_size": 1, "max_size": 1, "min_size": 1},
+                  remote_access={"ec2_ssh_key": "ops",
+                                 "source_security_group_ids": ["sg-0a1b2c3d4e5f60002"]})  # fmt: skip
+aws.redshiftserverless.Workgroup("private-workgroup", namespace_name="analytics", workgroup_name="analytics")
+aws.sagemaker.Domain("vpc-domain", domain_name="studio", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+                     subnet_ids=[subnet.id], app_network_access_type="VpcOnly", kms_key_id=key.arn,
+                     default_user_settings={"execution_role": ROLE})  # fmt: skip

@@ -119,3 +119,13 @@ KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0b7a2c33-2f5e-4c8e-9d31-4a1f7b
 aws.ec2.SpotInstanceRequest("hop2-spot", ami=AMI, instance_type="t3.micro", subnet_id=PRIVATE_SUBNET,
                             metadata_options={"http_tokens": "required", "http_put_response_hop_limit": 2},
                             root_block_device={"encrypted": True, "kms_key_id": KEY_ARN})  # fmt: skip
+
+# Node SSH open to the world by leaving out the source groups; a public serverless workgroup; a Studio domain on
+# the public internet by default.
+aws.eks.NodeGroup("ssh-open-nodes", cluster_name="app", node_role_arn=ROLE, subnet_ids=SUBNETS,
+                  scaling_config={"desired_size": 1, "max_size": 1, "min_size": 1},
+                  remote_access={"ec2_ssh_key": "ops"})  # fmt: skip
+aws.redshiftserverless.Workgroup("public-workgroup", namespace_name="analytics", workgroup_name="analytics",
+                                 publicly_accessible=True)  # fmt: skip
+aws.sagemaker.Domain("public-domain", domain_name="studio", auth_mode="IAM", vpc_id="vpc-0123456789abcdef0",
+                     subnet_ids=SUBNETS, default_user_settings={"execution_role": ROLE})  # fmt: skip
