@@ -18,14 +18,12 @@ NOT_YET_NEEDED = (
 
 _NAMED = (
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
-    "aws:backup/vault:Vault",
     "aws:codebuild/project:Project",
     "aws:codebuild/reportGroup:ReportGroup",
     "aws:docdb/cluster:Cluster",
     "aws:docdb/clusterInstance:ClusterInstance",
     "aws:docdb/elasticCluster:ElasticCluster",
     "aws:ebs/defaultKmsKey:DefaultKmsKey",
-    "aws:ebs/snapshotCopy:SnapshotCopy",
     "aws:ebs/snapshotImport:SnapshotImport",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:elasticache/serverlessCache:ServerlessCache",
@@ -33,8 +31,6 @@ _NAMED = (
     "aws:glue/connection:Connection",
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
     "aws:glue/securityConfiguration:SecurityConfiguration",
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
-    "aws:kinesis/stream:Stream",
     "aws:kinesis/videoStream:VideoStream",
     "aws:mq/broker:Broker",
     "aws:msk/channel:Channel",
@@ -66,7 +62,6 @@ _NAMED = (
     "aws:sagemaker/notebookInstance:NotebookInstance",
     "aws:sagemaker/trainingJob:TrainingJob",
     "aws:sagemaker/userProfile:UserProfile",
-    "aws:ssm/parameter:Parameter",
     "aws:ssm/resourceDataSync:ResourceDataSync",
 )
 _OTHER = (

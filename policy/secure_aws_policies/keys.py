@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .props import UNKNOWN, peek
+from .props import UNKNOWN, attempt, items, peek
 
 
 def customer_key_problem(props: Mapping[str, Any], key: str) -> str | None:
@@ -35,3 +35,35 @@ def report_key(args: Any, report: Any, key: str, what: str) -> None:
     problem = customer_key_problem(args.props, key)
     if problem:
         report(f"{what} {args.name}: {problem}.")
+
+
+def key_at(props: Mapping[str, Any], path: str) -> Any:
+    """The mapping holding the last key of a dotted `path` ("serverSideEncryption.keyArn") and that key, following
+    one-element block lists to their first element; None when a block on the way is absent, UNKNOWN when it is
+    not known yet (an unknown block is a value computed from another resource: treat it as set)."""
+    *blocks, key = path.split(".")
+    holder: Any = props
+    for block in blocks:
+        found = peek(holder, block)
+        if found is UNKNOWN:
+            return UNKNOWN
+        first = attempt(lambda found=found: items(found)[:1])
+        if first is UNKNOWN:
+            return UNKNOWN
+        found = first[0] if first else None
+        if not isinstance(found, Mapping):
+            return None
+        holder = found
+    return holder, key
+
+
+def key_problem_at(props: Mapping[str, Any], path: str) -> str | None:
+    """`customer_key_problem` for a key argument at a dotted path (see `key_at`); an absent block has no key."""
+    found = key_at(props, path)
+    if found is UNKNOWN:
+        return None
+    if found is None:
+        return f"`{path}` is not set, so the service uses its AWS managed or AWS owned key, not our key"
+    holder, key = found
+    problem = customer_key_problem(holder, key)
+    return problem.replace(f"`{key}`", f"`{path}`", 1) if problem else None

@@ -1,5 +1,6 @@
 """Encryption at rest with our key and data protection for services the program does not use yet (issue 13):
-EFS, DynamoDB, ECR. Through the real pack process, both modes; the defaults left out are violations."""
+EFS, DynamoDB, ECR, Kinesis, Firehose, Backup, SSM, EBS snapshot copies. Through the real pack process, both
+modes; the defaults left out are violations."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ POLICIES = [
     "ecr-repository-encrypted-with-cmk",
     "ecr-repository-scan-on-push",
     "ecr-repository-tags-immutable",
+    "kinesis-stream-encrypted-with-cmk",
+    "firehose-encrypted-with-cmk",
+    "backup-vault-encrypted-with-cmk",
+    "ssm-secure-string-encrypted-with-cmk",
+    "ebs-snapshot-copy-encrypted-with-cmk",
 ]
 
 
@@ -77,3 +83,44 @@ def test_ecr_tags_are_immutable_and_an_exclusion_needs_an_exemption(at_rest, mod
     assert set(found) == {"ecr-default-mutable", "ecr-mutable-with-exclusion"}
     assert "left out (the default is MUTABLE)" in found["ecr-default-mutable"][0]
     assert "is IMMUTABLE_WITH_EXCLUSION" in found["ecr-mutable-with-exclusion"][0]
+
+
+def test_kinesis_streams_use_our_key_with_the_default_none_refused(at_rest, mode):
+    found = violations(at_rest(f"violations-{mode}"), "kinesis-stream-encrypted-with-cmk")
+    assert set(found) == {"stream-default-unencrypted", "stream-aws-alias"}
+    assert "left out (the default is NONE)" in found["stream-default-unencrypted"][0]
+    assert "alias/aws/kinesis, an AWS managed key" in found["stream-aws-alias"][0]
+
+
+def test_direct_put_firehose_streams_use_our_key(at_rest, mode):
+    """A stream fed by a Kinesis stream is left to the stream's policy (the compliant program has one)."""
+    found = violations(at_rest(f"violations-{mode}"), "firehose-encrypted-with-cmk")
+    assert set(found) == {"firehose-default-sse", "firehose-aws-owned-key"}
+    assert "`server_side_encryption` is not enabled" in found["firehose-default-sse"][0]
+    assert "left out (the default is AWS_OWNED_CMK)" in found["firehose-aws-owned-key"][0]
+
+
+def test_backup_vaults_use_our_key(at_rest, mode):
+    found = violations(at_rest(f"violations-{mode}"), "backup-vault-encrypted-with-cmk")
+    assert found == {"vault-default-key": [
+        "backup vault vault-default-key: `kmsKeyArn` is not set, so the service encrypts with its AWS managed key, "
+        "not our customer-managed key."
+    ]}  # fmt: skip
+
+
+def test_secure_string_parameters_use_our_key_and_plain_strings_are_not_judged_here(at_rest, mode):
+    found = violations(at_rest(f"violations-{mode}"), "ssm-secure-string-encrypted-with-cmk")
+    assert set(found) == {"secure-param-default-key", "secure-param-aws-alias"}
+    assert "alias/aws/ssm, an AWS managed key" in found["secure-param-aws-alias"][0]
+
+
+def test_snapshot_copies_are_encrypted_with_our_key(at_rest, mode):
+    found = violations(at_rest(f"violations-{mode}"), "ebs-snapshot-copy-encrypted-with-cmk")
+    assert set(found) == {"snapshot-copy-default", "snapshot-copy-aws-managed-key"}
+    assert "`encrypted` is not true" in found["snapshot-copy-default"][0]
+    assert "`kmsKeyId` is not set" in found["snapshot-copy-aws-managed-key"][0]
+
+
+def test_no_value_of_a_secure_string_is_ever_printed(at_rest, mode):
+    messages = [f.message for f in at_rest(f"violations-{mode}")]
+    assert not any("not-a-real-secret" in message for message in messages)

@@ -32,3 +32,35 @@ aws.ecr.Repository(
     image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
     image_tag_mutability="IMMUTABLE",
 )
+
+# Kinesis, Firehose, Backup, SSM and EBS snapshot copies with our key.
+aws.kinesis.Stream("stream", shard_count=1, encryption_type="KMS", kms_key_id=key.arn)
+firehose_role = "arn:aws:iam::123456789012:role/firehose"
+aws.kinesis.FirehoseDeliveryStream(
+    "delivery",
+    destination="extended_s3",
+    server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
+        enabled=True, key_type="CUSTOMER_MANAGED_CMK", key_arn=key.arn
+    ),
+    extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
+        role_arn=firehose_role, bucket_arn="arn:aws:s3:::delivery-bucket", kms_key_arn=key.arn
+    ),
+)
+# Fed by a Kinesis stream: AWS refuses server-side encryption here, the source stream is judged instead.
+aws.kinesis.FirehoseDeliveryStream(
+    "delivery-from-stream",
+    destination="extended_s3",
+    kinesis_source_configuration=aws.kinesis.FirehoseDeliveryStreamKinesisSourceConfigurationArgs(
+        kinesis_stream_arn="arn:aws:kinesis:us-east-1:123456789012:stream/source", role_arn=firehose_role
+    ),
+    extended_s3_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
+        role_arn=firehose_role, bucket_arn="arn:aws:s3:::delivery-bucket", kms_key_arn=key.arn
+    ),
+)
+aws.backup.Vault("vault", kms_key_arn=key.arn)
+aws.ssm.Parameter("secure-param", type="SecureString", value="not-a-real-secret", key_id=literal_key)
+aws.ssm.Parameter("plain-param", type="String", value="us-east-1")  # not a secret: no key needed
+aws.ebs.SnapshotCopy(
+    "snapshot-copy", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1",
+    encrypted=True, kms_key_id=key.arn,
+)  # fmt: skip

@@ -56,3 +56,26 @@ aws.ecr.Repository(
         aws.ecr.RepositoryImageTagMutabilityExclusionFilterArgs(filter="latest*", filter_type="WILDCARD")
     ],
 )  # fmt: skip
+
+# Kinesis
+aws.kinesis.Stream("stream-default-unencrypted", shard_count=1)
+aws.kinesis.Stream("stream-aws-alias", shard_count=1, encryption_type="KMS", kms_key_id="alias/aws/kinesis")
+firehose_s3 = aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
+    role_arn="arn:aws:iam::123456789012:role/firehose", bucket_arn="arn:aws:s3:::delivery-bucket", kms_key_arn=key.arn
+)
+aws.kinesis.FirehoseDeliveryStream("firehose-default-sse", destination="extended_s3",
+                                   extended_s3_configuration=firehose_s3)  # fmt: skip
+aws.kinesis.FirehoseDeliveryStream(
+    "firehose-aws-owned-key", destination="extended_s3", extended_s3_configuration=firehose_s3,
+    server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(enabled=True),
+)  # fmt: skip
+
+# Backup, SSM, EBS snapshot copies
+aws.backup.Vault("vault-default-key")
+aws.ssm.Parameter("secure-param-default-key", type="SecureString", value="not-a-real-secret")
+aws.ssm.Parameter("secure-param-aws-alias", type="SecureString", value="not-a-real-secret", key_id="alias/aws/ssm")
+aws.ebs.SnapshotCopy("snapshot-copy-default", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1")
+aws.ebs.SnapshotCopy(
+    "snapshot-copy-aws-managed-key", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1",
+    encrypted=True,
+)  # fmt: skip

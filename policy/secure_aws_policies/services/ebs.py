@@ -1,0 +1,36 @@
+"""EBS snapshots: copies encrypted with our customer-managed key (volumes are judged with EC2, in ec2.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ..keys import customer_key_problem
+from ..props import UNKNOWN, peek, truthy
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import EBS_SNAPSHOT_COPY
+
+
+@resource_policy(
+    name="ebs-snapshot-copy-encrypted-with-cmk",
+    description="EBS snapshot copies are encrypted with our customer-managed KMS key. Left out, `encrypted` is "
+    "false and a copy of an unencrypted snapshot stays unencrypted (pulumi-aws 7 ebs.SnapshotCopy: 'Whether the "
+    "snapshot is encrypted'), and `kms_key_id` left out means the source's key or the AWS managed key aws/ebs.",
+    types=[EBS_SNAPSHOT_COPY],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[FSBP("EC2.3"), PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set encrypted=True and kms_key_id=<our key ARN> on aws.ebs.SnapshotCopy.",
+)
+def ebs_snapshot_copy_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    encrypted = peek(args.props, "encrypted")
+    if encrypted is UNKNOWN:
+        return
+    if not truthy(encrypted):
+        report(f"EBS snapshot copy {args.name}: `encrypted` is not true, so a copy of an unencrypted snapshot is "
+               "stored unencrypted.")  # fmt: skip
+        return
+    problem = customer_key_problem(args.props, "kmsKeyId")
+    if problem:
+        report(f"EBS snapshot copy {args.name}: {problem}.")
