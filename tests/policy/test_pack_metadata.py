@@ -98,6 +98,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "kms": ("kms-",),
         "lambda_": ("lambda-",),
         "lambda_compute": ("lambda-",),
+        "lambda_secrets": ("lambda-",),
         "rds": ("rds-",),
         "redshift": ("redshift-",),
         "region": ("aws-region-",),
