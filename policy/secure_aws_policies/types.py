@@ -53,6 +53,10 @@ DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
 DEFAULT_NETWORK_ACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
 NETWORK_ACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ROUTE = "aws:ec2/route:Route"
+ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
 MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
 
@@ -113,6 +117,7 @@ RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
 RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"  # its subnets are the data tier
 # Snapshots that take `sharedAccounts` (account ids, or "all" for public).
 RDS_SNAPSHOTS = frozenset({
     "aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot",

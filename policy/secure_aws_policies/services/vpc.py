@@ -12,13 +12,18 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..net import ADMIN_PORTS, PortRange, first_match_allows_public_space, world_sources
-from ..props import Deferred, as_int, items, linked_to, truthy, value
-from ..registry import CDK_NAG, FSBP, Category, resource_policy, stack_policy
+from ..props import Deferred, as_int, is_set, items, linked_to, peek, truthy, value
+from ..registry import CDK_NAG, FSBP, PROJECT, Category, resource_policy, stack_policy
 from ..types import (
     DEFAULT_NETWORK_ACL,
     FLOW_LOG,
+    INTERNET_GATEWAY,
     NETWORK_ACL,
     NETWORK_ACL_RULE,
+    RDS_SUBNET_GROUP,
+    ROUTE,
+    ROUTE_TABLE,
+    ROUTE_TABLE_ASSOCIATION,
     SUBNET,
     VPC,
 )
@@ -149,4 +154,67 @@ def vpc_flow_logs_enabled(args: Any, report: Any, config: dict) -> None:
             kinds = {str(value(f.props, "trafficType", "")).upper() for f in linked}
             if not kinds & {"ALL", "REJECT"}:
                 report(f"VPC {vpc.name}: its flow logs record only {', '.join(sorted(kinds))} traffic.", vpc.urn)
+    deferred.finish()
+
+
+# Route targets that take the data tier out of the VPC: to the internet (an internet gateway, which `gatewayId`
+# also names for virtual private gateways and gateway endpoints, so only an igw- id or an InternetGateway resource
+# counts; an egress-only internet gateway for IPv6; a NAT gateway) or into another network (a peering connection).
+_ROUTE_TARGETS = {
+    "natGatewayId": "a NAT gateway",
+    "vpcPeeringConnectionId": "a VPC peering connection",
+    "egressOnlyGatewayId": "an egress-only internet gateway",
+}
+
+
+def _route_exits(route: Any, dependencies: Any = None) -> str | None:
+    """What a route (inline entry or aws.ec2.Route) leads out of the VPC to, or None."""
+    gateway = peek(route, "gatewayId")
+    # At a first preview the id is unknown: an InternetGateway the input depends on says what it is (for inline
+    # routes, the table's `routes` dependencies: some route of the table names that gateway).
+    via_dependency = is_set(route, "gatewayId") and any(
+        d.resource_type == INTERNET_GATEWAY for d in (dependencies or {}).get("gatewayId", [])
+    )
+    if via_dependency or (isinstance(gateway, str) and gateway.startswith("igw-")):
+        return "an internet gateway"
+    for key, what in _ROUTE_TARGETS.items():
+        if is_set(route, key):
+            return what
+    return None
+
+
+@stack_policy(
+    name="vpc-data-route-table-isolated",
+    description="The route tables of data subnets (the subnets of an aws.rds.SubnetGroup, joined through "
+    "aws.ec2.RouteTableAssociation) have no route to an internet gateway, NAT gateway, egress-only internet "
+    "gateway or VPC peering connection, inline (`routes`) or as an aws.ec2.Route: the database tier has no way out "
+    "of the VPC and no way in from another network.",
+    types=[RDS_SUBNET_GROUP, SUBNET, ROUTE_TABLE, ROUTE, ROUTE_TABLE_ASSOCIATION, INTERNET_GATEWAY],
+    severity=Severity.HIGH,
+    category=Category.NETWORK,
+    controls=[PROJECT("data-tier-isolated")],
+    remediation="Give the data subnets their own route table with only the VPC-local route (and gateway endpoints); "
+    "remove the internet, NAT or peering route.",
+)
+def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    data_subnets = {d.urn for r in args.resources if r.resource_type == RDS_SUBNET_GROUP
+                    for d in r.property_dependencies.get("subnetIds", [])}  # fmt: skip
+    tables = {r.urn: r for r in args.resources if r.resource_type == ROUTE_TABLE}
+    data_tables: dict[str, str] = {}
+    for association in (r for r in args.resources if r.resource_type == ROUTE_TABLE_ASSOCIATION):
+        subnets = [d.urn for d in association.property_dependencies.get("subnetId", []) if d.urn in data_subnets]
+        for table in association.property_dependencies.get("routeTableId", []):
+            if subnets and table.urn in tables:
+                data_tables.setdefault(table.urn, subnets[0].rsplit("::", 1)[-1])
+    routes = linked_to(args.resources, ROUTE, "routeTableId")
+    for urn, subnet in data_tables.items():
+        table = tables[urn]
+        with deferred.guard():
+            inline = {"gatewayId": table.property_dependencies.get("routes", [])}
+            exits = [_route_exits(r, inline) for r in items(peek(table.props, "routes", []) or [])]
+            exits += [_route_exits(r.props, r.property_dependencies) for r in routes.get(urn, [])]
+            for what in sorted({e for e in exits if e}):
+                report(f"route table {table.name} serves data subnet {subnet} and routes to {what}: the database "
+                       "tier gets a path out of the VPC.", urn)  # fmt: skip
     deferred.finish()
