@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     expected = with_config_table(current)
     if args.check:
         if current != expected:
-            print(f"{args.readme}: the Configuration table is stale; run: .venv/bin/python -m config_docs "
-                  f"{args.readme}", file=sys.stderr)  # fmt: skip
+            print(
+                f"{args.readme}: the Configuration table is stale; run: .venv/bin/python -m config_docs {args.readme}",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if current != expected:

@@ -35,8 +35,10 @@ def tag_text_problem(text: str, what: str, max_length: int) -> str | None:
         return f"{what} {text[:20]!r}... is {len(text)} characters; AWS allows at most {max_length}"
     bad = sorted({char for char in text if char not in TAG_SYMBOLS and unicodedata.category(char)[0] not in "LNZ"})
     if bad:
-        return f"{what} {text!r} has characters AWS refuses in tags ({''.join(bad)!r}); allowed: letters, numbers, " \
-            "spaces and + - = . _ : / @"  # fmt: skip
+        return (
+            f"{what} {text!r} has characters AWS refuses in tags ({''.join(bad)!r}); allowed: letters, numbers, "
+            "spaces and + - = . _ : / @"
+        )
     if text.lower().startswith("aws:"):
         return f"{what} {text!r} starts with 'aws:', which AWS reserves for its own tags"
     return None
@@ -68,8 +70,10 @@ def instance_type_problem(instance_type: str) -> str | None:
 def db_instance_class_problem(instance_class: str) -> str | None:
     """Why RDS would refuse `instance_class`, or None."""
     if instance_class not in RDS_INSTANCE_CLASSES:
-        return f"{instance_class!r} is not an RDS instance class (db. plus a t, m, r, x or z instance type, e.g. " \
-            "db.t4g.medium, db.m7g.large)"  # fmt: skip
+        return (
+            f"{instance_class!r} is not an RDS instance class (db. plus a t, m, r, x or z instance type, e.g. "
+            "db.t4g.medium, db.m7g.large)"
+        )
     return None
 
 

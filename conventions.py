@@ -17,8 +17,29 @@ PRODUCTION_ENVIRONMENT = "Production"
 MIN_PRODUCTION_LOG_RETENTION_DAYS = 365
 # The values CloudWatch Logs accepts for retentionInDays (0, "never expire", is refused: logs must age out).
 CLOUDWATCH_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 MIN_BACKUP_RETENTION_DAYS = 7
 
 # Section: the network ----------------------------------------------------------------------------------------------

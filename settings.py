@@ -304,9 +304,11 @@ def _corporate_cidrs(cidrs: Any) -> tuple[str, ...]:
     if not isinstance(cidrs, list) or not cidrs or not all(isinstance(c, str) for c in cidrs):
         raise Invalid(f"must be a non-empty list of IPv4 CIDR strings, got {cidrs!r}")
     if len(cidrs) > limits.MAX_CORPORATE_CIDRS:
-        raise Invalid(f"lists {len(cidrs)} ranges; the app instances' security group holds one SSH rule per range "
-                      f"and AWS allows {limits.SECURITY_GROUP_INBOUND_RULES} inbound rules per group, so at most "
-                      f"{limits.MAX_CORPORATE_CIDRS}: merge them into wider ranges (no wider than /16)")  # fmt: skip
+        raise Invalid(
+            f"lists {len(cidrs)} ranges; the app instances' security group holds one SSH rule per range "
+            f"and AWS allows {limits.SECURITY_GROUP_INBOUND_RULES} inbound rules per group, so at most "
+            f"{limits.MAX_CORPORATE_CIDRS}: merge them into wider ranges (no wider than /16)"
+        )
     parsed: list[str] = []
     for cidr in cidrs:
         try:
@@ -330,16 +332,20 @@ def _vpc_cidr(value: str) -> str:
     except ValueError as error:
         raise Invalid(f"{value!r} is not an IPv4 network ({error})") from None
     if network.prefixlen < limits.VPC_WIDEST_PREFIX:
-        raise Invalid(f"{value} is wider than AWS allows for a VPC (CreateVpc takes /16 to /28; this program's subnet "
-                      f"plan needs /{MAX_VPC_PREFIX} or larger, so /16 to /{MAX_VPC_PREFIX})")  # fmt: skip
+        raise Invalid(
+            f"{value} is wider than AWS allows for a VPC (CreateVpc takes /16 to /28; this program's subnet "
+            f"plan needs /{MAX_VPC_PREFIX} or larger, so /16 to /{MAX_VPC_PREFIX})"
+        )
     rfc1918 = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
     if not any(network.subnet_of(private) for private in rfc1918):
         raise Invalid(f"{value} is not inside a private RFC 1918 range")
     # Each subnet is a /(prefix+4) (16 slots: three tiers of five AZs). A load balancer subnet needs at least a /27
     # (ELB's documented minimum, so it has room to scale), hence a /23 VPC at the smallest.
     if network.prefixlen > MAX_VPC_PREFIX:
-        raise Invalid(f"{value} is too small: its subnets would be smaller than the /27 a load balancer needs; "
-                      f"use /{MAX_VPC_PREFIX} or larger")  # fmt: skip
+        raise Invalid(
+            f"{value} is too small: its subnets would be smaller than the /27 a load balancer needs; "
+            f"use /{MAX_VPC_PREFIX} or larger"
+        )
     return str(network)
 
 
@@ -351,8 +357,9 @@ def _email(value: str) -> str:
 
 def _retention(days: int) -> int:
     if days not in CLOUDWATCH_RETENTION_DAYS:
-        raise Invalid(f"{days} is not a retention CloudWatch Logs accepts "
-                      f"({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})")  # fmt: skip
+        raise Invalid(
+            f"{days} is not a retention CloudWatch Logs accepts ({', '.join(map(str, CLOUDWATCH_RETENTION_DAYS))})"
+        )
     return days
 
 
@@ -367,10 +374,12 @@ def _extra_tags(tags: Any) -> dict[str, str]:
     if not isinstance(tags, dict):
         raise Invalid(f"must be an object of tag names to values, got {tags!r}")
     if len(tags) > limits.MAX_EXTRA_TAGS:
-        raise Invalid(f"has {len(tags)} tags; AWS allows {limits.MAX_TAGS_PER_RESOURCE} per resource and this stack "
-                      f"adds up to {limits.MAX_TAGS_PER_RESOURCE - limits.MAX_EXTRA_TAGS} itself "
-                      f"({', '.join(limits.DERIVED_TAG_KEYS + limits.TIER_TAG_KEYS)}), so at most "
-                      f"{limits.MAX_EXTRA_TAGS}")  # fmt: skip
+        raise Invalid(
+            f"has {len(tags)} tags; AWS allows {limits.MAX_TAGS_PER_RESOURCE} per resource and this stack "
+            f"adds up to {limits.MAX_TAGS_PER_RESOURCE - limits.MAX_EXTRA_TAGS} itself "
+            f"({', '.join(limits.DERIVED_TAG_KEYS + limits.TIER_TAG_KEYS)}), so at most "
+            f"{limits.MAX_EXTRA_TAGS}"
+        )
     seen: dict[str, str] = {key.lower(): key for key in limits.DERIVED_TAG_KEYS + limits.TIER_TAG_KEYS}
     for name, value in tags.items():
         if name in limits.DERIVED_TAG_KEYS:
@@ -378,8 +387,10 @@ def _extra_tags(tags: Any) -> dict[str, str]:
         if not name:
             raise Invalid("has an empty tag key")
         if name.lower() in seen:
-            raise Invalid(f"{name!r} differs only in case from {seen[name.lower()]!r}, which this stack already "
-                          "sets (IAM treats tag keys case-insensitively and refuses both on one role)")  # fmt: skip
+            raise Invalid(
+                f"{name!r} differs only in case from {seen[name.lower()]!r}, which this stack already "
+                "sets (IAM treats tag keys case-insensitively and refuses both on one role)"
+            )
         seen[name.lower()] = name
         problem = limits.tag_text_problem(name, "tag key", limits.MAX_TAG_KEY_LENGTH)
         if problem:
@@ -414,13 +425,17 @@ def _health_check_path(path: str) -> str:
 
 def _engine_version(version: str) -> str:
     if version.split(".")[0] not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
-        raise Invalid(f"PostgreSQL {version} is not a supported major version "
-                      f"({' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)})")  # fmt: skip
+        raise Invalid(
+            f"PostgreSQL {version} is not a supported major version ({' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)})"
+        )
     if version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
         # A pinned minor (16.4) would fight the automatic minor upgrades: after RDS moves to 16.5, the next
         # `pulumi up` would try to go back to 16.4, which RDS refuses.
-        raise Invalid(f"give the major version only, not {version!r}: RDS picks the current minor and automatic "
-                      "minor upgrades keep it current", version.split(".")[0])  # fmt: skip
+        raise Invalid(
+            f"give the major version only, not {version!r}: RDS picks the current minor and automatic "
+            "minor upgrades keep it current",
+            version.split(".")[0],
+        )
     return version
 
 
@@ -445,9 +460,11 @@ def _master_username(username: str) -> str:
     if problem:
         raise Invalid(f"{problem}; use a custom name (FSBP RDS.25)")
     if username.lower() in RESERVED_DB_USERNAMES or username.lower().startswith(limits.RESERVED_ROLE_PREFIXES):
-        raise Invalid(f"{username!r} is reserved or a default administrator name; use a custom name (FSBP RDS.25), "
-                      f"not {', '.join(RESERVED_DB_USERNAMES)} nor a name starting with "
-                      f"{' or '.join(limits.RESERVED_ROLE_PREFIXES)}")  # fmt: skip
+        raise Invalid(
+            f"{username!r} is reserved or a default administrator name; use a custom name (FSBP RDS.25), "
+            f"not {', '.join(RESERVED_DB_USERNAMES)} nor a name starting with "
+            f"{' or '.join(limits.RESERVED_ROLE_PREFIXES)}"
+        )
     return username
 
 
@@ -473,91 +490,235 @@ WAF_RATE_LIMIT_BOUNDS = (100, 2_000_000_000)
 _CERTIFICATE_EXAMPLE = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
 REGION_KEY = ConfigKey(
-    "aws:region", "string", f"must be `{REQUIRED_REGION}`", REQUIRED_REGION, _region,
+    "aws:region",
+    "string",
+    f"must be `{REQUIRED_REGION}`",
+    REQUIRED_REGION,
+    _region,
     required=f"this stack is built and audited for {REQUIRED_REGION} only",
-)  # fmt: skip
+)
 
 # The project's keys, in the order the README lists them and errors name them.
 KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("environment", "string", "the `Environment` tag; `Production` turns on deletion protection and "
-              "`protect`; a valid tag value", PRODUCTION_ENVIRONMENT, _environment,
-              required="the value of the Environment tag"),
-    ConfigKey("corporateCidrs", "JSON list", "IPv4 CIDRs allowed to reach SSH; no `0.0.0.0/0`, nothing wider "
-              f"than `/16`, at most {limits.MAX_CORPORATE_CIDRS} (one security group rule each)", '["203.0.113.0/24"]',
-              _corporate_cidrs,
-              required="the IPv4 ranges allowed to reach SSH"),
-    ConfigKey("vpcCidr", "string", "an RFC 1918 range from `/16` (the widest AWS allows) to `/23` (each subnet "
-              "is 1/16 of it; load balancer subnets need a `/27`)", "10.0.0.0/16", _vpc_cidr, default="10.0.0.0/16"),
-    ConfigKey("azCount", "integer", f"2 to {MAX_AZ_COUNT}: the first regular AZs (no Local or Wavelength Zones) "
-              "that offer `instanceType`", "2", _between(2, MAX_AZ_COUNT), default=2),
-    ConfigKey("natGateways", "string", "`perAz`, or `single` outside production", "perAz",
-              _nat_gateways, default="perAz"),
-    ConfigKey("alertEmail", "string", "an email address; security alarms are mailed there", "secops@example.com",
-              _email, required="security alarms are mailed there"),
-    ConfigKey("logRetentionDays", "integer", "a CloudWatch Logs retention value; at least "
-              f"{MIN_PRODUCTION_LOG_RETENTION_DAYS} in production", "365", _retention, default=365),
-    ConfigKey("extraTags", "JSON object", f"up to {limits.MAX_EXTRA_TAGS} extra tags for every resource: keys and "
-              "values AWS accepts (letters, numbers, spaces, `+ - = . _ : / @`; no `aws:`; keys up to "
-              f"{limits.MAX_TAG_KEY_LENGTH}, values up to {limits.MAX_TAG_VALUE_LENGTH} characters), none repeating a "
-              "key the stack sets in any case", '{"CostCenter": "security"}',
-              _extra_tags, default={}),
-    ConfigKey("certificateArn", "string", "an existing ACM certificate in us-east-1, or set `domainName` and "
-              "`hostedZoneId`", _CERTIFICATE_EXAMPLE,
-              _matching(_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1")),
-    ConfigKey("domainName", "string", "a DNS name, with `hostedZoneId`: to create a DNS-validated certificate",
-              "app.example.com", _matching(_DOMAIN, "a DNS name")),
-    ConfigKey("hostedZoneId", "string", "the Route 53 public zone of `domainName`", "Z0123456789ABCDEFGHIJ",
-              _matching(_HOSTED_ZONE_ID, "a Route 53 zone id")),
-    ConfigKey("tlsPolicy", "string", "an ELB security policy FSBP ELB.17 passes (TLS 1.3, TLS 1.2 only with "
-              "forward secrecy): one of `ALLOWED_TLS_POLICIES` in conventions.py", ALLOWED_TLS_POLICIES[0],
-              _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
-              default=ALLOWED_TLS_POLICIES[0]),
-    ConfigKey("instanceType", "string", "EC2 instance type of the app instances (one of pulumi-aws's "
-              "`aws.ec2.InstanceType`)", "t3.small", _instance_type, default="t3.small"),
+    ConfigKey(
+        "environment",
+        "string",
+        "the `Environment` tag; `Production` turns on deletion protection and `protect`; a valid tag value",
+        PRODUCTION_ENVIRONMENT,
+        _environment,
+        required="the value of the Environment tag",
+    ),
+    ConfigKey(
+        "corporateCidrs",
+        "JSON list",
+        "IPv4 CIDRs allowed to reach SSH; no `0.0.0.0/0`, nothing wider "
+        f"than `/16`, at most {limits.MAX_CORPORATE_CIDRS} (one security group rule each)",
+        '["203.0.113.0/24"]',
+        _corporate_cidrs,
+        required="the IPv4 ranges allowed to reach SSH",
+    ),
+    ConfigKey(
+        "vpcCidr",
+        "string",
+        "an RFC 1918 range from `/16` (the widest AWS allows) to `/23` (each subnet "
+        "is 1/16 of it; load balancer subnets need a `/27`)",
+        "10.0.0.0/16",
+        _vpc_cidr,
+        default="10.0.0.0/16",
+    ),
+    ConfigKey(
+        "azCount",
+        "integer",
+        f"2 to {MAX_AZ_COUNT}: the first regular AZs (no Local or Wavelength Zones) that offer `instanceType`",
+        "2",
+        _between(2, MAX_AZ_COUNT),
+        default=2,
+    ),
+    ConfigKey(
+        "natGateways", "string", "`perAz`, or `single` outside production", "perAz", _nat_gateways, default="perAz"
+    ),
+    ConfigKey(
+        "alertEmail",
+        "string",
+        "an email address; security alarms are mailed there",
+        "secops@example.com",
+        _email,
+        required="security alarms are mailed there",
+    ),
+    ConfigKey(
+        "logRetentionDays",
+        "integer",
+        f"a CloudWatch Logs retention value; at least {MIN_PRODUCTION_LOG_RETENTION_DAYS} in production",
+        "365",
+        _retention,
+        default=365,
+    ),
+    ConfigKey(
+        "extraTags",
+        "JSON object",
+        f"up to {limits.MAX_EXTRA_TAGS} extra tags for every resource: keys and "
+        "values AWS accepts (letters, numbers, spaces, `+ - = . _ : / @`; no `aws:`; keys up to "
+        f"{limits.MAX_TAG_KEY_LENGTH}, values up to {limits.MAX_TAG_VALUE_LENGTH} characters), none repeating a "
+        "key the stack sets in any case",
+        '{"CostCenter": "security"}',
+        _extra_tags,
+        default={},
+    ),
+    ConfigKey(
+        "certificateArn",
+        "string",
+        "an existing ACM certificate in us-east-1, or set `domainName` and `hostedZoneId`",
+        _CERTIFICATE_EXAMPLE,
+        _matching(_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
+    ),
+    ConfigKey(
+        "domainName",
+        "string",
+        "a DNS name, with `hostedZoneId`: to create a DNS-validated certificate",
+        "app.example.com",
+        _matching(_DOMAIN, "a DNS name"),
+    ),
+    ConfigKey(
+        "hostedZoneId",
+        "string",
+        "the Route 53 public zone of `domainName`",
+        "Z0123456789ABCDEFGHIJ",
+        _matching(_HOSTED_ZONE_ID, "a Route 53 zone id"),
+    ),
+    ConfigKey(
+        "tlsPolicy",
+        "string",
+        "an ELB security policy FSBP ELB.17 passes (TLS 1.3, TLS 1.2 only with "
+        "forward secrecy): one of `ALLOWED_TLS_POLICIES` in conventions.py",
+        ALLOWED_TLS_POLICIES[0],
+        _one_of(ALLOWED_TLS_POLICIES, "a TLS 1.2+ policy"),
+        default=ALLOWED_TLS_POLICIES[0],
+    ),
+    ConfigKey(
+        "instanceType",
+        "string",
+        "EC2 instance type of the app instances (one of pulumi-aws's `aws.ec2.InstanceType`)",
+        "t3.small",
+        _instance_type,
+        default="t3.small",
+    ),
     ConfigKey("minSize", "integer", "Auto Scaling minimum, at least 2", "2", _between(2, 100), default=2),
     ConfigKey("maxSize", "integer", "Auto Scaling maximum, at least `minSize`", "4", _between(2, 100), default=4),
-    ConfigKey("desiredCapacity", "integer", "Auto Scaling desired size, between `minSize` and `maxSize`", "2",
-              _between(2, 100), default_text="`minSize`"),
-    ConfigKey("appPort", "integer", "the port the instances serve on (1024-65535)", "8080", _between(1024, 65535),
-              default=8080),
-    ConfigKey("healthCheckPath", "string", "the load balancer's health check path (the instances answer 200 "
-              "there)", "/health", _health_check_path, default="/health"),
-    ConfigKey("dbEngineVersion", "string", "PostgreSQL major version "
-              f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}, the major only (automatic minor upgrades pick "
-              "the minor)", "16", _engine_version, default="16"),
-    ConfigKey("dbInstanceClass", "string", "RDS instance class (pulumi-aws's `aws.rds.InstanceType`, or "
-              "`db.` plus an EC2 type of the t, m, r, x or z families)", "db.t4g.medium", _db_instance_class,
-              default="db.t4g.medium"),
+    ConfigKey(
+        "desiredCapacity",
+        "integer",
+        "Auto Scaling desired size, between `minSize` and `maxSize`",
+        "2",
+        _between(2, 100),
+        default_text="`minSize`",
+    ),
+    ConfigKey(
+        "appPort",
+        "integer",
+        "the port the instances serve on (1024-65535)",
+        "8080",
+        _between(1024, 65535),
+        default=8080,
+    ),
+    ConfigKey(
+        "healthCheckPath",
+        "string",
+        "the load balancer's health check path (the instances answer 200 there)",
+        "/health",
+        _health_check_path,
+        default="/health",
+    ),
+    ConfigKey(
+        "dbEngineVersion",
+        "string",
+        "PostgreSQL major version "
+        f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}, the major only (automatic minor upgrades pick "
+        "the minor)",
+        "16",
+        _engine_version,
+        default="16",
+    ),
+    ConfigKey(
+        "dbInstanceClass",
+        "string",
+        "RDS instance class (pulumi-aws's `aws.rds.InstanceType`, or "
+        "`db.` plus an EC2 type of the t, m, r, x or z families)",
+        "db.t4g.medium",
+        _db_instance_class,
+        default="db.t4g.medium",
+    ),
     ConfigKey("dbAllocatedStorageGb", "integer", "gp3 storage in GiB", "20", _between(20, 65536), default=20),
-    ConfigKey("dbMaxAllocatedStorageGb", "integer", "storage autoscaling ceiling in GiB, at least "
-              f"{limits.MIN_STORAGE_HEADROOM_PERCENT} % above `dbAllocatedStorageGb` (RDS refuses less)", "100",
-              _between(21, 65536), default=100),
+    ConfigKey(
+        "dbMaxAllocatedStorageGb",
+        "integer",
+        "storage autoscaling ceiling in GiB, at least "
+        f"{limits.MIN_STORAGE_HEADROOM_PERCENT} % above `dbAllocatedStorageGb` (RDS refuses less)",
+        "100",
+        _between(21, 65536),
+        default=100,
+    ),
     ConfigKey("dbPort", "integer", "the database port (1150-65535)", "5432", _between(1150, 65535), default=5432),
-    ConfigKey("backupRetentionDays", "integer", f"{MIN_BACKUP_RETENTION_DAYS} to 35 days", "7", _backup_retention,
-              default=7),
-    ConfigKey("dbMasterUsername", "string", "a custom administrator name: a PostgreSQL identifier, not a reserved "
-              "word, not `postgres`/`admin`/..., not `pg_...`/`rds...`", "appadmin",
-              _master_username, default="appadmin"),
-    ConfigKey("dbName", "string", "the database name: a PostgreSQL identifier, not a reserved word", "app",
-              _db_name, default="app"),
-    ConfigKey("auditSchedule", "string", "EventBridge schedule of the compliance auditor: a `rate(...)` of at most "
-              "a day, or a `cron(...)` that runs every day", "rate(1 hour)", _audit_schedule,
-              default="rate(1 hour)"),
+    ConfigKey(
+        "backupRetentionDays", "integer", f"{MIN_BACKUP_RETENTION_DAYS} to 35 days", "7", _backup_retention, default=7
+    ),
+    ConfigKey(
+        "dbMasterUsername",
+        "string",
+        "a custom administrator name: a PostgreSQL identifier, not a reserved "
+        "word, not `postgres`/`admin`/..., not `pg_...`/`rds...`",
+        "appadmin",
+        _master_username,
+        default="appadmin",
+    ),
+    ConfigKey(
+        "dbName",
+        "string",
+        "the database name: a PostgreSQL identifier, not a reserved word",
+        "app",
+        _db_name,
+        default="app",
+    ),
+    ConfigKey(
+        "auditSchedule",
+        "string",
+        "EventBridge schedule of the compliance auditor: a `rate(...)` of at most "
+        "a day, or a `cron(...)` that runs every day",
+        "rate(1 hour)",
+        _audit_schedule,
+        default="rate(1 hour)",
+    ),
     # Off unless set: 0 would stop the auditor altogether, so the smallest reservation is 1.
-    ConfigKey("reservedConcurrency", "integer", "opt-in: executions reserved for the compliance auditor (1 to "
-              f"{MAX_RESERVED_CONCURRENCY}; `1` keeps two audits from overlapping). Off by default: Lambda refuses a "
-              "reservation that leaves the account fewer than 100 unreserved executions, and new accounts start "
-              "with a concurrency quota of 10; set it once your quota allows", "1",
-              _between(1, MAX_RESERVED_CONCURRENCY), default_text="off"),
-    ConfigKey("manageAccountBaseline", "boolean", "this stack owns the one-per-account settings (EBS default "
-              "encryption, S3 account public access block, password policy, GuardDuty, Security Hub, Access "
-              "Analyzer, the Config recorder); `false` where an organization or Control Tower owns them (see "
-              '"Who owns the account baseline")', "true",
-              default=True),
-    ConfigKey("wafRateLimit", "integer", "requests per client IP in any 5 minutes above which the web ACL blocks "
-              f"that IP ({WAF_RATE_LIMIT_BOUNDS[0]} to {WAF_RATE_LIMIT_BOUNDS[1]})", "2000",
-              _between(*WAF_RATE_LIMIT_BOUNDS), default=2000),
-)  # fmt: skip
+    ConfigKey(
+        "reservedConcurrency",
+        "integer",
+        "opt-in: executions reserved for the compliance auditor (1 to "
+        f"{MAX_RESERVED_CONCURRENCY}; `1` keeps two audits from overlapping). Off by default: Lambda refuses a "
+        "reservation that leaves the account fewer than 100 unreserved executions, and new accounts start "
+        "with a concurrency quota of 10; set it once your quota allows",
+        "1",
+        _between(1, MAX_RESERVED_CONCURRENCY),
+        default_text="off",
+    ),
+    ConfigKey(
+        "manageAccountBaseline",
+        "boolean",
+        "this stack owns the one-per-account settings (EBS default "
+        "encryption, S3 account public access block, password policy, GuardDuty, Security Hub, Access "
+        "Analyzer, the Config recorder); `false` where an organization or Control Tower owns them (see "
+        '"Who owns the account baseline")',
+        "true",
+        default=True,
+    ),
+    ConfigKey(
+        "wafRateLimit",
+        "integer",
+        "requests per client IP in any 5 minutes above which the web ACL blocks "
+        f"that IP ({WAF_RATE_LIMIT_BOUNDS[0]} to {WAF_RATE_LIMIT_BOUNDS[1]})",
+        "2000",
+        _between(*WAF_RATE_LIMIT_BOUNDS),
+        default=2000,
+    ),
+)
 
 CONFIG_KEYS = tuple(key.name for key in KEYS)
 _BY_NAME = {key.name: key for key in (REGION_KEY, *KEYS)}
@@ -566,8 +727,10 @@ _BY_NAME = {key.name: key for key in (REGION_KEY, *KEYS)}
 # Section: the rules between keys, and the Settings they make.
 
 
-_BOTH_CERTIFICATES = "either certificateArn (an existing ACM certificate in us-east-1) or domainName plus " \
-    "hostedZoneId (a Route 53 public zone, to create a DNS-validated certificate)"  # fmt: skip
+_BOTH_CERTIFICATES = (
+    "either certificateArn (an existing ACM certificate in us-east-1) or domainName plus "
+    "hostedZoneId (a Route 53 public zone, to create a DNS-validated certificate)"
+)
 
 
 def _check_one_certificate_source(raw: Mapping[str, Any]) -> None:
@@ -579,20 +742,29 @@ def _check_one_certificate_source(raw: Mapping[str, Any]) -> None:
 
 def _check_certificate(values: Mapping[str, Any]) -> None:
     certificate_arn, domain_name, hosted_zone_id = (
-        values["certificateArn"], values["domainName"], values["hostedZoneId"]
-    )  # fmt: skip
+        values["certificateArn"],
+        values["domainName"],
+        values["hostedZoneId"],
+    )
     both = _BOTH_CERTIFICATES
     if certificate_arn:
         return
     if not domain_name and not hosted_zone_id:
-        raise SettingsError("certificateArn", f"the HTTPS listener needs a certificate: set {both}",
-                            _CERTIFICATE_EXAMPLE)  # fmt: skip
+        raise SettingsError(
+            "certificateArn", f"the HTTPS listener needs a certificate: set {both}", _CERTIFICATE_EXAMPLE
+        )
     if not domain_name:
-        raise SettingsError("domainName", "is required with hostedZoneId: the name the certificate is for",
-                            _BY_NAME["domainName"].example)  # fmt: skip
+        raise SettingsError(
+            "domainName",
+            "is required with hostedZoneId: the name the certificate is for",
+            _BY_NAME["domainName"].example,
+        )
     if not hosted_zone_id:
-        raise SettingsError("hostedZoneId", "is required with domainName: the Route 53 zone that validates it",
-                            _BY_NAME["hostedZoneId"].example)  # fmt: skip
+        raise SettingsError(
+            "hostedZoneId",
+            "is required with domainName: the Route 53 zone that validates it",
+            _BY_NAME["hostedZoneId"].example,
+        )
 
 
 def _web(values: Mapping[str, Any]) -> WebSettings:
@@ -602,12 +774,23 @@ def _web(values: Mapping[str, Any]) -> WebSettings:
         raise SettingsError("maxSize", f"must be at least minSize ({min_size}), got {max_size}", str(min_size * 2))
     desired = values["desiredCapacity"] if values["desiredCapacity"] is not None else min_size
     if not min_size <= desired <= max_size:
-        raise SettingsError("desiredCapacity", f"must be between minSize ({min_size}) and maxSize ({max_size}), "
-                            f"got {desired}", str(min_size))  # fmt: skip
+        raise SettingsError(
+            "desiredCapacity",
+            f"must be between minSize ({min_size}) and maxSize ({max_size}), got {desired}",
+            str(min_size),
+        )
     return WebSettings(
-        values["certificateArn"], values["domainName"], values["hostedZoneId"], values["tlsPolicy"],
-        values["instanceType"], min_size, max_size, desired, values["appPort"], values["healthCheckPath"],
-    )  # fmt: skip
+        values["certificateArn"],
+        values["domainName"],
+        values["hostedZoneId"],
+        values["tlsPolicy"],
+        values["instanceType"],
+        min_size,
+        max_size,
+        desired,
+        values["appPort"],
+        values["healthCheckPath"],
+    )
 
 
 def _database(values: Mapping[str, Any]) -> DatabaseSettings:
@@ -615,17 +798,30 @@ def _database(values: Mapping[str, Any]) -> DatabaseSettings:
     least, headroom = limits.min_max_allocated_storage_gb(allocated), limits.MIN_STORAGE_HEADROOM_PERCENT
     largest = limits.MAX_RDS_STORAGE_GB * 100 // (100 + headroom)
     if allocated > largest:
-        raise SettingsError("dbAllocatedStorageGb", f"must be at most {largest}, so the storage autoscaling ceiling "
-                            f"(at most {limits.MAX_RDS_STORAGE_GB}) can be {headroom} % above it; got {allocated}",
-                            str(largest))  # fmt: skip
+        raise SettingsError(
+            "dbAllocatedStorageGb",
+            f"must be at most {largest}, so the storage autoscaling ceiling "
+            f"(at most {limits.MAX_RDS_STORAGE_GB}) can be {headroom} % above it; got {allocated}",
+            str(largest),
+        )
     if max_allocated < least:
-        raise SettingsError("dbMaxAllocatedStorageGb", f"must be at least {headroom} % above dbAllocatedStorageGb "
-                            f"({allocated}), so at least {least}: RDS refuses a smaller storage autoscaling ceiling; "
-                            f"got {max_allocated}", str(max(least, allocated * 5)))  # fmt: skip
+        raise SettingsError(
+            "dbMaxAllocatedStorageGb",
+            f"must be at least {headroom} % above dbAllocatedStorageGb "
+            f"({allocated}), so at least {least}: RDS refuses a smaller storage autoscaling ceiling; "
+            f"got {max_allocated}",
+            str(max(least, allocated * 5)),
+        )
     return DatabaseSettings(
-        values["dbEngineVersion"], values["dbInstanceClass"], allocated, max_allocated, values["dbPort"],
-        values["backupRetentionDays"], values["dbMasterUsername"], values["dbName"],
-    )  # fmt: skip
+        values["dbEngineVersion"],
+        values["dbInstanceClass"],
+        allocated,
+        max_allocated,
+        values["dbPort"],
+        values["backupRetentionDays"],
+        values["dbMasterUsername"],
+        values["dbName"],
+    )
 
 
 def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Settings:
@@ -641,8 +837,12 @@ def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Setti
     if values["natGateways"] == "single" and is_production:
         raise SettingsError("natGateways", "'single' leaves production with one AZ's egress; use perAz", "perAz")
     if is_production and values["logRetentionDays"] < MIN_PRODUCTION_LOG_RETENTION_DAYS:
-        raise SettingsError("logRetentionDays", f"production keeps logs at least {MIN_PRODUCTION_LOG_RETENTION_DAYS} "
-                            f"days, got {values['logRetentionDays']}", "365")  # fmt: skip
+        raise SettingsError(
+            "logRetentionDays",
+            f"production keeps logs at least {MIN_PRODUCTION_LOG_RETENTION_DAYS} "
+            f"days, got {values['logRetentionDays']}",
+            "365",
+        )
     web = _web(values)
     return Settings(
         project=project,

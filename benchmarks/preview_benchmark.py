@@ -47,17 +47,28 @@ def program_worker(stack: str) -> None:
     previewed = time.perf_counter()
     run_program(ROOT, stack, preview=False)
     applied = time.perf_counter()
-    print(json.dumps({
-        "import": imported - start, "preview": previewed - imported, "apply": applied - previewed,
-        "resources": len(preview.resources),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "import": imported - start,
+                "preview": previewed - imported,
+                "apply": applied - previewed,
+                "resources": len(preview.resources),
+            }
+        )
+    )
 
 
 def program_run(stack: str) -> dict[str, float]:
     script = str(Path(__file__).resolve())
     # The program's own prints go to the worker's stderr; only the last stdout line is the JSON.
-    output = subprocess.run([sys.executable, script, "--worker-program", "--stack", stack], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    output = subprocess.run(
+        [sys.executable, script, "--worker-program", "--stack", stack],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -120,8 +131,9 @@ def pack_run(stack: str) -> dict[str, float]:
 
 def command_run(stack: str) -> float:
     begin = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "preflight", "--stack", stack], cwd=ROOT,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight", "--stack", stack], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - begin
     if result.returncode not in (0, 1):
         raise SystemExit(f"python -m preflight failed ({result.returncode}):\n{result.stderr}")
@@ -155,19 +167,31 @@ def main(argv: list[str] | None = None) -> int:
     analyze_calls = int(packs[0]["analyze_calls"])
     startup = [p["start"] + p["contexts"] for p in packs]
     analysis = [p["configure"] + p["analyze"] + p["analyze_stack"] for p in packs]
-    print(f"Offline preview of the {options.stack} stack: {resources} resources; {os.cpu_count()} cores; "
-          f"Python {sys.version.split()[0]}; medians of {options.runs} runs")  # fmt: skip
+    print(
+        f"Offline preview of the {options.stack} stack: {resources} resources; {os.cpu_count()} cores; "
+        f"Python {sys.version.split()[0]}; medians of {options.runs} runs"
+    )
     print("Program under the mock engine (a fresh interpreter per run):")
     print(_row("imports (pulumi, the recorder)", [p["import"] for p in programs]))
     print(_row("preview-mode run (with the program's own imports)", [p["preview"] for p in programs]))
     print(_row("apply-mode run", [p["apply"] for p in programs]))
     print("Policy pack (policy/, over the Analyzer gRPC interface):")
     print(_row("start-up: first process + GetAnalyzerInfo", [p["start"] for p in packs]))
-    print(_row(f"start-up: {int(packs[0]['context_count'])} stack-context processes + ConfigureStack",
-               [p["contexts"] for p in packs]))  # fmt: skip
+    print(
+        _row(
+            f"start-up: {int(packs[0]['context_count'])} stack-context processes + ConfigureStack",
+            [p["contexts"] for p in packs],
+        )
+    )
     print(_row("Configure (preview + apply)", [p["configure"] for p in packs]))
-    print(_row(f"Analyze per resource ({analyze_calls} calls: preview + apply)",
-               [p["analyze"] / p["analyze_calls"] for p in packs], "ms", 1000.0))  # fmt: skip
+    print(
+        _row(
+            f"Analyze per resource ({analyze_calls} calls: preview + apply)",
+            [p["analyze"] / p["analyze_calls"] for p in packs],
+            "ms",
+            1000.0,
+        )
+    )
     print(_row("Analyze, all resources (preview + apply)", [p["analyze"] for p in packs]))
     print(_row("AnalyzeStack (preview + apply)", [p["analyze_stack"] for p in packs]))
     print("Totals:")
@@ -175,9 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     print(_row(f"python -m preflight --stack {options.stack} (wall)", commands))
     whole = statistics.median(commands)
     pack_share = statistics.median([s + a for s, a in zip(startup, analysis, strict=True)])
-    print(f"Target: whole preview < {TARGET_SECONDS:.0f} s: {'met' if whole < TARGET_SECONDS else 'MISSED'} "
-          f"({whole:.2f} s); pack start-up + analysis < half of it: "
-          f"{'met' if pack_share < whole / 2 else 'MISSED'} ({pack_share:.2f} s of {whole:.2f} s)")  # fmt: skip
+    print(
+        f"Target: whole preview < {TARGET_SECONDS:.0f} s: {'met' if whole < TARGET_SECONDS else 'MISSED'} "
+        f"({whole:.2f} s); pack start-up + analysis < half of it: "
+        f"{'met' if pack_share < whole / 2 else 'MISSED'} ({pack_share:.2f} s of {whole:.2f} s)"
+    )
     return 0
 
 

@@ -86,12 +86,19 @@ class Audit(pulumi.ComponentResource):
         publishers = [
             # Alarms and rules of this account only (aws:SourceAccount, and their ARNs), so no other account's
             # alarm or rule can use this topic (confused-deputy protection).
-            ("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com",
-             pulumi.Output.concat("arn:aws:cloudwatch:", region, ":", account, ":alarm:*")),
-            ("EventBridgeRulesPublish", "events.amazonaws.com",
-             pulumi.Output.concat("arn:aws:events:", region, ":", account, ":rule/",
-                                  self._args.event_rule_name_prefix, "*")),
-        ]  # fmt: skip
+            (
+                "CloudWatchAlarmsPublish",
+                "cloudwatch.amazonaws.com",
+                pulumi.Output.concat("arn:aws:cloudwatch:", region, ":", account, ":alarm:*"),
+            ),
+            (
+                "EventBridgeRulesPublish",
+                "events.amazonaws.com",
+                pulumi.Output.concat(
+                    "arn:aws:events:", region, ":", account, ":rule/", self._args.event_rule_name_prefix, "*"
+                ),
+            ),
+        ]
         statements = [
             aws.iam.GetPolicyDocumentStatementArgs(
                 sid=sid,
@@ -186,7 +193,7 @@ class Audit(pulumi.ComponentResource):
             # Read and write management events (FSBP CloudTrail.1), which the CIS filters look at.
             event_selectors=[
                 aws.cloudtrail.TrailEventSelectorArgs(read_write_type="All", include_management_events=True)
-            ],  # fmt: skip
+            ],
             # CloudTrail validates bucket access and the role's permissions when the trail is created.
             opts=pulumi.ResourceOptions(
                 parent=self,

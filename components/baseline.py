@@ -67,8 +67,7 @@ class AccountBaseline(pulumi.ComponentResource):
         )
 
         # FSBP EC2.1 enforced at the source: no snapshot of the account can be shared publicly, not even old ones.
-        aws.ebs.SnapshotBlockPublicAccess(f"{name}-snapshot-block-public-access", state="block-all-sharing",
-                                          opts=child)  # fmt: skip
+        aws.ebs.SnapshotBlockPublicAccess(f"{name}-snapshot-block-public-access", state="block-all-sharing", opts=child)
         # The only blocking state AWS offers for AMIs (existing public AMIs stay public until unshared).
         aws.ec2.ImageBlockPublicAccess(f"{name}-ami-block-public-access", state="block-new-sharing", opts=child)
         # The serial console reaches an instance past its security groups and Session Manager; nothing here needs it.

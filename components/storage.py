@@ -64,12 +64,14 @@ class _LifecyclePlan:
 # Logs are written once and read rarely, so they move to Standard-IA after 30 days and to Glacier Instant
 # Retrieval (still readable in milliseconds for an investigation) after 90. They never expire here: audit
 # evidence is kept; overwritten or deleted versions of it are kept a year.
-_LOG_LIFECYCLE = _LifecyclePlan(archive_current_objects=True, noncurrent_transition_days=None,
-                                noncurrent_expiration_days=365)  # fmt: skip
+_LOG_LIFECYCLE = _LifecyclePlan(
+    archive_current_objects=True, noncurrent_transition_days=None, noncurrent_expiration_days=365
+)
 # Application data stays in Standard (its access pattern is the application's); old versions are a safety net
 # for accidental overwrites and deletions, cheap after 30 days and gone after 90.
-_DATA_LIFECYCLE = _LifecyclePlan(archive_current_objects=False, noncurrent_transition_days=30,
-                                 noncurrent_expiration_days=90)  # fmt: skip
+_DATA_LIFECYCLE = _LifecyclePlan(
+    archive_current_objects=False, noncurrent_transition_days=30, noncurrent_expiration_days=90
+)
 
 
 def validate_storage_args(args: StorageArgs) -> None:
@@ -167,8 +169,7 @@ class Storage(pulumi.ComponentResource):
 
     def _create_bucket(self, role: str, protect: bool) -> aws.s3.Bucket:
         # The suffix lives in state: the name is stable across updates and unique across accounts.
-        suffix = random.RandomId(f"{self._name}-{role}-suffix", byte_length=4,
-                                 opts=pulumi.ResourceOptions(parent=self))  # fmt: skip
+        suffix = random.RandomId(f"{self._name}-{role}-suffix", byte_length=4, opts=pulumi.ResourceOptions(parent=self))
         return aws.s3.Bucket(
             f"{self._name}-{role}-bucket",
             bucket=pulumi.Output.concat(self._args.bucket_name_prefix, f"-{role}-", suffix.hex),
@@ -271,7 +272,7 @@ class Storage(pulumi.ComponentResource):
                     condition("StringEquals", "aws:SourceAccount", self._account_id),
                     condition("ArnLike", "aws:SourceArn", self._trail_bucket.arn, self._data_bucket.arn),
                 ],
-            ),  # fmt: skip
+            ),
             # In us-east-1 (a region older than August 2022) ALB access logs are written by the regional
             # Elastic Load Balancing account (127311923021), not by a service principal; only under `alb/`
             # and for this account's load balancers.
@@ -283,7 +284,7 @@ class Storage(pulumi.ComponentResource):
                 ],
                 actions=["s3:PutObject"],
                 resources=[pulumi.Output.concat(log_arn, f"/{ALB_LOG_PREFIX}/AWSLogs/", self._account_id, "/*")],
-            ),  # fmt: skip
+            ),
         ]
 
     def _cloudtrail_statements(self) -> list[aws.iam.GetPolicyDocumentStatementArgs]:
@@ -327,12 +328,18 @@ class Storage(pulumi.ComponentResource):
         this_account = condition("StringEquals", "aws:SourceAccount", self._account_id)
         bucket_checks = [
             aws.iam.GetPolicyDocumentStatementArgs(
-                sid=sid, effect="Allow", principals=config, actions=[action], resources=[self._trail_bucket.arn],
+                sid=sid,
+                effect="Allow",
+                principals=config,
+                actions=[action],
+                resources=[self._trail_bucket.arn],
                 conditions=[this_account],
             )
-            for sid, action in (("AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl"),
-                                ("AWSConfigBucketExistenceCheck", "s3:ListBucket"))
-        ]  # fmt: skip
+            for sid, action in (
+                ("AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl"),
+                ("AWSConfigBucketExistenceCheck", "s3:ListBucket"),
+            )
+        ]
         delivery = aws.iam.GetPolicyDocumentStatementArgs(
             sid="AWSConfigBucketDelivery",
             effect="Allow",
@@ -340,7 +347,7 @@ class Storage(pulumi.ComponentResource):
             actions=["s3:PutObject"],
             resources=[
                 pulumi.Output.concat(self._trail_bucket.arn, f"/{prefix}/AWSLogs/", self._account_id, "/Config/*")
-            ],  # fmt: skip
+            ],
             conditions=[condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"), this_account],
         )
         return [*bucket_checks, delivery]
@@ -376,11 +383,14 @@ def _lifecycle_rules(plan: _LifecyclePlan) -> list[aws.s3.BucketLifecycleConfigu
     # leaving the filter out has the same effect but makes the rule's scope implicit).
     everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs()
     noncurrent_transitions = (
-        [aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
-            noncurrent_days=plan.noncurrent_transition_days, storage_class="STANDARD_IA")]
+        [
+            aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
+                noncurrent_days=plan.noncurrent_transition_days, storage_class="STANDARD_IA"
+            )
+        ]
         if plan.noncurrent_transition_days
         else None
-    )  # fmt: skip
+    )
     rules = [
         aws.s3.BucketLifecycleConfigurationRuleArgs(
             id="abort-incomplete-multipart-uploads",

@@ -259,11 +259,19 @@ def engine_view(recording: Recording) -> list[_Registration]:
             outputs = inputs
         view.append(
             _Registration(
-                resource.urn, resource.type, resource.name, resource.custom, resource.parent, provider_urn,
-                inputs, outputs, list(resource.dependencies),
-                {k: list(v) for k, v in resource.property_dependencies.items()}, resource,
+                resource.urn,
+                resource.type,
+                resource.name,
+                resource.custom,
+                resource.parent,
+                provider_urn,
+                inputs,
+                outputs,
+                list(resource.dependencies),
+                {k: list(v) for k, v in resource.property_dependencies.items()},
+                resource,
             )
-        )  # fmt: skip
+        )
     return view
 
 
@@ -383,9 +391,12 @@ class PolicyPack:
         self._processes[context] = process
         if context is not None:
             request = analyzer_pb2.AnalyzerStackConfigureRequest(
-                stack=context.stack, project=context.project, organization=context.organization,
-                dry_run=context.dry_run, config=dict(context.config),
-            )  # fmt: skip
+                stack=context.stack,
+                project=context.project,
+                organization=context.organization,
+                dry_run=context.dry_run,
+                config=dict(context.config),
+            )
             self._call(process, "ConfigureStack", request, "")
         return process
 
@@ -434,9 +445,12 @@ class PolicyPack:
             remediating = any(entry.enforcement_level == "remediate" for entry in reconciled.values())
             for registration in view:
                 request = analyzer_pb2.AnalyzeRequest(
-                    type=registration.type, properties=registration.inputs, urn=registration.urn,
-                    name=registration.name, options=_options(registration),
-                )  # fmt: skip
+                    type=registration.type,
+                    properties=registration.inputs,
+                    urn=registration.urn,
+                    name=registration.name,
+                    options=_options(registration),
+                )
                 self._set_provider(request, registration, providers)
                 if remediating:
                     findings.extend(self._remediate(process, request, registration))
@@ -445,10 +459,14 @@ class PolicyPack:
             stack_request = analyzer_pb2.AnalyzeStackRequest()
             for registration in view:
                 resource = stack_request.resources.add(
-                    type=registration.type, properties=registration.outputs, urn=registration.urn,
-                    name=registration.name, options=_options(registration), parent=registration.parent,
+                    type=registration.type,
+                    properties=registration.outputs,
+                    urn=registration.urn,
+                    name=registration.name,
+                    options=_options(registration),
+                    parent=registration.parent,
                     dependencies=registration.dependencies,
-                )  # fmt: skip
+                )
                 for key, urns in registration.property_dependencies.items():
                     resource.propertyDependencies[key].urns.extend(urns)
                 self._set_provider(resource, registration, providers)
@@ -482,11 +500,16 @@ class PolicyPack:
                 continue
             found.append(
                 Finding(
-                    policy=remediation.policyName, pack=remediation.policyPackName, enforcement_level=level,
-                    severity="", urn=registration.urn, message=message, description=remediation.description,
+                    policy=remediation.policyName,
+                    pack=remediation.policyPackName,
+                    enforcement_level=level,
+                    severity="",
+                    urn=registration.urn,
+                    message=message,
+                    description=remediation.description,
                     undecided=bool(UNDECIDED.match(message)),
                 )
-            )  # fmt: skip
+            )
         return found
 
     def _exempted(
@@ -502,13 +525,17 @@ class PolicyPack:
             policy = policies[match["policy"]]
             found.append(
                 Finding(
-                    policy=policy.name, pack=self.info.name,
+                    policy=policy.name,
+                    pack=self.info.name,
                     enforcement_level=reconciled[policy.name].enforcement_level or LEVELS[policy.enforcementLevel],
-                    severity=SEVERITIES.get(policy.severity, ""), urn=json.loads(match["urn"]),
-                    message=json.loads(match["violation"]), description=policy.description, exempted=True,
+                    severity=SEVERITIES.get(policy.severity, ""),
+                    urn=json.loads(match["urn"]),
+                    message=json.loads(match["violation"]),
+                    description=policy.description,
+                    exempted=True,
                     exemption_reason=json.loads(match["reason"]),
                 )
-            )  # fmt: skip
+            )
         return found
 
     @staticmethod

@@ -97,11 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_config_pair,
         help="a config value overriding the stack file (repeatable); KEY without a namespace is in the project's",
     )
-    for kind, what in (("json", "every resource and finding as JSON"), ("sarif", "findings as SARIF 2.1.0"),
-                       ("markdown", "a Markdown summary for a pull request"),
-                       ("diagram", "an architecture diagram of the resource graph")):  # fmt: skip
+    for kind, what in (
+        ("json", "every resource and finding as JSON"),
+        ("sarif", "findings as SARIF 2.1.0"),
+        ("markdown", "a Markdown summary for a pull request"),
+        ("diagram", "an architecture diagram of the resource graph"),
+    ):
         parser.add_argument(f"--{kind}", metavar="FILE", type=Path, default=None, help=f"write {what} to FILE")
-    return parser  # fmt: skip
+    return parser
 
 
 def _config_pair(text: str) -> tuple[str, str]:
@@ -167,8 +170,9 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             try:  # a config the pack cannot take fails before the plan, in plain words
                 running.check_config(policy_config)
             except PolicyConfigError as error:
-                raise Failure(f"the policy pack config {config_file} does not fit the pack {running.name}: "
-                              f"{error}") from error  # fmt: skip
+                raise Failure(
+                    f"the policy pack config {config_file} does not fit the pack {running.name}: {error}"
+                ) from error
             progress("")  # the progress line goes before the plan is printed
             print(render_plan(preview), file=out)
             print(terminal.render_diagnostics(preview, diagnostics), file=out, end="")
@@ -182,11 +186,18 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             progress("Analyzing the apply-mode run...")
             apply_findings = running.analyze(apply, policy_config)
             outcome = Outcome(
-                project_dir=project_dir, stack=options.stack, preview=preview, apply=apply,
-                findings=merge_findings(preview_findings, apply_findings), pack_dir=running.pack_dir,
-                pack_name=running.name, pack_version=running.version, policies=list(running.info.policies),
-                policy_config=policy_config, pack_config=config_file,
-            )  # fmt: skip
+                project_dir=project_dir,
+                stack=options.stack,
+                preview=preview,
+                apply=apply,
+                findings=merge_findings(preview_findings, apply_findings),
+                pack_dir=running.pack_dir,
+                pack_name=running.name,
+                pack_version=running.version,
+                policies=list(running.info.policies),
+                policy_config=policy_config,
+                pack_config=config_file,
+            )
         except PolicyPackError as error:
             raise Failure(str(error)) from error
         finally:

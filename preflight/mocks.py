@@ -96,9 +96,16 @@ class AwsMocks(pulumi.runtime.Mocks):
             return _uuid(typ, name)
         if typ == "aws:rds/instance:Instance" and args.inputs.get("identifier"):
             return str(args.inputs["identifier"])
-        if typ in ("aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile", "aws:lambda/function:Function",
-                   "aws:cloudwatch/logGroup:LogGroup", "aws:cloudtrail/trail:Trail", "aws:rds/instance:Instance",
-                   "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):  # fmt: skip
+        if typ in (
+            "aws:iam/role:Role",
+            "aws:iam/instanceProfile:InstanceProfile",
+            "aws:lambda/function:Function",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:cloudtrail/trail:Trail",
+            "aws:rds/instance:Instance",
+            "aws:rds/subnetGroup:SubnetGroup",
+            "aws:rds/parameterGroup:ParameterGroup",
+        ):
             return args.inputs.get("name") or f"{name}-{_digest(name, length=7)}"
         return f"{name}-{_digest(typ, name, length=8)}"
 
@@ -107,7 +114,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         account_id = self.account_id if account else ""
         return f"arn:{PARTITION}:{service}:{region}:{account_id}:{resource}"
 
-    def _computed(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    def _computed(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:  # noqa: C901
         """The attributes AWS computes on create, for the types this project uses; a generic ARN otherwise."""
         module = typ.split(":")[1].split("/")[0] if ":" in typ else ""
         out: dict[str, Any] = {}
@@ -156,22 +163,32 @@ class AwsMocks(pulumi.runtime.Mocks):
             return out
         if typ == "aws:sqs/queue:Queue":
             queue = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
-            out.update(arn=self._arn("sqs", queue), name=queue, url=f"https://sqs.{self.region}.amazonaws.com/"
-                       f"{self.account_id}/{queue}")  # fmt: skip
+            out.update(
+                arn=self._arn("sqs", queue),
+                name=queue,
+                url=f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{queue}",
+            )
             return out
         if typ == "aws:cloudtrail/trail:Trail":
             out.update(arn=self._arn("cloudtrail", f"trail/{rid}"), homeRegion=self.region)
             return out
         if typ == "aws:lambda/function:Function":
             arn = self._arn("lambda", f"function:{rid}")
-            out.update(arn=arn, invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/"
-                       f"{arn}/invocations", qualifiedArn=f"{arn}:$LATEST", version="$LATEST")  # fmt: skip
+            out.update(
+                arn=arn,
+                invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/{arn}/invocations",
+                qualifiedArn=f"{arn}:$LATEST",
+                version="$LATEST",
+            )
             return out
         if typ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
             suffix = f"app/{inputs.get('name', name)}/{_digest(name, length=16)}"
-            out.update(arn=self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"), arnSuffix=suffix,
-                       dnsName=f"{name}-{_digest(name, length=9)}.{self.region}.elb.amazonaws.com",
-                       zoneId="Z35SXDOTRQ7X7K")  # fmt: skip
+            out.update(
+                arn=self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"),
+                arnSuffix=suffix,
+                dnsName=f"{name}-{_digest(name, length=9)}.{self.region}.elb.amazonaws.com",
+                zoneId="Z35SXDOTRQ7X7K",
+            )
             return out
         if typ in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
             suffix = f"targetgroup/{inputs.get('name', name)[:32]}/{_digest(name, length=16)}"
@@ -182,12 +199,17 @@ class AwsMocks(pulumi.runtime.Mocks):
             return out
         if typ == "aws:acm/certificate:Certificate":
             domain = inputs.get("domainName", "example.com")
-            out.update(arn=self._arn("acm", f"certificate/{_uuid(typ, name)}"), domainValidationOptions=[{
-                "domainName": domain,
-                "resourceRecordName": f"_{_digest(domain, length=32)}.{domain}.",
-                "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{_digest('v', domain, length=32)}.acm-validations.aws.",
-            }])  # fmt: skip
+            out.update(
+                arn=self._arn("acm", f"certificate/{_uuid(typ, name)}"),
+                domainValidationOptions=[
+                    {
+                        "domainName": domain,
+                        "resourceRecordName": f"_{_digest(domain, length=32)}.{domain}.",
+                        "resourceRecordType": "CNAME",
+                        "resourceRecordValue": f"_{_digest('v', domain, length=32)}.acm-validations.aws.",
+                    }
+                ],
+            )
             return out
         if typ == "aws:acm/certificateValidation:CertificateValidation":
             out["certificateArn"] = inputs.get("certificateArn")
@@ -202,19 +224,31 @@ class AwsMocks(pulumi.runtime.Mocks):
         if typ == "aws:rds/instance:Instance":
             port = int(inputs.get("port", 5432))
             address = f"{rid}.{_digest(rid, length=12)}.{self.region}.rds.amazonaws.com"
-            out.update(arn=self._arn("rds", f"db:{rid}"), address=address, endpoint=f"{address}:{port}",
-                       port=port, resourceId=f"db-{_digest(rid, length=26).upper()}")  # fmt: skip
+            out.update(
+                arn=self._arn("rds", f"db:{rid}"),
+                address=address,
+                endpoint=f"{address}:{port}",
+                port=port,
+                resourceId=f"db-{_digest(rid, length=26).upper()}",
+            )
             if inputs.get("manageMasterUserPassword"):
-                out["masterUserSecrets"] = [{
-                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
-                    "secretArn": self._arn("secretsmanager", f"secret:rds!db-{_uuid(rid)}-{_digest(rid, length=6)}"),
-                    "secretStatus": "active",
-                }]  # fmt: skip
+                out["masterUserSecrets"] = [
+                    {
+                        "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
+                        "secretArn": self._arn(
+                            "secretsmanager", f"secret:rds!db-{_uuid(rid)}-{_digest(rid, length=6)}"
+                        ),
+                        "secretStatus": "active",
+                    }
+                ]
             return out
         if typ == "aws:ec2/vpc:Vpc":
-            out.update(arn=self._arn("ec2", f"vpc/{rid}"), defaultSecurityGroupId=f"sg-{_digest('default', rid)}",
-                       mainRouteTableId=f"rtb-{_digest('main', rid)}",
-                       defaultNetworkAclId=f"acl-{_digest('acl', rid)}")  # fmt: skip
+            out.update(
+                arn=self._arn("ec2", f"vpc/{rid}"),
+                defaultSecurityGroupId=f"sg-{_digest('default', rid)}",
+                mainRouteTableId=f"rtb-{_digest('main', rid)}",
+                defaultNetworkAclId=f"acl-{_digest('acl', rid)}",
+            )
             return out
         if typ == "aws:ec2/launchTemplate:LaunchTemplate":
             out.update(arn=self._arn("ec2", f"launch-template/{rid}"), latestVersion=1, defaultVersion=1)
@@ -226,8 +260,10 @@ class AwsMocks(pulumi.runtime.Mocks):
             out.update(arn=self._arn("events", f"rule/{inputs.get('name', rid)}"), name=inputs.get("name", rid))
             return out
         if typ == "aws:autoscaling/group:Group":
-            out.update(arn=self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
-                       name=inputs.get("name", rid))  # fmt: skip
+            out.update(
+                arn=self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
+                name=inputs.get("name", rid),
+            )
             return out
         if module and "arn" not in inputs:
             service = {"cloudwatch": "cloudwatch", "ec2": "ec2", "vpc": "ec2", "rds": "rds"}.get(module, module)
@@ -237,24 +273,36 @@ class AwsMocks(pulumi.runtime.Mocks):
     # Invokes -------------------------------------------------------------------------------------------------
 
     # A plain dict (no check failures) is what the SDK's MockMonitor.Invoke also accepts.
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]  # noqa: C901
         token, a = args.token, args.args
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {"names": list(AVAILABILITY_ZONES), "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
-                    "id": self.region, "groupNames": [self.region]}  # fmt: skip
+            return {
+                "names": list(AVAILABILITY_ZONES),
+                "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
+                "id": self.region,
+                "groupNames": [self.region],
+            }
         if token == "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
             types = [v for f in a.get("filters") or [] if f.get("name") == "instance-type" for v in f["values"]]
             regular = [zone for zone in AVAILABILITY_ZONES if zone not in _ZONES_WITHOUT_CURRENT_TYPES]
             pairs = [(kind, zone) for kind in types for zone in _FEW_ZONE_TYPES.get(kind, regular)]
-            return {"instanceTypes": [kind for kind, _ in pairs], "locations": [zone for _, zone in pairs],
-                    "locationTypes": [a.get("locationType", "region")] * len(pairs), "id": self.region}  # fmt: skip
+            return {
+                "instanceTypes": [kind for kind, _ in pairs],
+                "locations": [zone for _, zone in pairs],
+                "locationTypes": [a.get("locationType", "region")] * len(pairs),
+                "id": self.region,
+            }
         if token == "aws:ec2/getInstanceType:getInstanceType":
             kind = str(a.get("instanceType"))
             architectures = ["arm64"] if _ARM64_FAMILY.match(kind) else ["x86_64"]
             return {"instanceType": kind, "supportedArchitectures": architectures, "id": kind}
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
-                    "userId": "AIDAPREFLIGHT", "id": self.account_id}  # fmt: skip
+            return {
+                "accountId": self.account_id,
+                "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
+                "userId": "AIDAPREFLIGHT",
+                "id": self.account_id,
+            }
         if token == "aws:index/getRegion:getRegion":
             return {
                 "name": self.region,
@@ -272,8 +320,11 @@ class AwsMocks(pulumi.runtime.Mocks):
             }
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = render_policy_document(a)
-            return {"json": document, "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
-                    "id": _digest(document)}  # fmt: skip
+            return {
+                "json": document,
+                "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
+                "id": _digest(document),
+            }
         if token == "aws:ssm/getParameter:getParameter":
             return {
                 "name": a.get("name"),
@@ -322,8 +373,12 @@ def render_policy_document(args: dict[str, Any]) -> str:
         if s.get("sid"):
             statement["Sid"] = s["sid"]
         statement["Effect"] = s.get("effect") or "Allow"
-        for key, name in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
-                          ("notResources", "NotResource")):  # fmt: skip
+        for key, name in (
+            ("actions", "Action"),
+            ("notActions", "NotAction"),
+            ("resources", "Resource"),
+            ("notResources", "NotResource"),
+        ):
             if s.get(key):
                 statement[name] = _one_or_many(sorted(set(s[key])))
         if s.get("principals"):

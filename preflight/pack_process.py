@@ -68,23 +68,23 @@ class _EngineServicer(engine_pb2_grpc.EngineServicer):
         self.root_resource = ""
         self._lock = threading.Lock()
 
-    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802 (gRPC method name)
+    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
         severity = engine_pb2.LogSeverity.Name(request.severity).lower()
         with self._lock:
             self.messages.append((severity, request.urn, request.message))
         return empty_pb2.Empty()
 
-    def GetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetRootResource(self, request: Any, context: Any) -> Any:
         return engine_pb2.GetRootResourceResponse(urn=self.root_resource)
 
-    def SetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def SetRootResource(self, request: Any, context: Any) -> Any:
         self.root_resource = request.urn
         return engine_pb2.SetRootResourceResponse()
 
-    def StartDebugging(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802
+    def StartDebugging(self, request: Any, context: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
 
-    def RequirePulumiVersion(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def RequirePulumiVersion(self, request: Any, context: Any) -> Any:
         return engine_pb2.RequirePulumiVersionResponse()
 
 
@@ -146,9 +146,13 @@ class PackProcess:
         command = [str(python), "-u", "-m", "pulumi.policy", engine_address, str(pack_dir)]
         try:
             self.process = subprocess.Popen(
-                command, cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                command,
+                cwd=pack_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-            )  # fmt: skip
+            )
         except OSError as error:
             raise PolicyPackError(f"could not start the policy pack {pack_dir}: {error}") from error
         _LIVE.add(self)  # from its first instant, so an interrupt during start-up stops it too

@@ -131,18 +131,18 @@ class RecordingMonitor(mocks.MockMonitor):
         self.recording = recording
         self.transforms = EngineTransforms()
 
-    def RegisterStackTransform(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterStackTransform(self, request: Any) -> Any:
         self.transforms.register_stack_transform(request)
         return super().RegisterStackTransform(request)
 
-    def RegisterStackInvokeTransform(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterStackInvokeTransform(self, request: Any) -> Any:
         self.transforms.register_invoke_transform(request)
         return super().RegisterStackInvokeTransform(request)
 
-    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def Invoke(self, request: Any) -> Any:
         return super().Invoke(self.transforms.apply_invoke(request))
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         if request.type != STACK_TYPE:
             request = self.transforms.apply(request)
         response = super().RegisterResource(request)
@@ -152,8 +152,9 @@ class RecordingMonitor(mocks.MockMonitor):
             return response
         position = None
         if request.HasField("sourcePosition") and request.sourcePosition.uri:
-            position = SourcePosition(request.sourcePosition.uri, request.sourcePosition.line,
-                                      request.sourcePosition.column)  # fmt: skip
+            position = SourcePosition(
+                request.sourcePosition.uri, request.sourcePosition.line, request.sourcePosition.column
+            )
         wire_inputs = struct_pb2.Struct()
         wire_inputs.CopyFrom(request.object)
         wire_outputs = struct_pb2.Struct()
@@ -186,7 +187,7 @@ class RecordingMonitor(mocks.MockMonitor):
         )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn == self.recording.stack_urn:
             self.recording.stack_outputs = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
         else:

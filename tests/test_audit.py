@@ -316,8 +316,9 @@ def test_each_cis_recommendation_has_a_filter_with_the_published_pattern(prod, c
 
 
 def test_there_is_one_filter_and_one_alarm_per_cis_recommendation(prod):
-    expected = {f"audit-cis-{cis_id.replace('.', '-')}-{kind}" for cis_id in PUBLISHED_PATTERNS
-                for kind in ("filter", "alarm")}  # fmt: skip
+    expected = {
+        f"audit-cis-{cis_id.replace('.', '-')}-{kind}" for cis_id in PUBLISHED_PATTERNS for kind in ("filter", "alarm")
+    }
     audit = only(prod, AUDIT)
     assert {r.name for r in prod.of_type(FILTER) + prod.of_type(ALARM) if r.parent == audit.urn} == expected
 

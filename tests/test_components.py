@@ -52,8 +52,15 @@ def test_components_never_import_the_settings_loader(module_name):
 
 def test_every_tier_has_a_typed_args_dataclass():
     classes = _args_classes()
-    assert {"EncryptionArgs", "NetworkArgs", "StorageArgs", "AuditArgs", "WebTierArgs", "DatabaseArgs",
-            "ComplianceAuditorArgs"} <= {cls.__name__ for cls in classes}  # fmt: skip
+    assert {
+        "EncryptionArgs",
+        "NetworkArgs",
+        "StorageArgs",
+        "AuditArgs",
+        "WebTierArgs",
+        "DatabaseArgs",
+        "ComplianceAuditorArgs",
+    } <= {cls.__name__ for cls in classes}
     for cls in classes:
         for field in dataclasses.fields(cls):
             # The annotation as written (postponed evaluation): a plain type, never the Settings object.

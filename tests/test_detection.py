@@ -55,11 +55,24 @@ ACCOUNT_LEVEL_TYPES = (
     "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
     "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess",
     "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
-    DETECTOR, FEATURE, HUB, STANDARD, ANALYZER, RECORDER, CHANNEL, RECORDER_STATUS, LINKED_ROLE,
-)  # fmt: skip
-BASE_CONFIG = {"aws:region": "us-east-1", "environment": "Production", "alertEmail": "secops@example.com",
-               "corporateCidrs": '["203.0.113.0/24"]', "domainName": "app.example.com",
-               "hostedZoneId": "Z0123456789ABCDEFGHIJ"}  # fmt: skip
+    DETECTOR,
+    FEATURE,
+    HUB,
+    STANDARD,
+    ANALYZER,
+    RECORDER,
+    CHANNEL,
+    RECORDER_STATUS,
+    LINKED_ROLE,
+)
+BASE_CONFIG = {
+    "aws:region": "us-east-1",
+    "environment": "Production",
+    "alertEmail": "secops@example.com",
+    "corporateCidrs": '["203.0.113.0/24"]',
+    "domainName": "app.example.com",
+    "hostedZoneId": "Z0123456789ABCDEFGHIJ",
+}
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +147,13 @@ def test_password_policy_meets_cis(prod):
     assert policy["minimumPasswordLength"] >= 14
     assert policy["passwordReusePrevention"] == 24
     assert 0 < policy["maxPasswordAge"] <= 90
-    for rule in ("requireUppercaseCharacters", "requireLowercaseCharacters", "requireNumbers", "requireSymbols",
-                 "allowUsersToChangePassword"):  # fmt: skip
+    for rule in (
+        "requireUppercaseCharacters",
+        "requireLowercaseCharacters",
+        "requireNumbers",
+        "requireSymbols",
+        "allowUsersToChangePassword",
+    ):
         assert policy[rule] is True, rule
 
 
@@ -201,8 +219,15 @@ def test_with_another_owner_the_pack_fails_the_stack_until_its_config_says_so(ow
 def test_readme_lists_what_must_exist_elsewhere_when_another_owner_holds_the_baseline():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     section = readme.split("## Who owns the account baseline", 1)[1].split("\n## ", 1)[0]
-    for needed in ("GuardDuty", "Security Hub", "Access Analyzer", "Config recorder", "EBS encryption by default",
-                   "password policy", "public access block"):  # fmt: skip
+    for needed in (
+        "GuardDuty",
+        "Security Hub",
+        "Access Analyzer",
+        "Config recorder",
+        "EBS encryption by default",
+        "password policy",
+        "public access block",
+    ):
         assert needed in section, needed
     pack_config = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
     assert pack_config == OWNED_ELSEWHERE_PACK_CONFIG
@@ -221,8 +246,11 @@ def test_guardduty_is_enabled_and_publishes_every_15_minutes(prod):
 def test_guardduty_protects_s3_ebs_rds_and_lambda_on_this_detector(prod):
     detector = only(prod, DETECTOR)
     features = prod.of_type(FEATURE)
-    assert sorted(f.inputs["name"] for f in features) == sorted(GUARDDUTY_FEATURES) == [
-        "EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS", "S3_DATA_EVENTS"]  # fmt: skip
+    assert (
+        sorted(f.inputs["name"] for f in features)
+        == sorted(GUARDDUTY_FEATURES)
+        == ["EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS", "S3_DATA_EVENTS"]
+    )
     for feature in features:
         assert feature.inputs["status"] == "ENABLED"
         assert feature.property_dependencies["detectorId"] == [detector.urn]
@@ -342,13 +370,25 @@ def test_at_least_15_managed_rules_mirror_the_policy_pack(prod):
     # validated, RDS encrypted/Multi-AZ/private/backed up, KMS rotation, flow logs, encrypted volumes, IMDSv2,
     # ALB redirect, required tags.
     assert {
-        "INCOMING_SSH_DISABLED", "RESTRICTED_INCOMING_TRAFFIC", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
-        "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "S3_BUCKET_SSL_REQUESTS_ONLY", "CLOUD_TRAIL_ENABLED",
-        "MULTI_REGION_CLOUD_TRAIL_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "RDS_STORAGE_ENCRYPTED",
-        "RDS_MULTI_AZ_SUPPORT", "RDS_INSTANCE_PUBLIC_ACCESS_CHECK", "DB_INSTANCE_BACKUP_ENABLED",
-        "CMK_BACKING_KEY_ROTATION_ENABLED", "VPC_FLOW_LOGS_ENABLED", "ENCRYPTED_VOLUMES", "EC2_IMDSV2_CHECK",
-        "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "REQUIRED_TAGS",
-    } <= identifiers  # fmt: skip
+        "INCOMING_SSH_DISABLED",
+        "RESTRICTED_INCOMING_TRAFFIC",
+        "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+        "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "CLOUD_TRAIL_ENABLED",
+        "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+        "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+        "RDS_STORAGE_ENCRYPTED",
+        "RDS_MULTI_AZ_SUPPORT",
+        "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
+        "DB_INSTANCE_BACKUP_ENABLED",
+        "CMK_BACKING_KEY_ROTATION_ENABLED",
+        "VPC_FLOW_LOGS_ENABLED",
+        "ENCRYPTED_VOLUMES",
+        "EC2_IMDSV2_CHECK",
+        "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+        "REQUIRED_TAGS",
+    } <= identifiers
     for rule in rules:
         assert rule.inputs["source"]["owner"] == "AWS"
         assert rule.inputs["name"].startswith("secure-aws-prod-")
@@ -381,15 +421,27 @@ def test_rule_parameters_are_valid_json_strings(prod):
 
 
 def test_required_tags_parameters_are_numbered_from_one():
-    assert required_tags_parameters({"B": "2", "A": "1"}) == {"tag1Key": "A", "tag1Value": "1", "tag2Key": "B",
-                                                              "tag2Value": "2"}  # fmt: skip
+    assert required_tags_parameters({"B": "2", "A": "1"}) == {
+        "tag1Key": "A",
+        "tag1Value": "1",
+        "tag2Key": "B",
+        "tag2Value": "2",
+    }
 
 
 def test_detection_refuses_more_tags_than_required_tags_checks():
-    args = DetectionArgs(name_prefix="p-s", manage_account_singletons=False, kms_key_arn="k", alert_topic_arn="t",
-                         config_bucket_name="b", config_key_prefix="config", config_bucket_policy=None,
-                         required_tags={f"k{i}": "v" for i in range(7)}, region="us-east-1",
-                         is_production=True)  # fmt: skip
+    args = DetectionArgs(
+        name_prefix="p-s",
+        manage_account_singletons=False,
+        kms_key_arn="k",
+        alert_topic_arn="t",
+        config_bucket_name="b",
+        config_key_prefix="config",
+        config_bucket_policy=None,
+        required_tags={f"k{i}": "v" for i in range(7)},
+        region="us-east-1",
+        is_production=True,
+    )
     with pytest.raises(ValueError, match="REQUIRED_TAGS"):
         validate_detection_args(args)
 
@@ -529,8 +581,11 @@ def rate_rule(rec: Recording) -> dict[str, Any]:
 def test_rate_based_rule_blocks_an_ip_above_the_default_limit(prod):
     rule = rate_rule(prod)
     assert rule["action"] == {"block": {}}
-    assert rule["statement"]["rateBasedStatement"] == {"limit": 2000, "aggregateKeyType": "IP",
-                                                      "evaluationWindowSec": 300}  # fmt: skip
+    assert rule["statement"]["rateBasedStatement"] == {
+        "limit": 2000,
+        "aggregateKeyType": "IP",
+        "evaluationWindowSec": 300,
+    }
 
 
 def test_rate_limit_follows_its_config_key():

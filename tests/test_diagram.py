@@ -87,8 +87,9 @@ def test_the_traffic_path_runs_internet_load_balancer_instances_database(graph: 
 def test_nothing_but_the_load_balancer_takes_traffic_from_the_internet(graph: Graph, prod_preview: Recording) -> None:
     from_internet = {e.target for e in graph.edges if e.source == "internet" and e.kind == diagram.TRAFFIC}
     assert from_internet == {node_of(graph, prod_preview, "web-alb")}
-    assert not any(e.target == node_of(graph, prod_preview, "database-instance") and e.source == "internet"
-                   for e in graph.edges)  # fmt: skip
+    assert not any(
+        e.target == node_of(graph, prod_preview, "database-instance") and e.source == "internet" for e in graph.edges
+    )
 
 
 def test_private_subnets_leave_through_their_zones_nat_gateway(graph: Graph, prod_preview: Recording) -> None:
@@ -194,11 +195,22 @@ def resource(
     custom = type_.startswith("aws:")
     parent_part = f"{parent.split('::')[2]}$" if parent else ""
     return RecordedResource(
-        urn=f"urn:pulumi:test::p::{parent_part}{type_}::{name}", type=type_, name=name, parent=parent, custom=custom,
-        provider="", id=None, inputs=inputs or {}, wire_inputs=Struct(), outputs={}, wire_outputs=Struct(),
-        dependencies=[u for urns in deps.values() for u in urns], property_dependencies=deps, protect=False,
+        urn=f"urn:pulumi:test::p::{parent_part}{type_}::{name}",
+        type=type_,
+        name=name,
+        parent=parent,
+        custom=custom,
+        provider="",
+        id=None,
+        inputs=inputs or {},
+        wire_inputs=Struct(),
+        outputs={},
+        wire_outputs=Struct(),
+        dependencies=[u for urns in deps.values() for u in urns],
+        property_dependencies=deps,
+        protect=False,
         source_position=None,
-    )  # fmt: skip
+    )
 
 
 def test_a_scheduled_function_is_drawn_with_its_schedule_its_alerts_and_its_database_access() -> None:
@@ -206,17 +218,29 @@ def test_a_scheduled_function_is_drawn_with_its_schedule_its_alerts_and_its_data
     topic = resource("alerts", "aws:sns/topic:Topic")
     function_sg = resource("function-sg", "aws:ec2/securityGroup:SecurityGroup", component.urn)
     db_sg = resource("db-sg", "aws:ec2/securityGroup:SecurityGroup")
-    database = resource("db", "aws:rds/instance:Instance", "", {"engine": "postgres"},
-                        vpcSecurityGroupIds=[db_sg.urn])  # fmt: skip
-    function = resource("function-auditor", "aws:lambda/function:Function", component.urn,
-                        {"runtime": "python3.12"}, environment=[topic.urn], vpcConfig=[function_sg.urn])  # fmt: skip
-    rule = resource("function-schedule", "aws:cloudwatch/eventRule:EventRule", component.urn,
-                    {"scheduleExpression": "rate(1 hour)"})  # fmt: skip
-    target = resource("function-target", "aws:cloudwatch/eventTarget:EventTarget", component.urn,
-                      rule=[rule.urn], arn=[function.urn])  # fmt: skip
-    access = resource("db-from-function", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "",
-                      {"ipProtocol": "tcp", "fromPort": 5432.0, "toPort": 5432.0},
-                      securityGroupId=[db_sg.urn], referencedSecurityGroupId=[function_sg.urn])  # fmt: skip
+    database = resource("db", "aws:rds/instance:Instance", "", {"engine": "postgres"}, vpcSecurityGroupIds=[db_sg.urn])
+    function = resource(
+        "function-auditor",
+        "aws:lambda/function:Function",
+        component.urn,
+        {"runtime": "python3.12"},
+        environment=[topic.urn],
+        vpcConfig=[function_sg.urn],
+    )
+    rule = resource(
+        "function-schedule", "aws:cloudwatch/eventRule:EventRule", component.urn, {"scheduleExpression": "rate(1 hour)"}
+    )
+    target = resource(
+        "function-target", "aws:cloudwatch/eventTarget:EventTarget", component.urn, rule=[rule.urn], arn=[function.urn]
+    )
+    access = resource(
+        "db-from-function",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "",
+        {"ipProtocol": "tcp", "fromPort": 5432.0, "toPort": 5432.0},
+        securityGroupId=[db_sg.urn],
+        referencedSecurityGroupId=[function_sg.urn],
+    )
     recording = Recording(project="p", stack="test", preview=True)
     recording.resources = [component, topic, function_sg, db_sg, database, function, rule, target, access]
     graph = architecture(recording)
@@ -233,8 +257,12 @@ def test_python_m_preflight_diagram_writes_the_files_it_is_given(tmp_path: Path)
     fixture = PROJECT_DIR / "tests" / "fixtures" / "programs" / "minimal"
     result = subprocess.run(
         [sys.executable, "-m", "preflight.diagram", "--cwd", str(fixture), "--stack", "test", str(tmp_path / "a.mmd")],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Wrote {tmp_path / 'a.mmd'}"
     assert (tmp_path / "a.mmd").read_text() == mermaid(architecture(run_program(fixture, "test", preview=True)))

@@ -116,8 +116,12 @@ def test_cloudwatch_logs_of_this_account_and_region_only(prod_apply):
     logs = statement(key_policy(prod_apply), "AllowCloudWatchLogsOfThisAccount")
     assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
     assert set(logs["Action"]) == {
-        "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
-    }  # fmt: skip
+        "kms:Encrypt*",
+        "kms:Decrypt*",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:Describe*",
+    }
     assert logs["Condition"] == {
         "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:*"}
     }
@@ -147,8 +151,12 @@ def test_account_principals_use_the_key_only_through_this_stacks_services(prod_a
     use = statement(key_policy(prod_apply), "AllowUseThroughServicesForThisAccount")
     assert use["Principal"] == {"AWS": "*"}
     assert set(use["Action"]) == {
-        "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey",
-    }  # fmt: skip
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    }
     assert use["Condition"]["StringEquals"]["kms:CallerAccount"] == ACCOUNT_ID
     assert set(use["Condition"]["StringEquals"]["kms:ViaService"]) == {
         f"{service}.{REGION}.amazonaws.com"

@@ -272,21 +272,39 @@ def test_the_role_grants_exactly_these_actions(prod_apply):
     granted = {action for s in policy(prod_apply)["Statement"] for action in as_list(s["Action"])}
     assert granted == {
         # the checks
-        "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "ec2:DescribeSecurityGroups", "kms:ListKeys",
-        "kms:DescribeKey", "kms:GetKeyRotationStatus", "rds:DescribeDBInstances", "s3:ListAllMyBuckets",
-        "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration", "ec2:DescribeManagedPrefixLists",
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:GetTrailStatus",
+        "ec2:DescribeSecurityGroups",
+        "kms:ListKeys",
+        "kms:DescribeKey",
+        "kms:GetKeyRotationStatus",
+        "rds:DescribeDBInstances",
+        "s3:ListAllMyBuckets",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetEncryptionConfiguration",
+        "ec2:DescribeManagedPrefixLists",
         "ec2:GetManagedPrefixListEntries",
         # the S3 check's fallback where the runtime's botocore cannot list buckets by region
         "s3:GetBucketLocation",
         # reporting
-        "sns:Publish", "cloudwatch:PutMetricData",
+        "sns:Publish",
+        "cloudwatch:PutMetricData",
         # running in the VPC
-        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-        "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
         # its logs, traces, dead letters and the key behind them
-        "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-        "sqs:SendMessage", "kms:Decrypt", "kms:GenerateDataKey",
-    }  # fmt: skip
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "sqs:SendMessage",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    }
 
 
 # boto3 method -> IAM action where the two differ; otherwise the action is the operation's name.
@@ -317,10 +335,21 @@ def _actions_the_handler_calls() -> set[str]:
 def test_the_role_allows_every_call_the_handler_makes_and_no_other_service_call(prod_apply):
     called = _actions_the_handler_calls()
     assert "rds:DescribeDBInstances" in called and "s3:ListAllMyBuckets" in called  # the scan finds paginators
-    runtime = {"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-               "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-               "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-               "sqs:SendMessage", "kms:Decrypt", "kms:GenerateDataKey"}  # fmt: skip
+    runtime = {
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "sqs:SendMessage",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+    }
     granted = {action for s in policy(prod_apply)["Statement"] for action in as_list(s["Action"])}
     assert granted - runtime == called
 
@@ -332,9 +361,13 @@ def test_read_actions_that_take_a_resource_are_scoped_to_its_type(prod_apply):
     assert by_sid["ReadTrailStatus"]["Resource"] == "arn:aws:cloudtrail:*:*:trail/*"
     assert by_sid["ReadPrefixListEntries"]["Resource"] == "arn:aws:ec2:us-east-1:*:prefix-list/*"
     assert set(as_list(by_sid["ListAndDescribeForChecks"]["Action"])) == {
-        "cloudtrail:DescribeTrails", "ec2:DescribeSecurityGroups", "kms:ListKeys", "rds:DescribeDBInstances",
-        "s3:ListAllMyBuckets", "ec2:DescribeManagedPrefixLists",
-    }  # fmt: skip
+        "cloudtrail:DescribeTrails",
+        "ec2:DescribeSecurityGroups",
+        "kms:ListKeys",
+        "rds:DescribeDBInstances",
+        "s3:ListAllMyBuckets",
+        "ec2:DescribeManagedPrefixLists",
+    }
 
 
 def test_findings_go_only_to_the_alert_topic(prod_apply):
@@ -358,10 +391,12 @@ def test_logs_dead_letters_and_key_use_are_limited_to_its_own_resources(prod_app
     assert key["Condition"] == {
         "StringEquals": {
             "kms:ViaService": [
-                "lambda.us-east-1.amazonaws.com", "sns.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com"
+                "lambda.us-east-1.amazonaws.com",
+                "sns.us-east-1.amazonaws.com",
+                "sqs.us-east-1.amazonaws.com",
             ]
         }
-    }  # fmt: skip
+    }
 
 
 def test_the_function_is_created_after_its_permissions(prod):

@@ -210,8 +210,11 @@ def test_flow_log_role_may_write_only_to_its_log_group(prod_apply):
     (statement,) = policy_of(policy, "policy")["Statement"]
     assert statement["Effect"] == "Allow"
     assert set(statement["Action"]) == {
-        "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
-    }  # fmt: skip
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+    }
     arn = log_group.outputs["arn"]
     assert set(statement["Resource"]) == {arn, f"{arn}:*"}
 

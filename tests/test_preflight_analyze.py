@@ -82,8 +82,14 @@ def test_the_pack_serves_on_the_port_it_printed_first(pack: PolicyPack) -> None:
 def test_get_analyzer_info_lists_every_policy_with_its_default_level(pack: PolicyPack) -> None:
     levels = {p.name: p.enforcementLevel for p in pack.info.policies}
     assert pack.info.name == "fixture-minimal"
-    assert levels == {"kms-key-rotation": 1, "sse-key-region": 1, "bucket-encrypted": 1, "resource-probe": 2,
-                      "tag-remediation": 2, "graph-probe": 2}  # fmt: skip
+    assert levels == {
+        "kms-key-rotation": 1,
+        "sse-key-region": 1,
+        "bucket-encrypted": 1,
+        "resource-probe": 2,
+        "tag-remediation": 2,
+        "graph-probe": 2,
+    }
 
 
 def test_the_pack_version_comes_from_pulumipolicy_yaml(pack: PolicyPack) -> None:
@@ -156,8 +162,11 @@ def test_a_resource_policy_finding_carries_the_analyzed_resources_urn(pack: Poli
     recording = fixture_run(preview=True, keyRotation="false")
     [finding] = by_policy(pack.analyze(recording), "kms-key-rotation")
     assert (finding.urn, finding.enforcement_level, finding.severity, finding.message) == (
-        urn_of(recording, "store-key"), "mandatory", "high", "key rotation is off",
-    )  # fmt: skip
+        urn_of(recording, "store-key"),
+        "mandatory",
+        "high",
+        "key rotation is off",
+    )
 
 
 def test_a_compliant_program_has_no_mandatory_finding(pack: PolicyPack) -> None:

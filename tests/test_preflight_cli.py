@@ -243,8 +243,17 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert exited.value.code == 0
-    options = ["--cwd DIR", "--stack NAME", "--policy-pack DIR", "--policy-pack-config FILE", "--config KEY=VALUE",
-               "--json FILE", "--sarif FILE", "--markdown FILE", "--diagram FILE"]  # fmt: skip
+    options = [
+        "--cwd DIR",
+        "--stack NAME",
+        "--policy-pack DIR",
+        "--policy-pack-config FILE",
+        "--config KEY=VALUE",
+        "--json FILE",
+        "--sarif FILE",
+        "--markdown FILE",
+        "--diagram FILE",
+    ]
     for option in options:
         assert option in out
     assert "Exit status: 0" in out
@@ -417,8 +426,13 @@ def test_ctrl_c_or_a_cancelled_ci_job_stops_every_pack_process(signum: int) -> N
 
 def test_make_preview_passes_its_args_to_the_command() -> None:
     """A pull-request job writes its reports through the README's first command: `make preview ARGS=...`."""
-    dry_run = subprocess.run(["make", "--no-print-directory", "-n", "preview", "ARGS=--sarif out.sarif -c azCount=3"],
-                             cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "preview", "ARGS=--sarif out.sarif -c azCount=3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     commands = [line for line in dry_run.stdout.splitlines() if "-m preflight" in line]  # under `make test` too
     assert commands == [".venv/bin/python -m preflight --sarif out.sarif -c azCount=3"]
 

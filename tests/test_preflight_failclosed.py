@@ -125,20 +125,39 @@ def test_a_disabled_policy_is_reported_as_never_run(
 
 def test_an_exemption_that_matches_nothing_is_reported() -> None:
     recording = run_program(FIXTURE_PROGRAM, "test", preview=True)
-    used = Finding(policy="bucket-encrypted", pack="fixture-minimal", enforcement_level="mandatory", severity="",
-                   urn=LOOSE_URN, message="no encryption", description="", exempted=True,
-                   exemption_reason="public data")  # fmt: skip
-    config = {"bucket-encrypted": {"exemptions": [{"name": "loose", "reason": "public data"},
-                                                  {"name": "lose", "reason": "a typo"}]}}  # fmt: skip
+    used = Finding(
+        policy="bucket-encrypted",
+        pack="fixture-minimal",
+        enforcement_level="mandatory",
+        severity="",
+        urn=LOOSE_URN,
+        message="no encryption",
+        description="",
+        exempted=True,
+        exemption_reason="public data",
+    )
+    config = {
+        "bucket-encrypted": {
+            "exemptions": [{"name": "loose", "reason": "public data"}, {"name": "lose", "reason": "a typo"}]
+        }
+    }
     outcome = outcome_of(recording, [used], config)
     assert outcome.unmatched_exemptions == [("bucket-encrypted", "lose")]
     assert "warning: the exemption of lose from bucket-encrypted matched no resource" in terminal.render(outcome)
 
 
 def outcome_of(recording: Recording, findings: list[Finding], config: dict[str, object]) -> Outcome:
-    return Outcome(project_dir=FIXTURE_PROGRAM, stack="test", preview=recording, apply=recording, findings=findings,
-                   pack_dir=FIXTURE_PACK, pack_name="fixture-minimal", pack_version="0.1.0",
-                   policy_config=dict(config))  # fmt: skip
+    return Outcome(
+        project_dir=FIXTURE_PROGRAM,
+        stack="test",
+        preview=recording,
+        apply=recording,
+        findings=findings,
+        pack_dir=FIXTURE_PACK,
+        pack_name="fixture-minimal",
+        pack_version="0.1.0",
+        policy_config=dict(config),
+    )
 
 
 def test_another_project_never_gets_this_projects_pack_config(policy_pack: PolicyPack) -> None:

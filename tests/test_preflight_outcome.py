@@ -37,8 +37,7 @@ def pack() -> Iterator[PolicyPack]:
 def every_output(pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str) -> dict[str, Any]:
     """The exit status and the counts each of the four outputs states."""
     paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "sarif", "markdown")}
-    code = main([*BASE, *args, *(part for kind, path in paths.items() for part in (f"--{kind}", str(path)))],
-                pack=pack)  # fmt: skip
+    code = main([*BASE, *args, *(part for kind, path in paths.items() for part in (f"--{kind}", str(path)))], pack=pack)
     out = capsys.readouterr().out
     document = json.loads(paths["json"].read_text())
     run = json.loads(paths["sarif"].read_text())["runs"][0]
@@ -121,8 +120,9 @@ def test_a_disabled_policy_never_runs_so_nothing_blocks(
 
 
 def finding(level: str, **flags: Any) -> Finding:
-    return Finding(policy="p", pack="pack", enforcement_level=level, severity="", urn="u", message="m",
-                   description="d", **flags)  # fmt: skip
+    return Finding(
+        policy="p", pack="pack", enforcement_level=level, severity="", urn="u", message="m", description="d", **flags
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,9 +142,12 @@ def test_each_finding_has_one_verdict(found: Finding, expected: Verdict) -> None
 
 def test_an_analyze_diagnostic_at_remediate_is_mandatory_as_the_engine_reads_it() -> None:
     diagnostic = analyzer_pb2.AnalyzeDiagnostic(
-        policyName="p", policyPackName="pack", description="d", message="d\nstill wrong",
+        policyName="p",
+        policyPackName="pack",
+        description="d",
+        message="d\nstill wrong",
         enforcementLevel=analyzer_pb2.REMEDIATE,
-    )  # fmt: skip
+    )
     assert verdict(_finding(diagnostic, "u")) is Verdict.BLOCKING
 
 

@@ -90,18 +90,34 @@ def test_extra_tags_reach_the_provider_default_tags():
 
 def test_stack_outputs_are_the_documented_contract(prod_apply: Recording):
     expected = {
-        "region", "kmsKeyArn", "vpcId", "publicSubnetIds", "appSubnetIds", "dataSubnetIds", "logBucketName",
-        "trailBucketName", "dataBucketName", "trailArn", "alertTopicArn", "loadBalancerDnsName", "siteUrl",
-        "targetGroupArn", "databaseEndpoint", "databasePort", "databaseMasterSecretArn", "auditorFunctionName",
-    }  # fmt: skip
+        "region",
+        "kmsKeyArn",
+        "vpcId",
+        "publicSubnetIds",
+        "appSubnetIds",
+        "dataSubnetIds",
+        "logBucketName",
+        "trailBucketName",
+        "dataBucketName",
+        "trailArn",
+        "alertTopicArn",
+        "loadBalancerDnsName",
+        "siteUrl",
+        "targetGroupArn",
+        "databaseEndpoint",
+        "databasePort",
+        "databaseMasterSecretArn",
+        "auditorFunctionName",
+    }
     assert expected <= set(prod_apply.stack_outputs)
     assert prod_apply.stack_outputs["kmsKeyArn"].startswith("arn:aws:kms:us-east-1:")
     assert len(prod_apply.stack_outputs["appSubnetIds"]) == 2
     assert "password" not in json.dumps(prod_apply.stack_outputs, default=str).lower()
 
 
-def test_at_preview_computed_outputs_are_unknown_but_the_plan_is_complete(prod_preview: Recording,
-                                                                          prod_apply: Recording):  # fmt: skip
+def test_at_preview_computed_outputs_are_unknown_but_the_plan_is_complete(
+    prod_preview: Recording, prod_apply: Recording
+):
     assert is_unknown(prod_preview.stack_outputs["kmsKeyArn"])
     # Registration order is asynchronous; the set of resources is what must match.
     assert sorted((r.type, r.name) for r in prod_preview.resources) == sorted(

@@ -61,9 +61,22 @@ def fixture_pack() -> Iterator[PolicyPack]:
 def reports(fixture_pack: PolicyPack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The three reports of `python -m preflight` on the violating fixture program, and its exit status."""
     out = tmp_path_factory.mktemp("reports")
-    argv = ["--cwd", str(FIXTURE_PROGRAM), "--stack", "test", "--policy-pack", str(FIXTURE_PACK),
-            "--config", "keyRotation=false", "--json", str(out / "report.json"), "--sarif",
-            str(out / "report.sarif"), "--markdown", str(out / "report.md")]  # fmt: skip
+    argv = [
+        "--cwd",
+        str(FIXTURE_PROGRAM),
+        "--stack",
+        "test",
+        "--policy-pack",
+        str(FIXTURE_PACK),
+        "--config",
+        "keyRotation=false",
+        "--json",
+        str(out / "report.json"),
+        "--sarif",
+        str(out / "report.sarif"),
+        "--markdown",
+        str(out / "report.md"),
+    ]
     status = main(argv, pack=fixture_pack)
     return {
         "status": status,
@@ -79,15 +92,29 @@ def fixture_preview() -> Recording:
 
 
 def finding(policy: str, urn: str, level: str = "mandatory", **flags: Any) -> Finding:
-    return Finding(policy=policy, pack="fixture-minimal", enforcement_level=level, severity="high", urn=urn,
-                   message=f"{policy} says no", description=f"{policy} description", **flags)  # fmt: skip
+    return Finding(
+        policy=policy,
+        pack="fixture-minimal",
+        enforcement_level=level,
+        severity="high",
+        urn=urn,
+        message=f"{policy} says no",
+        description=f"{policy} description",
+        **flags,
+    )
 
 
 def outcome_of(recording: Recording, findings: list[Finding], project_dir: Path = FIXTURE_PROGRAM) -> Outcome:
     return Outcome(
-        project_dir=project_dir, stack=recording.stack, preview=recording, apply=recording, findings=findings,
-        pack_dir=FIXTURE_PACK, pack_name="fixture-minimal", pack_version="0.1.0",
-    )  # fmt: skip
+        project_dir=project_dir,
+        stack=recording.stack,
+        preview=recording,
+        apply=recording,
+        findings=findings,
+        pack_dir=FIXTURE_PACK,
+        pack_name="fixture-minimal",
+        pack_version="0.1.0",
+    )
 
 
 def results_by_rule(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -135,8 +162,9 @@ def test_json_summary_counts_what_the_findings_hold(reports: dict[str, Any]) -> 
 
 
 def test_json_keeps_exemption_reasons_and_undecided_reasons(fixture_preview: Recording) -> None:
-    undecided_message = ("can't run policy 'sse-key-region' from policy pack 'fixture-minimal' during preview: "
-                         "the key is unknown")  # fmt: skip
+    undecided_message = (
+        "can't run policy 'sse-key-region' from policy pack 'fixture-minimal' during preview: the key is unknown"
+    )
     findings = [
         finding("bucket-encrypted", LOOSE_URN, exempted=True, exemption_reason="a public dataset, ticket SEC-12"),
         replace(finding("sse-key-region", KEY_URN, "advisory"), message=undecided_message, undecided=True),
@@ -229,8 +257,9 @@ def test_sarif_puts_an_exemption_in_suppressions_with_its_reason(fixture_preview
     document = sarif.build(outcome_of(fixture_preview, [exempted]))
     validate_sarif(document)
     result = results_by_rule(document)["bucket-encrypted"]
-    assert result["suppressions"] == [{"kind": "external", "status": "accepted",
-                                       "justification": "public dataset, SEC-12"}]  # fmt: skip
+    assert result["suppressions"] == [
+        {"kind": "external", "status": "accepted", "justification": "public dataset, SEC-12"}
+    ]
     assert result["level"] == "error"
 
 
@@ -249,8 +278,7 @@ def test_sarif_puts_a_finding_without_a_resource_on_the_programs_entry_file(fixt
     document = sarif.build(outcome_of(fixture_preview, [finding("bucket-encrypted", "")]))
     validate_sarif(document)
     physical = results_by_rule(document)["bucket-encrypted"]["locations"][0]["physicalLocation"]
-    assert physical == {"artifactLocation": {"uri": FIXTURE_URI, "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": 1}}  # fmt: skip
+    assert physical == {"artifactLocation": {"uri": FIXTURE_URI, "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 1}}
 
 
 def test_sarif_locates_a_prod_resource_in_its_component_module(prod_preview: Recording) -> None:
@@ -279,8 +307,10 @@ def test_markdown_headline_says_the_preview_fails_and_tables_each_violation(repo
     text = reports["markdown"]
     assert text.splitlines()[0] == "### ❌ `fixture-minimal` / `test`: 2 mandatory violations"
     key_line = line_of(FIXTURE_PROGRAM / "__main__.py", "self.key = aws.kms.Key(")
-    assert (f"| 🔴 mandatory | `kms-key-rotation` | aws:kms:Key store-key | `__main__.py:{key_line}` "
-            "| key rotation is off |") in text  # fmt: skip
+    assert (
+        f"| 🔴 mandatory | `kms-key-rotation` | aws:kms:Key store-key | `__main__.py:{key_line}` "
+        "| key rotation is off |"
+    ) in text
 
 
 def test_markdown_lists_exemptions_with_reasons_and_undecided_policies(fixture_preview: Recording) -> None:

@@ -211,8 +211,10 @@ def test_every_key_the_program_reads_is_documented_in_the_readme():
     assert [key for key in CONFIG_KEYS if f"`{key}`" not in readme] == []
 
 
-@pytest.mark.parametrize("schedule", ["rate(1 minute)", "rate(30 minutes)", "rate(6 hours)", "rate(1 day)",
-                                      "cron(0 6 * * ? *)", "cron(15 * ? * * *)"])  # fmt: skip
+@pytest.mark.parametrize(
+    "schedule",
+    ["rate(1 minute)", "rate(30 minutes)", "rate(6 hours)", "rate(1 day)", "cron(0 6 * * ? *)", "cron(15 * ? * * *)"],
+)
 def test_schedules_that_run_at_least_daily_are_accepted(schedule):
     assert parse(auditSchedule=schedule).function.audit_schedule == schedule
 
@@ -416,8 +418,12 @@ def test_edge_values_of_every_key(key, value, expected):
 
 def test_every_key_has_edge_values():
     assert {key for key, _, _ in EDGE_VALUES} >= set(CONFIG_KEYS) - {
-        "certificateArn", "domainName", "hostedZoneId", "maxSize", "desiredCapacity",  # covered above, with pairs
-    }  # fmt: skip
+        "certificateArn",
+        "domainName",
+        "hostedZoneId",
+        "maxSize",
+        "desiredCapacity",  # covered above, with pairs
+    }
 
 
 def test_the_most_corporate_ranges_fit_the_security_group_quota_and_the_auditor_environment():

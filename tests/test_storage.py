@@ -111,8 +111,9 @@ def test_stack_exports_the_bucket_names(prod_apply):
 
 @pytest.mark.parametrize("prefix", ["Secure-AWS", "secure_aws", "-secure", "secure--aws", "a" * 41, ""])
 def test_a_prefix_that_cannot_make_bucket_names_is_refused(prefix):
-    args = StorageArgs(kms_key_arn="arn", trail_name="t", bucket_name_prefix=prefix, region="us-east-1",
-                       is_production=True)  # fmt: skip
+    args = StorageArgs(
+        kms_key_arn="arn", trail_name="t", bucket_name_prefix=prefix, region="us-east-1", is_production=True
+    )
     with pytest.raises(ValueError, match="bucket_name_prefix"):
         validate_storage_args(args)
 
@@ -300,9 +301,14 @@ def test_trail_bucket_policy_lets_only_our_trail_write(prod_apply):
     statements = policy_statements(prod_apply, "trail")
     trail_arn = bucket_arn(prod_apply, "trail")
     # Plus AWS Config's delivery under config/ (tests/test_detection.py checks those three).
-    assert set(statements) == {"DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite",
-                               "AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck",
-                               "AWSConfigBucketDelivery"}  # fmt: skip
+    assert set(statements) == {
+        "DenyInsecureTransport",
+        "CloudTrailAclCheck",
+        "CloudTrailWrite",
+        "AWSConfigBucketPermissionsCheck",
+        "AWSConfigBucketExistenceCheck",
+        "AWSConfigBucketDelivery",
+    }
     assert statements["CloudTrailAclCheck"] == {
         "Sid": "CloudTrailAclCheck",
         "Effect": "Allow",

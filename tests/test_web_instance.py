@@ -92,8 +92,9 @@ def test_the_server_does_not_reveal_its_software(running_server):
 
 def test_the_server_runs_on_amazon_linux_2023_python_3_9_with_the_standard_library_only():
     tree = ast.parse(SERVER.read_text(), feature_version=(3, 9))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}  # fmt: skip
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
 
@@ -128,8 +129,11 @@ def test_the_unit_appends_output_to_the_log_file_the_agent_ships():
 def test_the_unit_sandboxes_the_server():
     service = _unit()["Service"]
     assert (service["NoNewPrivileges"], service["ProtectSystem"], service["ProtectHome"], service["PrivateTmp"]) == (
-        "true", "strict", "true", "true",
-    )  # fmt: skip
+        "true",
+        "strict",
+        "true",
+        "true",
+    )
 
 
 def test_a_percent_sign_in_the_health_path_reaches_the_server_literally():
@@ -137,13 +141,16 @@ def test_a_percent_sign_in_the_health_path_reaches_the_server_literally():
     assert _unit(health_check_path="/status%20page")["Service"]["Environment"].endswith("HEALTH_PATH=/status%%20page")
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed (Debian "
-                    "package systemd); the configparser checks above still run")  # fmt: skip
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze is not installed (Debian package systemd); the configparser checks above still run",
+)
 def test_systemd_accepts_the_unit(tmp_path):
     unit = tmp_path / "app.service"
     unit.write_text(render_unit(8080, "/health"))
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True,
-                            timeout=60)  # fmt: skip
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True, timeout=60
+    )
     # A fatal error fails the command; an unknown or misspelt key is only "ignoring" on stderr.
     assert result.returncode == 0, result.stderr
     assert "ignoring" not in result.stderr.lower(), result.stderr
@@ -185,8 +192,9 @@ def test_the_user_data_installs_the_files_verbatim():
 
 
 def test_the_user_data_is_a_valid_bash_script():
-    result = subprocess.run(["bash", "-n"], input=render_script(8080, "/health", LOG_GROUP), capture_output=True,
-                            text=True, timeout=30)  # fmt: skip
+    result = subprocess.run(
+        ["bash", "-n"], input=render_script(8080, "/health", LOG_GROUP), capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -232,11 +240,13 @@ def _run_install(tmp_path: Path, failures: int) -> tuple[subprocess.CompletedPro
     for stub in ("dnf", "sleep"):
         (bin_dir / stub).chmod(0o755)
     script = (
-        "set -euo pipefail\n" + user_data.install_packages_function()
+        "set -euo pipefail\n"
+        + user_data.install_packages_function()
         + "install_packages amazon-cloudwatch-agent\necho installed\n"
-    )  # fmt: skip
-    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30,
-                            env={"PATH": f"{bin_dir}:/usr/bin:/bin"})  # fmt: skip
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=30, env={"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    )
     return result, _lines(calls), _lines(pauses)
 
 

@@ -15,88 +15,130 @@ from typing import Any
 
 # CIS v1.4/v3.0 item -> (what it watches, the published pattern(s) that satisfy it).
 CIS_PATTERNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "4.1": ("unauthorized API calls", (
-        '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
-        '{(($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
-        '(($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket"))}',
-    )),
-    "4.2": ("console sign-in without MFA", (
-        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && '
-        '($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
-        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
-    )),
-    "4.3": ("root account usage", (
-        '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
-    )),
-    "4.4": ("IAM policy changes", (
-        "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
-        "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || "
-        "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
-        "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || "
-        "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
-        "($.eventName=DetachGroupPolicy)}",
-    )),
-    "4.5": ("CloudTrail configuration changes", (
-        "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || "
-        "($.eventName=StartLogging) || ($.eventName=StopLogging)}",
-    )),
-    "4.6": ("console authentication failures", (
-        '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
-    )),
-    "4.7": ("disabling or scheduled deletion of customer-managed keys", (
-        "{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}",
-    )),
-    "4.8": ("S3 bucket policy changes", (
-        "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || "
-        "($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || "
-        "($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || "
-        "($.eventName=DeleteBucketReplication))}",
-    )),
-    "4.9": ("AWS Config configuration changes", (
-        "{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || "
-        "($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || "
-        "($.eventName=PutConfigurationRecorder))}",
-    )),
-    "4.10": ("security group changes", (
-        "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || "
-        "($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || "
-        "($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
-    )),
-    "4.11": ("network ACL changes", (
-        "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || "
-        "($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || "
-        "($.eventName=ReplaceNetworkAclAssociation)}",
-    )),
-    "4.12": ("network gateway changes", (
-        "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || "
-        "($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || "
-        "($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
-    )),
-    "4.13": ("route table changes", (
-        "{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || "
-        "($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || "
-        "($.eventName=DisassociateRouteTable)}",
-    )),
-    "4.14": ("VPC changes", (
-        "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || "
-        "($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || "
-        "($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || "
-        "($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || "
-        "($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
-    )),
-    "4.15": ("AWS Organizations changes", (
-        '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || '
-        '($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || '
-        '($.eventName = "CreateOrganizationalUnit") || ($.eventName= "CreatePolicy") || '
-        '($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || '
-        '($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || '
-        '($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || '
-        '($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
-        '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || '
-        '($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || '
-        '($.eventName ="UpdateOrganizationalUnit")) }',
-    )),
-}  # fmt: skip
+    "4.1": (
+        "unauthorized API calls",
+        (
+            '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+            '{(($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
+            '(($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket"))}',
+        ),
+    ),
+    "4.2": (
+        "console sign-in without MFA",
+        (
+            '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && '
+            '($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+            '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+        ),
+    ),
+    "4.3": (
+        "root account usage",
+        ('{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',),
+    ),
+    "4.4": (
+        "IAM policy changes",
+        (
+            "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
+            "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || "
+            "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
+            "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || "
+            "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
+            "($.eventName=DetachGroupPolicy)}",
+        ),
+    ),
+    "4.5": (
+        "CloudTrail configuration changes",
+        (
+            "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || "
+            "($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+        ),
+    ),
+    "4.6": (
+        "console authentication failures",
+        ('{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',),
+    ),
+    "4.7": (
+        "disabling or scheduled deletion of customer-managed keys",
+        ("{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}",),
+    ),
+    "4.8": (
+        "S3 bucket policy changes",
+        (
+            "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || "
+            "($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || "
+            "($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || "
+            "($.eventName=DeleteBucketLifecycle) || "
+            "($.eventName=DeleteBucketReplication))}",
+        ),
+    ),
+    "4.9": (
+        "AWS Config configuration changes",
+        (
+            "{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || "
+            "($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || "
+            "($.eventName=PutConfigurationRecorder))}",
+        ),
+    ),
+    "4.10": (
+        "security group changes",
+        (
+            "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || "
+            "($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || "
+            "($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
+        ),
+    ),
+    "4.11": (
+        "network ACL changes",
+        (
+            "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || "
+            "($.eventName=DeleteNetworkAcl) || "
+            "($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || "
+            "($.eventName=ReplaceNetworkAclAssociation)}",
+        ),
+    ),
+    "4.12": (
+        "network gateway changes",
+        (
+            "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || "
+            "($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || "
+            "($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
+        ),
+    ),
+    "4.13": (
+        "route table changes",
+        (
+            "{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || "
+            "($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || "
+            "($.eventName=DeleteRoute) || "
+            "($.eventName=DisassociateRouteTable)}",
+        ),
+    ),
+    "4.14": (
+        "VPC changes",
+        (
+            "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || "
+            "($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || "
+            "($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || "
+            "($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || "
+            "($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}",
+        ),
+    ),
+    "4.15": (
+        "AWS Organizations changes",
+        (
+            '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || '
+            '($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || '
+            '($.eventName = "CreateOrganizationalUnit") || ($.eventName= "CreatePolicy") || '
+            '($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || '
+            '($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || '
+            '($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || '
+            '($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
+            '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || '
+            '($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || '
+            '($.eventName ="UpdateOrganizationalUnit")) }',
+        ),
+    ),
+}
 
 _TOKEN = re.compile(r"\s*(\|\||&&|\(|\)|(?:[^()|&]|\|(?!\|)|&(?!&))+)")
 

@@ -108,8 +108,10 @@ def render() -> str:
         kind = "stack" if isinstance(policy, StackValidationPolicy) else "resource"
         controls = ", ".join(str(c) for c in policy.controls)
         config = "<br>".join(f"`{k}`: `{json.dumps(v)}`" for k, v in _config_defaults(policy).items()) or "-"
-        lines.append(f"| [`{policy.name}`](#{policy.name}) | `{policy.module}` | {policy.category.value} | {kind} | "
-                     f"{_level(policy)} | {policy.severity.value} | {_cell(controls)} | {config} |")  # fmt: skip
+        lines.append(
+            f"| [`{policy.name}`](#{policy.name}) | `{policy.module}` | {policy.category.value} | {kind} | "
+            f"{_level(policy)} | {policy.severity.value} | {_cell(controls)} | {config} |"
+        )
     lines.append("")
     lines.append("By category:")
     lines.append("")
@@ -131,8 +133,10 @@ def render() -> str:
             )
         else:
             types = ", ".join(f"`{t}`" for t in policy.resource_types) + " resources"
-        lines.append(f"- Level: **{_level(policy)}**; severity: {policy.severity.value}; category: "
-                     f"{policy.category.value}; module: `services/{policy.module}.py`.")  # fmt: skip
+        lines.append(
+            f"- Level: **{_level(policy)}**; severity: {policy.severity.value}; category: "
+            f"{policy.category.value}; module: `services/{policy.module}.py`."
+        )
         if policy.advisory_reason:
             lines.append(f"- Why advisory: {policy.advisory_reason}")
         lines.append(f"- Controls: {', '.join(str(c) for c in policy.controls)}.")

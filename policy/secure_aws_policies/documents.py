@@ -150,11 +150,22 @@ def only_account_roots(statement: Mapping[str, Any]) -> bool:
 # Condition keys that tie "everyone" to one account, organization, source or network endpoint. Not keys that
 # name a user or client (aws:userid, aws:username, aws:UserAgent, aws:SourceIp): a user of that name, or that
 # header, exists in any account.
-NARROWING_KEYS = frozenset({
-    "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
-    "aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:sourcevpc", "aws:sourcevpce", "kms:calleraccount",
-})  # fmt: skip
+NARROWING_KEYS = frozenset(
+    {
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceowner",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "kms:calleraccount",
+    }
+)
 MULTI_VALUED_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
 # Positive matches only: a negated operator (StringNotEquals) admits everyone else, `Null` tests only presence.
 NARROWING_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})

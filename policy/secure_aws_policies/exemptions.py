@@ -112,8 +112,10 @@ def describe(entry: Mapping[str, Any]) -> str:
 
 def log_line(policy: str, urn: str, reason: str, violation: str) -> str:
     """The one line the pack logs for an exempted violation (parsed by preflight.analyze)."""
-    return (f"{LOG_PREFIX}policy={policy} urn={json.dumps(urn)} reason={json.dumps(reason)} "
-            f"violation={json.dumps(violation)}")  # fmt: skip
+    return (
+        f"{LOG_PREFIX}policy={policy} urn={json.dumps(urn)} reason={json.dumps(reason)} "
+        f"violation={json.dumps(violation)}"
+    )
 
 
 def exempting(
@@ -143,8 +145,11 @@ def exempting(
             return
         if not log(log_line(policy, target, str(entry.get("reason", "")), message), target):
             # Fail safe: an exemption nobody can see is not applied.
-            report(f"{message} (an exemption names this resource, but it could not be recorded through the "
-                   "engine's log, so it is not applied)", target)  # fmt: skip
+            report(
+                f"{message} (an exemption names this resource, but it could not be recorded through the "
+                "engine's log, so it is not applied)",
+                target,
+            )
 
     return report_or_exempt
 
@@ -261,11 +266,15 @@ def guide(config_path: Any) -> str:
     except (OSError, json.JSONDecodeError):
         shipped = {}
     rows = [
-        (policy, f"{entry['type']} {entry['name']}" if "name" in entry else entry.get("urn", ""),
-         entry.get("reason", ""))
-        for policy, settings in sorted(shipped.items()) if isinstance(settings, dict)
+        (
+            policy,
+            f"{entry['type']} {entry['name']}" if "name" in entry else entry.get("urn", ""),
+            entry.get("reason", ""),
+        )
+        for policy, settings in sorted(shipped.items())
+        if isinstance(settings, dict)
         for entry in settings.get(EXEMPTIONS, [])
-    ]  # fmt: skip
+    ]
     if not rows:
         return "\n".join([*lines, "(none)", ""])
     lines += ["| policy | resource | reason |", "|---|---|---|"]

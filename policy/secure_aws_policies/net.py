@@ -128,10 +128,21 @@ ADMIN_PORTS = {
 # private, shared CGN space, loopback, link local, IETF protocol assignments, the documentation TEST-NETs,
 # benchmarking, multicast and reserved). Every other IPv4 address is public.
 NON_PUBLIC_IPV4 = (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-    "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4",
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
     "240.0.0.0/4",
-)  # fmt: skip
+)
 # Every public IPv6 address is global unicast, which IANA allocates from 2000::/3 only.
 PUBLIC_IPV6 = ("2000::/3",)
 # Ranges that may only ever be private to a network: RFC 1918, RFC 6598 shared space (used for VPC secondary
@@ -208,8 +219,13 @@ def world_sources(cidrs: Iterable[Any]) -> list[str]:
     they cover neither the public IPv4 nor the public IPv6 space."""
     given = [str(c) for c in cidrs]
     covered = covered_public_space(given)
-    return [c for c in given if (n := _network(c)) is not None and f"IPv{n.version}" in covered
-            and _subtract([(int(n.network_address), int(n.broadcast_address))], _non_public(n.version))]  # fmt: skip
+    return [
+        c
+        for c in given
+        if (n := _network(c)) is not None
+        and f"IPv{n.version}" in covered
+        and _subtract([(int(n.network_address), int(n.broadcast_address))], _non_public(n.version))
+    ]
 
 
 def _non_public(version: int) -> list[Interval]:

@@ -89,23 +89,23 @@ STANDARDS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-def FSBP(control_id: str) -> Control:  # noqa: N802 (reads like the standard's name)
+def FSBP(control_id: str) -> Control:
     return Control("FSBP", control_id)
 
 
-def CIS(control_id: str) -> Control:  # noqa: N802
+def CIS(control_id: str) -> Control:
     return Control("CIS", control_id)
 
 
-def SECURITY_HUB(control_id: str) -> Control:  # noqa: N802
+def SECURITY_HUB(control_id: str) -> Control:
     return Control("Security Hub", control_id)
 
 
-def CDK_NAG(rule_id: str) -> Control:  # noqa: N802
+def CDK_NAG(rule_id: str) -> Control:
     return Control("cdk-nag", rule_id)
 
 
-def PROJECT(requirement: str) -> Control:  # noqa: N802
+def PROJECT(requirement: str) -> Control:
     return Control("secure-aws", requirement)
 
 

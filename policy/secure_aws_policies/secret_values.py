@@ -14,8 +14,9 @@ import re
 from collections import Counter
 from typing import Any
 
-SECRET_NAME = re.compile(r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth",
-                         re.IGNORECASE)  # fmt: skip
+SECRET_NAME = re.compile(
+    r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth", re.IGNORECASE
+)
 NOT_A_SECRET_NAME = re.compile(r"_(ARN|ID|FILE|PATH|NAME|LENGTH|URL|ENABLED|TTL|HEADER|PARAMETER)$", re.IGNORECASE)
 TOKEN_FORMATS = (
     ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),

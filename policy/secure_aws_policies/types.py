@@ -62,9 +62,13 @@ MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEnt
 
 # Elastic Load Balancing (v2 under `lb` and its alias `alb`; the classic ELB under `elb`)
 CLASSIC_LOAD_BALANCER = "aws:elb/loadBalancer:LoadBalancer"
-LOAD_BALANCERS = frozenset({
-    "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", CLASSIC_LOAD_BALANCER,
-})  # fmt: skip
+LOAD_BALANCERS = frozenset(
+    {
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:alb/loadBalancer:LoadBalancer",
+        CLASSIC_LOAD_BALANCER,
+    }
+)
 LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
 LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
 
@@ -119,17 +123,23 @@ RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"  # its subnets are the data tier
 # Snapshots that take `sharedAccounts` (account ids, or "all" for public).
-RDS_SNAPSHOTS = frozenset({
-    "aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot",
-    "aws:rds/snapshotCopy:SnapshotCopy", "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
-})  # fmt: skip
+RDS_SNAPSHOTS = frozenset(
+    {
+        "aws:rds/snapshot:Snapshot",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+    }
+)
 
 # S3
 S3_BUCKETS = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
-S3_SSE_CONFIGURATIONS = frozenset({
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-})  # fmt: skip
+S3_SSE_CONFIGURATIONS = frozenset(
+    {
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    }
+)
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
@@ -137,9 +147,12 @@ BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessB
 BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-BUCKET_LIFECYCLES = frozenset({
-    BUCKET_LIFECYCLE, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-})  # fmt: skip
+BUCKET_LIFECYCLES = frozenset(
+    {
+        BUCKET_LIFECYCLE,
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+    }
+)
 
 # Secrets Manager
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -156,9 +169,12 @@ WAF_WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 WAF_WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 WAF_LOGGING_CONFIGURATION = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 # Rules added to a web ACL as resources of their own (linked through webAclArn).
-WAF_WEB_ACL_RULE_RESOURCES = frozenset({
-    "aws:wafv2/webAclRule:WebAclRule", "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation",
-})  # fmt: skip
+WAF_WEB_ACL_RULE_RESOURCES = frozenset(
+    {
+        "aws:wafv2/webAclRule:WebAclRule",
+        "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation",
+    }
+)
 
 # Services a team is likely to add (issue 13): judged before the program uses them.
 DYNAMODB_TABLE = "aws:dynamodb/table:Table"

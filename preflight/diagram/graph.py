@@ -16,8 +16,15 @@ from preflight.record import RecordedResource, Recording, is_unknown
 
 # Node kinds: how each is drawn.
 EXTERNAL, SERVICE, DATABASE, STORAGE, SUBNET, GATEWAY, FLOW, KEY = (
-    "external", "service", "database", "storage", "subnet", "gateway", "flow", "key",
-)  # fmt: skip
+    "external",
+    "service",
+    "database",
+    "storage",
+    "subnet",
+    "gateway",
+    "flow",
+    "key",
+)
 # Edge kinds: traffic into the stack, the audit and alerting flow, egress to the internet.
 TRAFFIC, DATA, EGRESS = "traffic", "data", "egress"
 

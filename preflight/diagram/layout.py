@@ -69,8 +69,9 @@ class _Builder(Resources):
         if cluster_id not in self._clusters:
             module = component.type.split(":")[1] if component.type.count(":") == 2 else component.type
             parent = self.component_of(component)
-            self.add_cluster(cluster_id, f"{module}: {short_type(component.type)}",
-                             self.component_cluster(parent) if parent else "")  # fmt: skip
+            self.add_cluster(
+                cluster_id, f"{module}: {short_type(component.type)}", self.component_cluster(parent) if parent else ""
+            )
         return cluster_id
 
     # --- what the graph holds -------------------------------------------------------------------------------
@@ -81,8 +82,9 @@ class _Builder(Resources):
             self.graph.clusters.append(Cluster(cluster_id, label, parent))
         return cluster_id
 
-    def add_node(self, node_id: str, label: str, kind: str, cluster: str = "",
-                 shows: Iterable[RecordedResource] = ()) -> str:  # fmt: skip
+    def add_node(
+        self, node_id: str, label: str, kind: str, cluster: str = "", shows: Iterable[RecordedResource] = ()
+    ) -> str:
         if node_id not in {n.id for n in self.graph.nodes}:
             self.graph.nodes.append(Node(node_id, label, kind, cluster))
         for resource in shows:
@@ -145,10 +147,11 @@ class _Builder(Resources):
         for gateway in self.of_type("aws:ec2/internetGateway:InternetGateway"):
             vpcs = self.deps(gateway, "vpcId")
             cluster = self.vpc_cluster.get(vpcs[0].urn, "") if vpcs else ""
-            self.add_node(ident(gateway.name), "Internet gateway", GATEWAY, cluster or self.cluster_of(gateway),
-                          [gateway])  # fmt: skip
+            self.add_node(
+                ident(gateway.name), "Internet gateway", GATEWAY, cluster or self.cluster_of(gateway), [gateway]
+            )
 
-    def services(self) -> None:
+    def services(self) -> None:  # noqa: C901
         for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
             lb_type = str(lb.inputs.get("loadBalancerType"))
             kind = {"network": "Network", "gateway": "Gateway"}.get(lb_type, "Application")
@@ -175,8 +178,11 @@ class _Builder(Resources):
         for rule in self.of_type("aws:cloudwatch/eventRule:EventRule", "aws:scheduler/schedule:Schedule"):
             schedule = rule.inputs.get("scheduleExpression")
             what = f"<br/>{schedule}" if known(schedule) else ""
-            targets = [t for t in self.of_type("aws:cloudwatch/eventTarget:EventTarget")
-                       if any(d.urn == rule.urn for d in self.deps(t, "rule"))]  # fmt: skip
+            targets = [
+                t
+                for t in self.of_type("aws:cloudwatch/eventTarget:EventTarget")
+                if any(d.urn == rule.urn for d in self.deps(t, "rule"))
+            ]
             aimed = [d for t in targets for d in self.deps(t, "arn")]
             aimed += self.deps(rule, "target") if rule.type == "aws:scheduler/schedule:Schedule" else []
             aimed = [d for d in aimed if d.urn in self.node_of]
@@ -193,7 +199,7 @@ class _Builder(Resources):
                 if bucket.urn in self.node_of:
                     self.add_edge(self.node_of[lb.urn], self.node_of[bucket.urn], "access logs", DATA)
 
-    def traffic(self) -> None:
+    def traffic(self) -> None:  # noqa: C901
         users: dict[str, list[str]] = {}  # security group URN -> nodes using it
         kinds = {n.id: n.kind for n in self.graph.nodes}
         for urn, node_id in sorted(self.node_of.items()):
@@ -221,8 +227,11 @@ class _Builder(Resources):
         # and forwards it to its listeners' target groups.
         for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
             lb_node = self.node_of[lb.urn]
-            listeners = [listener for listener in self.of_type("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-                         if any(d.urn == lb.urn for d in self.deps(listener, "loadBalancerArn"))]  # fmt: skip
+            listeners = [
+                listener
+                for listener in self.of_type("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+                if any(d.urn == lb.urn for d in self.deps(listener, "loadBalancerArn"))
+            ]
             if lb.inputs.get("internal") is not True and not any(e.target == lb_node for e in self.graph.edges):
                 ports = ", ".join(number_text(x.inputs.get("port")) for x in listeners if known(x.inputs.get("port")))
                 self.add_edge(self.add_node("internet", "Internet", EXTERNAL), lb_node, ports, TRAFFIC)
@@ -248,7 +257,7 @@ class _Builder(Resources):
             for destination, cidrs, rule_port in rules
         )
 
-    def egress(self) -> None:
+    def egress(self) -> None:  # noqa: C901
         """Subnets -> NAT gateway -> internet gateway, from the routes of their route tables."""
         tables: dict[str, list[RecordedResource]] = {}
         for association in self.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation"):
@@ -277,7 +286,7 @@ class _Builder(Resources):
             if any(e.target == self.node_of[gateway.urn] for e in self.graph.edges):
                 self.add_edge(self.node_of[gateway.urn], self.add_node("internet", "Internet", EXTERNAL), "", EGRESS)
 
-    def audit_flow(self) -> None:
+    def audit_flow(self) -> None:  # noqa: C901
         """Trail -> log group -> metric filters -> alarms -> topic -> subscriptions; who else alerts the topic."""
         for trail in self.of_type("aws:cloudtrail/trail:Trail"):
             multi = ", multi-region" if trail.inputs.get("isMultiRegionTrail") is True else ""
@@ -296,8 +305,13 @@ class _Builder(Resources):
             group_node = self.node_of.get(group_urn) or self.resource_node(
                 group, f"CloudWatch log group<br/>{group.name}", FLOW
             )
-            node = self.add_node(ident(group.name + "_filters"), _counted("metric filter", len(mine)), FLOW,
-                                 self.cluster_of(mine[0]), mine)  # fmt: skip
+            node = self.add_node(
+                ident(group.name + "_filters"),
+                _counted("metric filter", len(mine)),
+                FLOW,
+                self.cluster_of(mine[0]),
+                mine,
+            )
             self.add_edge(group_node, node, "", DATA)
             for metric_filter in mine:
                 transformation = metric_filter.inputs.get("metricTransformation") or {}
@@ -331,7 +345,7 @@ class _Builder(Resources):
                 if topic.type == "aws:sns/topic:Topic" and topic.urn in self.node_of:
                     self.add_edge(self.node_of[function.urn], self.node_of[topic.urn], "alerts", DATA)
 
-    def detection(self) -> None:
+    def detection(self) -> None:  # noqa: C901
         """The web ACL in front of its load balancer; detective services; finding routes to the alert topic."""
         for acl in self.of_type("aws:wafv2/webAcl:WebAcl"):
             node = self.resource_node(acl, f"WAF web ACL<br/>{len(acl.inputs.get('rules') or [])} rules", SERVICE)
@@ -340,9 +354,11 @@ class _Builder(Resources):
                     for target in self.deps(association, "resourceArn"):
                         if target.urn in self.node_of:
                             self.add_edge(node, self.node_of[target.urn], "filters", DATA)
-        for token, label in (("aws:guardduty/detector:Detector", "GuardDuty detector"),
-                             ("aws:securityhub/account:Account", "Security Hub"),
-                             ("aws:accessanalyzer/analyzer:Analyzer", "IAM Access Analyzer")):  # fmt: skip
+        for token, label in (
+            ("aws:guardduty/detector:Detector", "GuardDuty detector"),
+            ("aws:securityhub/account:Account", "Security Hub"),
+            ("aws:accessanalyzer/analyzer:Analyzer", "IAM Access Analyzer"),
+        ):
             for resource in self.of_type(token):
                 self.resource_node(resource, label, FLOW)
         for channel in self.of_type("aws:cfg/deliveryChannel:DeliveryChannel"):
@@ -354,13 +370,22 @@ class _Builder(Resources):
                     self.add_edge(node, self.node_of[bucket.urn], "snapshots", DATA)
         rules = self.of_type("aws:cfg/rule:Rule")
         if rules:
-            self.add_node(ident(rules[0].name.rsplit("-rule-", 1)[0] + "_config_rules"),
-                          _counted("AWS Config rule", len(rules)), FLOW, self.cluster_of(rules[0]), rules)  # fmt: skip
+            self.add_node(
+                ident(rules[0].name.rsplit("-rule-", 1)[0] + "_config_rules"),
+                _counted("AWS Config rule", len(rules)),
+                FLOW,
+                self.cluster_of(rules[0]),
+                rules,
+            )
         baseline_settings = [r for r in self.recording.resources if r.type in _ACCOUNT_SETTINGS]
         if baseline_settings:
-            self.add_node(ident(baseline_settings[0].name.split("-", 1)[0] + "_settings"),
-                          _counted("account-wide setting", len(baseline_settings)), KEY,
-                          self.cluster_of(baseline_settings[0]), baseline_settings)  # fmt: skip
+            self.add_node(
+                ident(baseline_settings[0].name.split("-", 1)[0] + "_settings"),
+                _counted("account-wide setting", len(baseline_settings)),
+                KEY,
+                self.cluster_of(baseline_settings[0]),
+                baseline_settings,
+            )
         routes: dict[str, list[RecordedResource]] = {}
         for target in self.of_type("aws:cloudwatch/eventTarget:EventTarget"):
             topics = [d for d in self.deps(target, "arn") if d.type == "aws:sns/topic:Topic" and d.urn in self.node_of]
@@ -368,9 +393,13 @@ class _Builder(Resources):
                 routes.setdefault(topic.urn, []).extend(self.deps(target, "rule"))
         for topic_urn, rules_to_topic in sorted(routes.items()):
             cluster = self.cluster_of(rules_to_topic[0])
-            node = self.add_node(ident(f"{cluster.removeprefix('n_c_')}_finding_routes"),
-                                 _counted("EventBridge finding route", len(rules_to_topic)), FLOW, cluster,
-                                 rules_to_topic)  # fmt: skip
+            node = self.add_node(
+                ident(f"{cluster.removeprefix('n_c_')}_finding_routes"),
+                _counted("EventBridge finding route", len(rules_to_topic)),
+                FLOW,
+                cluster,
+                rules_to_topic,
+            )
             self.add_edge(node, self.node_of[topic_urn], "findings", DATA)
 
     def keys(self) -> None:
@@ -381,12 +410,17 @@ class _Builder(Resources):
 
 
 # One-per-account settings, drawn as one node in their tier.
-_ACCOUNT_SETTINGS = frozenset({
-    "aws:ebs/encryptionByDefault:EncryptionByDefault", "aws:ebs/defaultKmsKey:DefaultKmsKey",
-    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
-    "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
-    "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
-})  # fmt: skip
+_ACCOUNT_SETTINGS = frozenset(
+    {
+        "aws:ebs/encryptionByDefault:EncryptionByDefault",
+        "aws:ebs/defaultKmsKey:DefaultKmsKey",
+        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+        "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
+        "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess",
+        "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
+    }
+)
 
 
 def _counted(noun: str, count: int) -> str:

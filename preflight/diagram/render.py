@@ -147,9 +147,11 @@ def render_image(graph: Graph, path: Path) -> None:
         )
     with files.replacing(path) as temporary:
         result = subprocess.run(
-            [program, f"-T{suffix[1:]}", "-o", str(temporary)], input=dot(graph).encode(), capture_output=True,
+            [program, f"-T{suffix[1:]}", "-o", str(temporary)],
+            input=dot(graph).encode(),
+            capture_output=True,
             check=False,
-        )  # fmt: skip
+        )
         if result.returncode != 0:
             raise DiagramError(f"{path}: dot failed: {result.stderr.decode(errors='replace').strip()}")
 

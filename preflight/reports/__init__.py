@@ -28,8 +28,11 @@ def write_reports(outcome: Outcome, requested: Mapping[str, Path | str]) -> list
     if "diagram" in requested and Path(requested["diagram"]).suffix.lower() not in diagram.SUFFIXES:
         # Before anything is written, and reported by the CLI like any file it cannot write (exit status 2).
         suffix = Path(requested["diagram"]).suffix or "(none)"
-        raise OSError(errno.EINVAL, f"unknown diagram format {suffix}; use {', '.join(diagram.SUFFIXES)}",
-                      str(requested["diagram"]))  # fmt: skip
+        raise OSError(
+            errno.EINVAL,
+            f"unknown diagram format {suffix}; use {', '.join(diagram.SUFFIXES)}",
+            str(requested["diagram"]),
+        )
     for kind, render in RENDERERS.items():
         if kind in requested:
             path = Path(requested[kind])

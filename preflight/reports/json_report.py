@@ -63,8 +63,16 @@ def _resource(outcome: Outcome, resource: RecordedResource) -> dict[str, Any]:
 
 def _stack(outcome: Outcome) -> dict[str, Any]:
     urn = outcome.preview.stack_urn
-    return {"urn": urn, "type": STACK_TYPE, "name": urn.rsplit("::", 1)[-1], "parent": "", "custom": False,
-            "protect": False, "dependencies": [], "source": None}  # fmt: skip
+    return {
+        "urn": urn,
+        "type": STACK_TYPE,
+        "name": urn.rsplit("::", 1)[-1],
+        "parent": "",
+        "custom": False,
+        "protect": False,
+        "dependencies": [],
+        "source": None,
+    }
 
 
 def _finding(outcome: Outcome, finding: Finding) -> dict[str, Any]:

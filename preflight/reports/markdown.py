@@ -83,17 +83,23 @@ def render(outcome: Outcome) -> str:
         lines += _table(["Level", "Policy", "Resource", "Source", "Message"], rows)
     if outcome.remediations:
         lines += ["", "#### Remediations (the resource is created with the policy's fix)", ""]
-        rows = [[_code(f.policy), _cell(describe(f.urn, stack)), _where(outcome, f), _cell(f.description)]
-                for f in outcome.remediations]  # fmt: skip
+        rows = [
+            [_code(f.policy), _cell(describe(f.urn, stack)), _where(outcome, f), _cell(f.description)]
+            for f in outcome.remediations
+        ]
         lines += _table(["Policy", "Resource", "Source", "Fix"], rows)
     exemptions = outcome.exemptions
     if exemptions:
         lines += ["", "#### Exemptions", ""]
         rows = [
-            [_code(f.policy), _cell(describe(f.urn, stack)), _where(outcome, f),
-             _cell(f.exemption_reason or "(no reason given)")]
+            [
+                _code(f.policy),
+                _cell(describe(f.urn, stack)),
+                _where(outcome, f),
+                _cell(f.exemption_reason or "(no reason given)"),
+            ]
             for f in exemptions
-        ]  # fmt: skip
+        ]
         lines += _table(["Policy", "Resource", "Source", "Reason"], rows)
     undecided = outcome.undecided
     if undecided:

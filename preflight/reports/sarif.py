@@ -133,8 +133,13 @@ def build(outcome: Outcome) -> dict[str, Any]:
     for finding in outcome.findings:
         if finding.policy not in index:  # a policy the pack did not list: still one rule for it
             index[finding.policy] = len(rules)
-            rules.append({"id": finding.policy, "name": finding.policy,
-                          "shortDescription": {"text": finding.description or finding.policy}})  # fmt: skip
+            rules.append(
+                {
+                    "id": finding.policy,
+                    "name": finding.policy,
+                    "shortDescription": {"text": finding.description or finding.policy},
+                }
+            )
     results = [_result(outcome, f, index[f.policy]) for f in outcome.findings]
     return {
         "$schema": SCHEMA_URI,
@@ -157,7 +162,7 @@ def build(outcome: Outcome) -> dict[str, Any]:
                     "project": outcome.preview.project,
                     "stack": outcome.stack,
                     "stackUrn": outcome.preview.stack_urn,
-                },  # fmt: skip
+                },
             }
         ],
     }

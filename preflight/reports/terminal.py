@@ -26,13 +26,14 @@ def render_diagnostics(preview: Recording, diagnostics: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def render(outcome: Outcome) -> str:
+def render(outcome: Outcome) -> str:  # noqa: C901
     """Violations grouped by policy (mandatory first), then remediations, exemptions, undecided, a summary."""
     lines: list[str] = []
     order = {r.urn: i for i, r in enumerate(sorted(outcome.apply.resources, key=source_order))}
     descriptions = {p.name: p.description for p in outcome.policies}
-    violations = sorted(outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy,
-                                                          order.get(f.urn, -1)))  # fmt: skip
+    violations = sorted(
+        outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy, order.get(f.urn, -1))
+    )
     if violations:
         lines.append("Policy Violations:")
         for (level, policy), group in _grouped(violations):

@@ -30,19 +30,37 @@ if str(POLICY_DIR) not in sys.path:
 
 # The policies the `compliant` and `violations` fixture programs were written for (encryption at rest, tagging,
 # network exposure and region); the other policies bring their own fixture programs and tests.
-PART_ONE_POLICIES = frozenset({
-    "s3-bucket-encrypted-with-cmk", "rds-storage-encrypted-with-cmk", "rds-performance-insights-encrypted-with-cmk",
-    "ebs-encrypted-with-cmk", "lambda-environment-encrypted-with-cmk", "cloudtrail-encrypted-with-cmk",
-    "log-group-encrypted-with-cmk", "sns-topic-encrypted-with-cmk", "sqs-queue-encrypted-with-cmk",
-    "secret-encrypted-with-cmk", "kms-key-rotation-enabled", "kms-key-deletion-window",
-    "required-tags",
-    "security-group-world-ingress-restricted", "security-group-world-ingress-only-on-load-balancers",
-    "security-group-admin-ports-restricted", "default-security-group-closed", "security-group-name-not-sg-prefix",
-    "security-group-rules-described", "network-acl-admin-ports-closed-to-world", "ec2-instance-no-public-ip",
-    "launch-template-no-public-ip", "subnet-no-auto-public-ip", "rds-not-publicly-accessible",
-    "lambda-function-in-vpc", "lambda-permission-not-public",
-    "aws-region-allowed",
-})  # fmt: skip
+PART_ONE_POLICIES = frozenset(
+    {
+        "s3-bucket-encrypted-with-cmk",
+        "rds-storage-encrypted-with-cmk",
+        "rds-performance-insights-encrypted-with-cmk",
+        "ebs-encrypted-with-cmk",
+        "lambda-environment-encrypted-with-cmk",
+        "cloudtrail-encrypted-with-cmk",
+        "log-group-encrypted-with-cmk",
+        "sns-topic-encrypted-with-cmk",
+        "sqs-queue-encrypted-with-cmk",
+        "secret-encrypted-with-cmk",
+        "kms-key-rotation-enabled",
+        "kms-key-deletion-window",
+        "required-tags",
+        "security-group-world-ingress-restricted",
+        "security-group-world-ingress-only-on-load-balancers",
+        "security-group-admin-ports-restricted",
+        "default-security-group-closed",
+        "security-group-name-not-sg-prefix",
+        "security-group-rules-described",
+        "network-acl-admin-ports-closed-to-world",
+        "ec2-instance-no-public-ip",
+        "launch-template-no-public-ip",
+        "subnet-no-auto-public-ip",
+        "rds-not-publicly-accessible",
+        "lambda-function-in-vpc",
+        "lambda-permission-not-public",
+        "aws-region-allowed",
+    }
+)
 
 
 def part_one_policies() -> frozenset[str]:

@@ -25,8 +25,11 @@ POLICIES = [
 
 @pytest.fixture(scope="module")
 def at_rest(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"at_rest_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"at_rest_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -46,15 +49,20 @@ def test_efs_needs_encryption_and_our_key_with_the_default_left_out_refused(at_r
 
 def test_dynamodb_tables_and_every_replica_use_our_key(at_rest, mode):
     found = violations(at_rest(f"violations-{mode}"), "dynamodb-table-encrypted-with-cmk")
-    assert set(found) == {"table-default-encryption", "table-aws-managed-key", "table-sse-disabled",
-                          "table-replica-default-key", "replica-default-key"}  # fmt: skip
+    assert set(found) == {
+        "table-default-encryption",
+        "table-aws-managed-key",
+        "table-sse-disabled",
+        "table-replica-default-key",
+        "replica-default-key",
+    }
     assert "AWS owned key" in found["table-default-encryption"][0]
     assert "AWS owned key" in found["table-sse-disabled"][0]  # a key ARN does not count while SSE is off
     assert "`kmsKeyArn` is not set" in found["table-aws-managed-key"][0]
     assert found["table-replica-default-key"] == [
         "DynamoDB table table-replica-default-key: replicas[0] in us-west-2: `kmsKeyArn` is not set, so the service "
         "encrypts with its AWS managed key, not our customer-managed key."
-    ]  # fmt: skip
+    ]
     assert "DynamoDB table replica replica-default-key" in found["replica-default-key"][0]
 
 
@@ -102,10 +110,12 @@ def test_direct_put_firehose_streams_use_our_key(at_rest, mode):
 
 def test_backup_vaults_use_our_key(at_rest, mode):
     found = violations(at_rest(f"violations-{mode}"), "backup-vault-encrypted-with-cmk")
-    assert found == {"vault-default-key": [
-        "backup vault vault-default-key: `kmsKeyArn` is not set, so the service encrypts with its AWS managed key, "
-        "not our customer-managed key."
-    ]}  # fmt: skip
+    assert found == {
+        "vault-default-key": [
+            "backup vault vault-default-key: `kmsKeyArn` is not set, so the service encrypts with its AWS managed key, "
+            "not our customer-managed key."
+        ]
+    }
 
 
 def test_secure_string_parameters_use_our_key_and_plain_strings_are_not_judged_here(at_rest, mode):

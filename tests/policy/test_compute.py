@@ -32,8 +32,11 @@ POLICIES = [
 
 @pytest.fixture(scope="module")
 def compute(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"compute_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"compute_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -49,8 +52,11 @@ def test_no_compute_policy_is_left_undecided_by_preview_unknowns(compute):
 
 def test_a_function_url_without_iam_auth_is_public(compute, mode):
     found = violations(compute(f"violations-{mode}"), "lambda-function-url-requires-auth")
-    assert found == {"open-url": ["function URL open-url has authorizationType 'NONE', so anyone on the internet "
-                                  "can invoke the function."]}  # fmt: skip
+    assert found == {
+        "open-url": [
+            "function URL open-url has authorizationType 'NONE', so anyone on the internet can invoke the function."
+        ]
+    }
 
 
 def test_the_public_permission_a_none_url_needs_is_refused_too(compute, mode):
@@ -140,8 +146,10 @@ def test_a_privileged_container_is_refused(compute):
     assert set(violations(compute("violations-preview"), "ecs-container-not-privileged")) == {"privileged-task"}
     # At apply the computed document is known, and its privileged container is refused too.
     found = violations(compute("violations-apply"), "ecs-container-not-privileged")
-    assert found == {"privileged-task": ["task definition privileged-task: container app is privileged."],
-                     "computed-task": ["task definition computed-task: container app is privileged."]}  # fmt: skip
+    assert found == {
+        "privileged-task": ["task definition privileged-task: container app is privileged."],
+        "computed-task": ["task definition computed-task: container app is privileged."],
+    }
 
 
 def test_a_container_document_unknown_at_preview_is_undecided_not_passed(compute):
@@ -234,5 +242,8 @@ def test_a_public_serverless_workgroup_is_refused(compute, mode):
 
 def test_a_studio_domain_is_on_the_public_internet_unless_vpc_only(compute, mode):
     found = violations(compute(f"violations-{mode}"), "sagemaker-domain-vpc-only")
-    assert found == {"public-domain": ["domain public-domain has appNetworkAccessType PublicInternetOnly (the "
-                                       "default when left out)."]}  # fmt: skip
+    assert found == {
+        "public-domain": [
+            "domain public-domain has appNetworkAccessType PublicInternetOnly (the default when left out)."
+        ]
+    }

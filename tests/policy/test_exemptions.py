@@ -33,8 +33,11 @@ def exempted(findings, policy: str) -> dict[str, list[tuple[str, str]]]:
 
 @pytest.fixture(scope="module")
 def transit(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"transit_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"transit_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -53,8 +56,11 @@ def test_an_exempted_finding_keeps_the_policys_level_severity_and_description(tr
     findings = transit("compliant-apply", exempt("lb-listener-secure-protocol", **REDIRECT))
     [finding] = [f for f in findings if f.exempted]
     assert (finding.pack, finding.enforcement_level, finding.severity, finding.undecided) == (
-        "secure-aws", "mandatory", "medium", False,
-    )  # fmt: skip
+        "secure-aws",
+        "mandatory",
+        "medium",
+        False,
+    )
     assert finding.description.startswith("Load balancer listeners accept only encrypted connections")
 
 
@@ -64,8 +70,9 @@ def test_an_exemption_by_exact_urn_matches_only_that_resource(transit):
     findings = transit("violations-apply", exempt("lb-listener-secure-protocol", urn=urn, reason=REASON))
     assert set(exempted(findings, "lb-listener-secure-protocol")) == {"http-forwarding-listener"}
     assert set(violations(findings, "lb-listener-secure-protocol")) == {
-        "http-redirect-same-protocol-listener", "http-redirect-listener",
-    }  # fmt: skip
+        "http-redirect-same-protocol-listener",
+        "http-redirect-listener",
+    }
 
 
 def test_an_exemption_covers_one_policy_only(transit):
@@ -76,8 +83,10 @@ def test_an_exemption_covers_one_policy_only(transit):
 
 def test_a_stack_policy_finding_on_a_resource_can_be_exempted_by_type_and_name(transit, mode):
     reason = "A scratch bucket for the load test; it never holds data and is deleted after the run."
-    findings = transit(f"violations-{mode}", exempt("s3-bucket-denies-insecure-transport", type=BUCKET,
-                                                    name="policyless-bucket", reason=reason))  # fmt: skip
+    findings = transit(
+        f"violations-{mode}",
+        exempt("s3-bucket-denies-insecure-transport", type=BUCKET, name="policyless-bucket", reason=reason),
+    )
     assert set(violations(findings, "s3-bucket-denies-insecure-transport")) == {"objects-only-bucket"}
     [(message, given)] = exempted(findings, "s3-bucket-denies-insecure-transport")["policyless-bucket"]
     assert given == reason and "bucket policyless-bucket does not refuse plain-HTTP requests" in message
@@ -85,8 +94,9 @@ def test_a_stack_policy_finding_on_a_resource_can_be_exempted_by_type_and_name(t
 
 def test_an_exemption_names_one_type_so_a_resource_of_another_type_does_not_inherit_it(transit, mode):
     """`aws:alb/listener:Listener` is pulumi-aws's alias of the listener type, but not this resource's type."""
-    config = exempt("lb-listener-secure-protocol", type="aws:alb/listener:Listener", name="http-redirect",
-                    reason=REASON)  # fmt: skip
+    config = exempt(
+        "lb-listener-secure-protocol", type="aws:alb/listener:Listener", name="http-redirect", reason=REASON
+    )
     findings = transit(f"compliant-{mode}", config)
     assert set(violations(findings, "lb-listener-secure-protocol")) == {"http-redirect"}
     assert exempted(findings, "lb-listener-secure-protocol") == {}
@@ -98,10 +108,14 @@ def test_an_exemption_that_names_no_resource_is_reported_as_stale_advice(transit
         **exempt("rds-multi-az", type="aws:rds/instance:Instance", name="old-database", reason=REASON),
     }
     stale = [f for f in transit(f"compliant-{mode}", config) if f.policy == "exemptions-name-a-resource"]
-    assert [(f.enforcement_level, f.urn, f.message) for f in stale] == [(
-        "advisory", "", "stale exemption: rds-multi-az exempts aws:rds/instance:Instance old-database, which is not "
-        "in this stack; delete the exemption or correct the name.",
-    )]  # fmt: skip
+    assert [(f.enforcement_level, f.urn, f.message) for f in stale] == [
+        (
+            "advisory",
+            "",
+            "stale exemption: rds-multi-az exempts aws:rds/instance:Instance old-database, which is not "
+            "in this stack; delete the exemption or correct the name.",
+        )
+    ]
     assert [f for f in transit(f"compliant-{mode}") if f.policy == "exemptions-name-a-resource"] == []
 
 
@@ -113,8 +127,7 @@ def test_preview_and_apply_list_the_same_exemption_once_when_merged(transit):
 
 def test_the_pack_logs_each_exemption_to_the_engine_on_the_resources_urn(policy_pack, transit):
     before = len(policy_pack.log)
-    policy_pack.analyze(transit.recordings["compliant-apply"],
-                        exempt("lb-listener-secure-protocol", **REDIRECT))  # fmt: skip
+    policy_pack.analyze(transit.recordings["compliant-apply"], exempt("lb-listener-secure-protocol", **REDIRECT))
     [(severity, urn, message)] = [m for m in policy_pack.log[before:] if m[2].startswith("exempted: ")]
     assert severity == "info" and urn.endswith("::http-redirect")
     assert message.startswith("exempted: policy=lb-listener-secure-protocol urn=")
@@ -127,8 +140,10 @@ def test_the_log_line_the_pack_writes_is_the_one_the_runner_reads():
     match = EXEMPTED.match(line)
     assert match is not None and match["policy"] == "p-q"
     assert [json.loads(match[k]) for k in ("urn", "reason", "violation")] == [
-        "urn:pulumi:s::p::t::name with space", 'says "why"\nacross lines', "msg: a|b",
-    ]  # fmt: skip
+        "urn:pulumi:s::p::t::name with space",
+        'says "why"\nacross lines',
+        "msg: a|b",
+    ]
 
 
 # Config errors -------------------------------------------------------------------------------------------------
@@ -155,16 +170,16 @@ def test_the_log_line_the_pack_writes_is_the_one_the_runner_reads():
 )
 def test_a_malformed_exemption_is_a_config_error_naming_the_policy(policy_pack, transit, entry, problem):
     with pytest.raises(PolicyConfigError) as caught:
-        policy_pack.analyze(transit.recordings["compliant-preview"],
-                            {"lb-listener-secure-protocol": {"exemptions": [entry]}})  # fmt: skip
+        policy_pack.analyze(
+            transit.recordings["compliant-preview"], {"lb-listener-secure-protocol": {"exemptions": [entry]}}
+        )
     message = str(caught.value)
     assert "lb-listener-secure-protocol: exemptions.0" in message and problem in message
 
 
 def test_an_exemption_for_an_unknown_policy_is_a_config_error(policy_pack, transit):
     with pytest.raises(PolicyConfigError, match="lb-listener-secure-protocols: the policy pack secure-aws has no such"):
-        policy_pack.analyze(transit.recordings["compliant-preview"],
-                            exempt("lb-listener-secure-protocols", **REDIRECT))  # fmt: skip
+        policy_pack.analyze(transit.recordings["compliant-preview"], exempt("lb-listener-secure-protocols", **REDIRECT))
 
 
 def test_every_policy_offers_exemptions_in_its_config_schema(policy_pack):
@@ -189,8 +204,11 @@ def prod_findings(policy_pack, prod_preview, prod_apply, shipped):
 
 
 def test_the_prod_stack_with_the_shipped_exemptions_violates_no_policy(prod_findings, mode):
-    found = [(f.policy, f.urn.rsplit("::", 1)[-1], f.message) for f in prod_findings[mode]
-             if not f.undecided and not f.exempted]  # fmt: skip
+    found = [
+        (f.policy, f.urn.rsplit("::", 1)[-1], f.message)
+        for f in prod_findings[mode]
+        if not f.undecided and not f.exempted
+    ]
     assert found == []
 
 

@@ -19,8 +19,11 @@ POLICIES = [
 
 @pytest.fixture(scope="module")
 def iam(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"iam_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"iam_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -83,8 +86,9 @@ def test_resource_policies_grant_everyone_only_within_an_account_or_organization
 def test_policy_documents_are_read_in_every_shape_iam_accepts():
     from secure_aws_policies import documents
 
-    doc = documents.parse('{"Statement": {"Effect": "Allow", "Action": "S3:*", "Resource": "*", "Principal": '
-                          '"123456789012"}}')  # fmt: skip
+    doc = documents.parse(
+        '{"Statement": {"Effect": "Allow", "Action": "S3:*", "Resource": "*", "Principal": "123456789012"}}'
+    )
     [statement] = documents.statements(doc)
     assert documents.allows(statement) and documents.actions(statement) == ["S3:*"]
     assert documents.service_wildcard("S3:*") and not documents.service_wildcard("s3:Get*")

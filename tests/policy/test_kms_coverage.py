@@ -24,8 +24,11 @@ def _judged() -> set[str]:
 
 
 def test_the_generated_list_is_from_the_pinned_pulumi_aws():
-    pinned = next(line.split("==", 1)[1].strip() for line in REQUIREMENTS.read_text().splitlines()
-                  if line.startswith("pulumi-aws=="))  # fmt: skip
+    pinned = next(
+        line.split("==", 1)[1].strip()
+        for line in REQUIREMENTS.read_text().splitlines()
+        if line.startswith("pulumi-aws==")
+    )
     assert f"from pulumi-aws {pinned};" in KMS_KEY_TYPES.read_text().splitlines()[0]
 
 

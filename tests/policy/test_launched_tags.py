@@ -19,8 +19,13 @@ def launched(policy_pack) -> Analyses:
 
 def test_groups_whose_launches_miss_the_required_tags_are_violations(launched, mode):
     found = violations(launched(mode), POLICY)
-    assert set(found) == {"untagged-volumes-asg", "propagate-false-asg", "overridden-asg", "mixed-asg",
-                          "external-template-asg"}  # fmt: skip
+    assert set(found) == {
+        "untagged-volumes-asg",
+        "propagate-false-asg",
+        "overridden-asg",
+        "mixed-asg",
+        "external-template-asg",
+    }
 
 
 def test_volumes_need_the_launch_templates_volume_tags(launched, mode):

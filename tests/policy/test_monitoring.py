@@ -29,8 +29,11 @@ ALL_CIS_ITEMS = {f"4.{n}" for n in range(1, 16)}
 
 @pytest.fixture(scope="module")
 def monitoring(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"monitoring_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"monitoring_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -134,10 +137,18 @@ def test_the_pattern_comparison_ignores_spacing_quotes_and_order_but_not_terms_o
     from secure_aws_policies.cis_patterns import CIS_PATTERNS, cis_item_of
 
     assert all(cis_item_of(p) == item for item, (_, patterns) in CIS_PATTERNS.items() for p in patterns)
-    assert cis_item_of('{ $.eventSource = "kms.amazonaws.com" && ($.eventName="ScheduleKeyDeletion" || '
-                       "$.eventName=DisableKey) }") == "4.7"  # fmt: skip
-    assert cis_item_of("{($.eventSource=kms.amazonaws.com) || (($.eventName=DisableKey) || "
-                       "($.eventName=ScheduleKeyDeletion))}") is None  # fmt: skip
+    assert (
+        cis_item_of(
+            '{ $.eventSource = "kms.amazonaws.com" && ($.eventName="ScheduleKeyDeletion" || $.eventName=DisableKey) }'
+        )
+        == "4.7"
+    )
+    assert (
+        cis_item_of(
+            "{($.eventSource=kms.amazonaws.com) || (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}"
+        )
+        is None
+    )
     assert cis_item_of("{($.eventSource=kms.amazonaws.com) && ($.eventName=DisableKey)}") is None
     assert cis_item_of("not a pattern") is None
 

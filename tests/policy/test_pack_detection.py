@@ -24,8 +24,11 @@ OWNED_ELSEWHERE = {
 
 @pytest.fixture(scope="module")
 def detection(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"detection_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"detection_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 

@@ -60,9 +60,15 @@ def test_a_second_policy_with_a_name_already_taken_is_refused():
 
     with pytest.raises(ValueError, match="required-tags is defined twice"):
 
-        @resource_policy(name="required-tags", description="A copy of the tagging policy.", types=["*"],
-                         severity=Severity.LOW, category=Category.TAGGING, controls=[PROJECT("tagging")],
-                         remediation="Rename it.")  # fmt: skip
+        @resource_policy(
+            name="required-tags",
+            description="A copy of the tagging policy.",
+            types=["*"],
+            severity=Severity.LOW,
+            category=Category.TAGGING,
+            controls=[PROJECT("tagging")],
+            remediation="Rename it.",
+        )
         def required_tags_again(args, report, config):
             pass
 
@@ -132,8 +138,9 @@ def test_policies_are_mandatory_unless_they_say_in_code_why_they_only_advise(pol
 def test_config_defaults_are_the_production_requirements(policy_pack):
     schemas = {
         p.name: json_format.MessageToDict(p.configSchema.properties)
-        for p in policy_pack.info.policies if p.HasField("configSchema")
-    }  # fmt: skip
+        for p in policy_pack.info.policies
+        if p.HasField("configSchema")
+    }
 
     def default(policy, key):
         return schemas[policy][key]["default"]
@@ -191,8 +198,13 @@ def test_importing_the_policies_starts_no_server_prints_nothing_and_loads_no_pro
         "assert not [m for m in sys.modules if m.startswith(('pulumi_aws', 'components', 'settings'))], 'leak'; "
         "print(len(secure_aws_policies.ALL_POLICIES), file=sys.stderr)"
     )
-    result = subprocess.run([str(POLICY_DIR / ".venv" / "bin" / "python"), "-c", code], cwd=POLICY_DIR,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(POLICY_DIR / ".venv" / "bin" / "python"), "-c", code],
+        cwd=POLICY_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert int(result.stderr.strip()) >= 25

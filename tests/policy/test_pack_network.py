@@ -75,8 +75,9 @@ def test_an_ssh_source_unknown_at_preview_is_undecided_then_decided_at_apply(ana
     assert "ssh-from-eip" not in violations(preview, "security-group-admin-ports-restricted")
     notes = [f for f in undecided(preview) if f.urn.endswith("::ssh-from-eip") and f.policy in part_one_policies()]
     assert {f.policy for f in notes} == {
-        "security-group-admin-ports-restricted", "security-group-world-ingress-restricted",
-    }  # fmt: skip
+        "security-group-admin-ports-restricted",
+        "security-group-world-ingress-restricted",
+    }
     assert all(f.enforcement_level == "advisory" and "can't be known during preview" in f.message for f in notes)
     apply = analyze("violations-apply")
     assert "198.51.100." in violations(apply, "security-group-admin-ports-restricted")["ssh-from-eip"][0]

@@ -136,8 +136,13 @@ def test_a_policy_attachment_that_names_only_roles_gives_no_user_a_policy(shapes
     assert [f for f in shapes(mode) if name_of(f) == "roles-only-policy-attachment"] == []
 
 
-PUBLIC = {"forallvalues-public-policy", "ifexists-public-policy", "notequals-public-policy",
-          "wildcard-arn-public-policy", "notprincipal-public-policy"}  # fmt: skip
+PUBLIC = {
+    "forallvalues-public-policy",
+    "ifexists-public-policy",
+    "notequals-public-policy",
+    "wildcard-arn-public-policy",
+    "notprincipal-public-policy",
+}
 
 
 def test_conditions_that_do_not_tie_everyone_to_an_account_leave_a_resource_policy_public(shapes):

@@ -13,8 +13,11 @@ FAKE_VALUES = ["correct-horse-battery", "AKIAIOSFODNN7EXAMPLE", "xoxb-", "ghp_",
 
 @pytest.fixture(scope="module")
 def secrets(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"secrets_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"secrets_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 

@@ -18,9 +18,13 @@ def privilege(policy_pack) -> Analyses:
 def test_what_amounts_to_admin_is_refused_however_it_is_spelled(privilege, mode):
     found = violations(privilege(mode), ESCALATION)
     assert set(found) == {
-        "s3-get-everything-policy", "kms-prefix-wildcard-policy", "passrole-runinstances-policy",
-        "iam-writes-on-all-roles-policy", "iam-question-mark-policy", "s3-full-access-attachment",
-    }  # fmt: skip
+        "s3-get-everything-policy",
+        "kms-prefix-wildcard-policy",
+        "passrole-runinstances-policy",
+        "iam-writes-on-all-roles-policy",
+        "iam-question-mark-policy",
+        "s3-full-access-attachment",
+    }
     assert "allows s3:Get* on every resource" in found["s3-get-everything-policy"][0]
     assert "allows kms:Decr* on every resource" in found["kms-prefix-wildcard-policy"][0]
     assert (

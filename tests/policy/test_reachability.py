@@ -22,10 +22,16 @@ def reachability(policy_pack) -> Analyses:
 def test_rules_that_split_the_internet_between_them_open_the_port_they_share_to_the_world(reachability, mode):
     found = violations(reachability(mode), COMBINED)
     assert set(found) == {
-        "halves-inline-sg", "halves-split-sg", "all-traffic-half-sg", "ipv6-split-sg", "prefix-lists-sg",
-    }  # fmt: skip
-    assert "open tcp 8080 through halves-inline-sg ingress[0], halves-inline-sg ingress[1] (0.0.0.0/1, " \
-        "128.0.0.0/1)" in found["halves-inline-sg"][0]  # fmt: skip
+        "halves-inline-sg",
+        "halves-split-sg",
+        "all-traffic-half-sg",
+        "ipv6-split-sg",
+        "prefix-lists-sg",
+    }
+    assert (
+        "open tcp 8080 through halves-inline-sg ingress[0], halves-inline-sg ingress[1] (0.0.0.0/1, "
+        "128.0.0.0/1)" in found["halves-inline-sg"][0]
+    )
     assert "open tcp 9050 through halves-split-sg ingress[0], other-half-rule" in found["halves-split-sg"][0]
     assert (
         "open tcp 3000 through ipv6-split-sg ingress[0], ipv6-split-sg ingress[1] (2000::/4, 3000::/4)"
@@ -57,9 +63,14 @@ def test_one_rule_covering_the_public_space_in_pieces_is_the_world(reachability,
 def test_only_load_balancer_groups_take_the_world_by_one_rule_or_several(reachability, mode):
     found = violations(reachability(mode), ONLY_ON_LOAD_BALANCERS)
     assert set(found) == {
-        "ipv6-halves-one-rule-sg", "slash8-blocks-one-rule-sg", "halves-inline-sg", "halves-split-sg",
-        "all-traffic-half-sg", "halves-on-different-ports-sg", "ipv6-split-sg",
-    }  # fmt: skip
+        "ipv6-halves-one-rule-sg",
+        "slash8-blocks-one-rule-sg",
+        "halves-inline-sg",
+        "halves-split-sg",
+        "all-traffic-half-sg",
+        "halves-on-different-ports-sg",
+        "ipv6-split-sg",
+    }
     assert (
         "its rules halves-split-sg ingress[0], other-half-rule together take the whole public IPv4 space"
         in (found["halves-split-sg"][0])
@@ -69,9 +80,11 @@ def test_only_load_balancer_groups_take_the_world_by_one_rule_or_several(reachab
 def test_database_ports_take_no_public_source_of_any_size_and_no_prefix_list(reachability, mode):
     found = violations(reachability(mode), DATABASE_PORTS)
     assert set(found) == {
-        "postgres-from-partner-rule", "mysql-from-prefix-list-rule", "all-traffic-from-public-rule",
+        "postgres-from-partner-rule",
+        "mysql-from-prefix-list-rule",
+        "all-traffic-from-public-rule",
         "all-traffic-half-rule",
-    }  # fmt: skip
+    }
     assert "lets 198.51.100.7/32 reach database port(s) 5432" in found["postgres-from-partner-rule"][0]
     assert "opens database port(s) 3306 to a prefix list" in found["mysql-from-prefix-list-rule"][0]
     assert "(all traffic) lets 11.0.0.0/8 reach database port(s) 5432, 3306" in found["all-traffic-from-public-rule"][0]

@@ -19,8 +19,13 @@ def regions(policy_pack) -> Analyses:
 
 def test_replicas_and_copies_to_another_region_are_violations(regions, mode):
     found = violations(regions(mode), POLICY)
-    assert set(found) == {"eu-replica-secret", "eu-replica-table", "eu-snapshot-copy", "eu-ecr-replication",
-                          "eu-copy-plan"}  # fmt: skip
+    assert set(found) == {
+        "eu-replica-secret",
+        "eu-replica-table",
+        "eu-snapshot-copy",
+        "eu-ecr-replication",
+        "eu-copy-plan",
+    }
     assert "replicas[0].region" in found["eu-replica-secret"][0]
     assert "eu-central-1" in found["eu-snapshot-copy"][0]
     assert "destinationVaultArn" in found["eu-copy-plan"][0]

@@ -30,8 +30,11 @@ POLICIES = [
 
 @pytest.fixture(scope="module")
 def resilience(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"resilience_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"resilience_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -70,8 +73,9 @@ def test_backups_are_kept_at_least_seven_days_by_default(resilience, mode):
 
 
 def test_the_backup_minimum_is_configurable(resilience):
-    found = violations(resilience("violations-apply", {"rds-backup-retention": {"minBackupRetentionDays": 3}}),
-                       "rds-backup-retention")  # fmt: skip
+    found = violations(
+        resilience("violations-apply", {"rds-backup-retention": {"minBackupRetentionDays": 3}}), "rds-backup-retention"
+    )
     assert set(found) == {"fragile-db"}
 
 
@@ -89,12 +93,18 @@ def test_the_engine_default_port_is_refused(resilience, mode):
 
 def test_every_bucket_is_versioned_blocked_owner_enforced_and_has_a_lifecycle(resilience, mode):
     findings = resilience(f"violations-{mode}")
-    for policy in ("s3-bucket-versioning", "s3-bucket-public-access-blocked", "s3-bucket-ownership-enforced",
-                   "s3-bucket-lifecycle"):  # fmt: skip
+    for policy in (
+        "s3-bucket-versioning",
+        "s3-bucket-public-access-blocked",
+        "s3-bucket-ownership-enforced",
+        "s3-bucket-lifecycle",
+    ):
         assert set(violations(findings, policy)) == {"bare-bucket", "half-bucket"}, policy
     assert "(status Suspended)" in violations(findings, "s3-bucket-versioning")["half-bucket"][0]
-    assert "leaves blockPublicPolicy, restrictPublicBuckets off" in violations(
-        findings, "s3-bucket-public-access-blocked")["half-bucket"][0]  # fmt: skip
+    assert (
+        "leaves blockPublicPolicy, restrictPublicBuckets off"
+        in violations(findings, "s3-bucket-public-access-blocked")["half-bucket"][0]
+    )
     ownership = violations(findings, "s3-bucket-ownership-enforced")["half-bucket"]
     assert any("object ownership ObjectWriter" in m for m in ownership)
     assert any("is given an ACL by half-bucket-acl" in m for m in ownership)

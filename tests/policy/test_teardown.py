@@ -8,10 +8,14 @@ import pytest
 
 from tests.policy.conftest import Analyses, run_fixture, violations
 
-GUARDED = {"ec2-image-and-snapshot-not-shared": {"accountIds": ["111111111111"]},
-           "rds-snapshot-not-shared": {"accountIds": ["111111111111"]}}  # fmt: skip
-NOT_PRODUCTION = {"s3-bucket-no-force-destroy": {"production": False},
-                  "rds-keeps-final-snapshot-and-backups": {"production": False}}  # fmt: skip
+GUARDED = {
+    "ec2-image-and-snapshot-not-shared": {"accountIds": ["111111111111"]},
+    "rds-snapshot-not-shared": {"accountIds": ["111111111111"]},
+}
+NOT_PRODUCTION = {
+    "s3-bucket-no-force-destroy": {"production": False},
+    "rds-keeps-final-snapshot-and-backups": {"production": False},
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +33,9 @@ def test_log_buckets_keep_current_objects_the_minimum_in_every_lifecycle_form(te
 
 
 def test_the_minimum_is_the_pack_config(teardown, mode):
-    found = violations(teardown(mode, {**GUARDED, "s3-log-bucket-retention": {"minRetentionDays": 60}}),
-                       "s3-log-bucket-retention")  # fmt: skip
+    found = violations(
+        teardown(mode, {**GUARDED, "s3-log-bucket-retention": {"minRetentionDays": 60}}), "s3-log-bucket-retention"
+    )
     assert set(found) == {"dated-log-bucket", "inline-flow-log-bucket"}  # 90 days is enough for 60
 
 

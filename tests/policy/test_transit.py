@@ -32,8 +32,11 @@ REDIRECT_EXEMPTED = {
 
 @pytest.fixture(scope="module")
 def transit(policy_pack) -> Analyses:
-    runs = {f"{kind}-{mode}": run_fixture(f"transit_{kind}", preview=mode == "preview")
-            for kind in ("compliant", "violations") for mode in ("preview", "apply")}  # fmt: skip
+    runs = {
+        f"{kind}-{mode}": run_fixture(f"transit_{kind}", preview=mode == "preview")
+        for kind in ("compliant", "violations")
+        for mode in ("preview", "apply")
+    }
     return Analyses(policy_pack, runs)
 
 
@@ -57,10 +60,12 @@ def test_plain_http_listeners_must_redirect_to_https(transit, mode):
 def test_rules_on_a_plain_http_listener_must_redirect_to_https_too(transit, mode):
     """Joined to their listener through property dependencies: rules on the HTTPS listener may forward."""
     found = violations(transit(f"violations-{mode}"), "alb-http-listener-rules-redirect-to-https")
-    assert found == {"http-forwarding-rule": [
-        "rule http-forwarding-rule of HTTP listener http-redirect-listener: actions[0] is 'forward' on plain HTTP, "
-        "so requests are answered unencrypted; use a redirect to HTTPS."
-    ]}  # fmt: skip
+    assert found == {
+        "http-forwarding-rule": [
+            "rule http-forwarding-rule of HTTP listener http-redirect-listener: actions[0] is 'forward' on plain HTTP, "
+            "so requests are answered unencrypted; use a redirect to HTTPS."
+        ]
+    }
 
 
 def test_listeners_must_accept_only_encrypted_protocols(transit, mode):

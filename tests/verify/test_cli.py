@@ -105,8 +105,13 @@ def test_outputs_come_from_pulumi_stack_output_without_secrets(tmp_path, monkeyp
     outputs = load_outputs("staging", None, tmp_path)
     assert outputs.require("vpcId") == "vpc-0123"
     assert (tmp_path / "args").read_text().split() == [
-        "stack", "output", "--json", "--show-secrets=false", "--stack", "staging"
-    ]  # fmt: skip
+        "stack",
+        "output",
+        "--json",
+        "--show-secrets=false",
+        "--stack",
+        "staging",
+    ]
 
 
 def test_a_failing_pulumi_stack_output_is_a_usage_error_with_its_message(tmp_path, monkeypatch):

@@ -39,7 +39,18 @@ def test_the_declared_rules_are_exactly_the_rules_the_program_registers(prod_app
 
 def test_the_program_exports_every_output_verify_reads(prod_apply):
     needed = {
-        "region", "vpcId", "trailArn", "alertTopicArn", "targetGroupArn", "logBucketName", "databaseEndpoint",
-        "databasePort", "auditorFunctionName", "securityGroupIds", "appPort", "corporateCidrs", "webAclArn",
-    }  # fmt: skip
+        "region",
+        "vpcId",
+        "trailArn",
+        "alertTopicArn",
+        "targetGroupArn",
+        "logBucketName",
+        "databaseEndpoint",
+        "databasePort",
+        "auditorFunctionName",
+        "securityGroupIds",
+        "appPort",
+        "corporateCidrs",
+        "webAclArn",
+    }
     assert needed <= set(prod_apply.stack_outputs)

@@ -64,17 +64,23 @@ def apigateway_routes_require_authorization(args: Any, report: Any, config: dict
                 continue
             authorization = peek(resource.props, "authorizationType", "NONE")
             if authorization is not UNKNOWN and str(authorization).upper() == "NONE":
-                report(f"route {resource.name} ({route_key}) has authorizationType NONE, so anyone can call it.",
-                       resource.urn)  # fmt: skip
+                report(
+                    f"route {resource.name} ({route_key}) has authorizationType NONE, so anyone can call it.",
+                    resource.urn,
+                )
         elif resource.resource_type == API_GATEWAY_V2_API:
             if peek(resource.props, "protocolType") == "HTTP" and is_set(resource.props, "target"):
-                report(f"API {resource.name} is quick-created with `target`: its catch-all $default route takes no "
-                       "authorizer, so anyone can call it.", resource.urn)  # fmt: skip
+                report(
+                    f"API {resource.name} is quick-created with `target`: its catch-all $default route takes no "
+                    "authorizer, so anyone can call it.",
+                    resource.urn,
+                )
         elif resource.resource_type == API_GATEWAY_METHOD:
             method = peek(resource.props, "httpMethod")
             authorization = peek(resource.props, "authorization")
             if method == "OPTIONS" or UNKNOWN in (method, authorization):
                 continue
             if str(value(resource.props, "authorization", "")).upper() == "NONE":
-                report(f"method {resource.name} ({method}) has authorization NONE, so anyone can call it.",
-                       resource.urn)  # fmt: skip
+                report(
+                    f"method {resource.name} ({method}) has authorization NONE, so anyone can call it.", resource.urn
+                )

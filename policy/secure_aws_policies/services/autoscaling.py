@@ -44,8 +44,9 @@ def autoscaling_group_multi_az(args: Any, report: Any, config: dict) -> None:
     for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
         with deferred.guard():
             zones = {str(z) for z in items(value(group.props, "availabilityZones", []))}
-            linked = [subnets[d.urn] for d in group.property_dependencies.get("vpcZoneIdentifiers", [])
-                      if d.urn in subnets]  # fmt: skip
+            linked = [
+                subnets[d.urn] for d in group.property_dependencies.get("vpcZoneIdentifiers", []) if d.urn in subnets
+            ]
             for subnet in linked:
                 zone = peek(subnet.props, "availabilityZone")
                 if zone is UNKNOWN or zone is None:
@@ -55,12 +56,18 @@ def autoscaling_group_multi_az(args: Any, report: Any, config: dict) -> None:
                 # Subnet ids from outside the stack: their AZs are unknown, count the subnets at least.
                 count = len(items(peek(group.props, "vpcZoneIdentifiers", []) or []))
                 if count < minimum:
-                    report(f"Auto Scaling group {group.name} uses {count} subnet(s); it needs subnets in at least "
-                           f"{minimum} Availability Zones.", group.urn)  # fmt: skip
+                    report(
+                        f"Auto Scaling group {group.name} uses {count} subnet(s); it needs subnets in at least "
+                        f"{minimum} Availability Zones.",
+                        group.urn,
+                    )
                 continue
             if len(zones) < minimum:
-                report(f"Auto Scaling group {group.name} spans {len(zones)} Availability Zone(s) "
-                       f"({', '.join(sorted(zones))}); at least {minimum} are required.", group.urn)  # fmt: skip
+                report(
+                    f"Auto Scaling group {group.name} spans {len(zones)} Availability Zone(s) "
+                    f"({', '.join(sorted(zones))}); at least {minimum} are required.",
+                    group.urn,
+                )
     deferred.finish()
 
 
@@ -80,8 +87,10 @@ def autoscaling_group_elb_health_check(args: Any, report: Any, config: dict) -> 
         args.not_applicable("the group is not attached to a load balancer")
     kinds = {k.strip().upper() for k in str(value(props, "healthCheckType", "EC2")).split(",")}
     if "ELB" not in kinds:
-        report(f"Auto Scaling group {args.name} is behind a load balancer but uses {', '.join(sorted(kinds))} "
-               "health checks.")  # fmt: skip
+        report(
+            f"Auto Scaling group {args.name} is behind a load balancer but uses {', '.join(sorted(kinds))} "
+            "health checks."
+        )
 
 
 # Tag spec resource types that matter for what an Auto Scaling group launches.
@@ -139,26 +148,35 @@ def autoscaling_launched_instances_tagged(args: Any, report: Any, config: dict) 
     separate_tags = linked_to(args.resources, AUTOSCALING_TAG, "autoscalingGroupName")
     for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
         with deferred.guard():
-            propagated = {str(value(t, "key")): value(t, "value") for t in items(value(group.props, "tags", []))
-                          if truthy(value(t, "propagateAtLaunch"))}  # fmt: skip
+            propagated = {
+                str(value(t, "key")): value(t, "value")
+                for t in items(value(group.props, "tags", []))
+                if truthy(value(t, "propagateAtLaunch"))
+            }
             for resource in separate_tags.get(group.urn, []):
                 tag = value(resource.props, "tag", {})
                 if truthy(value(tag, "propagateAtLaunch")):
                     propagated[str(value(tag, "key"))] = value(tag, "value")
-            linked = [templates[d.urn] for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
-                      for d in group.property_dependencies.get(key, []) if d.urn in templates]  # fmt: skip
+            linked = [
+                templates[d.urn]
+                for key in ("launchTemplate", "mixedInstancesPolicy", "launchConfiguration")
+                for d in group.property_dependencies.get(key, [])
+                if d.urn in templates
+            ]
             if not linked:
                 # A launch template from outside the stack: only what the group propagates is known.
                 if not all(key in propagated for key in required):
                     for problem in _required_problems("instance", propagated, required):
-                        report(f"Auto Scaling group {group.name}: {problem} (its launch template is not in the "
-                               "stack, so only tags with propagate_at_launch=True count).", group.urn)  # fmt: skip
+                        report(
+                            f"Auto Scaling group {group.name}: {problem} (its launch template is not in the "
+                            "stack, so only tags with propagate_at_launch=True count).",
+                            group.urn,
+                        )
                 continue
             for template in linked:
                 specs = {} if template.resource_type == LAUNCH_CONFIGURATION else _spec_tags(template)
                 launched = {"instance": {**specs.get("instance", {}), **propagated}, "volume": specs.get("volume", {})}
                 for kind in _LAUNCHED:
                     for problem in _required_problems(kind, launched[kind], required):
-                        report(f"Auto Scaling group {group.name} launches from {template.name}: {problem}.",
-                               group.urn)  # fmt: skip
+                        report(f"Auto Scaling group {group.name} launches from {template.name}: {problem}.", group.urn)
     deferred.finish()

@@ -73,8 +73,10 @@ def config_recorder_records_everything_and_is_on(args: Any, report: Any, config:
     statuses = [r for r in args.resources if r.resource_type == CONFIG_RECORDER_STATUS]
     if not recorders:
         if not config[OWNED_ELSEWHERE]:
-            report("this stack has no AWS Config recorder, and the policy's config does not say another owner runs "
-                   f"the account's recorder ({OWNED_ELSEWHERE}): nothing records configuration changes.")  # fmt: skip
+            report(
+                "this stack has no AWS Config recorder, and the policy's config does not say another owner runs "
+                f"the account's recorder ({OWNED_ELSEWHERE}): nothing records configuration changes."
+            )
         return
     deferred = Deferred()
     has_channel = any(r.resource_type == CONFIG_DELIVERY_CHANNEL for r in args.resources)
@@ -85,13 +87,20 @@ def config_recorder_records_everything_and_is_on(args: Any, report: Any, config:
         with deferred.guard():
             mine = _statuses_of(recorder, statuses)
             if not mine:
-                report(f"Config recorder {recorder.name} has no aws.cfg.RecorderStatus: a new recorder is created "
-                       "stopped and records nothing.", recorder.urn)  # fmt: skip
+                report(
+                    f"Config recorder {recorder.name} has no aws.cfg.RecorderStatus: a new recorder is created "
+                    "stopped and records nothing.",
+                    recorder.urn,
+                )
             for status in mine:
                 if not truthy(value(status.props, "isEnabled", False)):
-                    report(f"Config recorder {recorder.name} is turned off by {status.name} (isEnabled is not "
-                           "true).", status.urn)  # fmt: skip
+                    report(
+                        f"Config recorder {recorder.name} is turned off by {status.name} (isEnabled is not true).",
+                        status.urn,
+                    )
         if not has_channel:
-            report(f"Config recorder {recorder.name} has no delivery channel in this stack, so it cannot start.",
-                   recorder.urn)  # fmt: skip
+            report(
+                f"Config recorder {recorder.name} has no delivery channel in this stack, so it cannot start.",
+                recorder.urn,
+            )
     deferred.finish()

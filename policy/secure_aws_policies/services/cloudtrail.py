@@ -65,8 +65,10 @@ def cloudtrail_multi_region_management_events(args: Any, report: Any, config: di
     if selectors and not any(_records_all_management(s) for s in selectors):
         excluded = sorted({str(x) for s in selectors for x in items(value(s, "excludeManagementEventSources", []))})
         detail = f" (excluded sources: {', '.join(excluded)})" if excluded else ""
-        report(f"trail {args.name}: no event selector records both read and write management events of every "
-               f"source{detail}.")  # fmt: skip
+        report(
+            f"trail {args.name}: no event selector records both read and write management events of every "
+            f"source{detail}."
+        )
     if advanced and not selectors and not any(_advanced_records_management(s) for s in advanced):
         report(
             f"trail {args.name}: no advanced event selector records all management events (one whose only "
@@ -78,9 +80,11 @@ def _records_all_management(selector: Any) -> bool:
     # Defaults per pulumi-aws 7 TrailEventSelector: include_management_events "Defaults to `true`",
     # read_write_type "Default value is `All`"; exclude_management_event_sources is "A set of event sources to
     # exclude" (kms.amazonaws.com, rdsdata.amazonaws.com), none when absent.
-    return (not falsy(value(selector, "includeManagementEvents"))
-            and value(selector, "readWriteType", "All") == "All"
-            and not items(value(selector, "excludeManagementEventSources", [])))  # fmt: skip
+    return (
+        not falsy(value(selector, "includeManagementEvents"))
+        and value(selector, "readWriteType", "All") == "All"
+        and not items(value(selector, "excludeManagementEventSources", []))
+    )
 
 
 def _advanced_records_management(selector: Any) -> bool:
@@ -91,8 +95,9 @@ def _advanced_records_management(selector: Any) -> bool:
         return False
     only = fields[0]
     narrowing = ("notEquals", "startsWith", "notStartsWith", "endsWith", "notEndsWith")
-    return ([str(v) for v in items(value(only, "equals", []))] == ["Management"]
-            and not any(items(value(only, key, [])) for key in narrowing))  # fmt: skip
+    return [str(v) for v in items(value(only, "equals", []))] == ["Management"] and not any(
+        items(value(only, key, [])) for key in narrowing
+    )
 
 
 @resource_policy(
@@ -123,14 +128,18 @@ def cloudtrail_log_file_validation(args: Any, report: Any, config: dict) -> None
 def cloudtrail_cloudwatch_logs(args: Any, report: Any, config: dict) -> None:
     for key in ("cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"):
         if not is_set(args.props, key):
-            report(f"trail {args.name} sets no {key}, so its events never reach CloudWatch Logs and no alarm can "
-                   "fire on them.")  # fmt: skip
+            report(
+                f"trail {args.name} sets no {key}, so its events never reach CloudWatch Logs and no alarm can "
+                "fire on them."
+            )
 
 
 def _grants_everyone(doc: Any) -> bool:
     """An Allow for everyone that no condition ties to an account, organization or source."""
-    return any(documents.allows(s) and documents.names_everyone(s) and not documents.narrowed(s)
-               for s in documents.statements(doc))  # fmt: skip
+    return any(
+        documents.allows(s) and documents.names_everyone(s) and not documents.narrowed(s)
+        for s in documents.statements(doc)
+    )
 
 
 @stack_policy(
@@ -158,13 +167,22 @@ def cloudtrail_bucket_protected(args: Any, report: Any, config: dict) -> None:
             with deferred.guard():
                 linked = blocks.get(bucket.urn, [])  # the last applied wins: each must block everything
                 if not linked or not all(truthy(value(b.props, k)) for b in linked for k in PUBLIC_ACCESS_SETTINGS):
-                    report(f"bucket {bucket.name} holds trail {trail.name}'s logs but does not block all public "
-                           "access (a BucketPublicAccessBlock with all four settings true).", bucket.urn)  # fmt: skip
+                    report(
+                        f"bucket {bucket.name} holds trail {trail.name}'s logs but does not block all public "
+                        "access (a BucketPublicAccessBlock with all four settings true).",
+                        bucket.urn,
+                    )
                 for policy in policies.get(bucket.urn, []):
                     if _grants_everyone(documents.document(policy.props, "policy")):
-                        report(f"bucket {bucket.name} holds trail {trail.name}'s logs and its policy "
-                               f"{policy.name} allows everyone.", bucket.urn)  # fmt: skip
+                        report(
+                            f"bucket {bucket.name} holds trail {trail.name}'s logs and its policy "
+                            f"{policy.name} allows everyone.",
+                            bucket.urn,
+                        )
                 if not loggings.get(bucket.urn) and not logs_inline(bucket):
-                    report(f"bucket {bucket.name} holds trail {trail.name}'s logs but has no server access "
-                           "logging, so reads of the audit trail are not recorded.", bucket.urn)  # fmt: skip
+                    report(
+                        f"bucket {bucket.name} holds trail {trail.name}'s logs but has no server access "
+                        "logging, so reads of the audit trail are not recorded.",
+                        bucket.urn,
+                    )
     deferred.finish()

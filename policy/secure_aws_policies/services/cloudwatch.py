@@ -69,7 +69,7 @@ def log_group_retention(args: Any, report: Any, config: dict) -> None:
         SECURITY_HUB("CloudWatch.15"),
         SECURITY_HUB("CloudWatch.17"),
         CDK_NAG("NIST.800.53.R5-CloudWatchAlarmAction"),
-    ],  # fmt: skip
+    ],
     remediation="Set alarm_actions=[<SNS topic ARN>] (and leave actions_enabled unset or True).",
 )
 def alarm_has_action(args: Any, report: Any, config: dict) -> None:
@@ -130,19 +130,27 @@ def cis_monitoring_metric_filters(args: Any, report: Any, config: dict) -> None:
         title = CIS_PATTERNS[item][0]
         filters = found.get(item, [])
         if not filters:
-            report(f"no metric filter on the trail's log group has the CIS {item} pattern ({title}): "
-                   f"{CIS_PATTERNS[item][1][0]}", where)  # fmt: skip
+            report(
+                f"no metric filter on the trail's log group has the CIS {item} pattern ({title}): "
+                f"{CIS_PATTERNS[item][1][0]}",
+                where,
+            )
             continue
         with deferred.guard():
             if not any(_has_acting_alarm(f, alarms) for f in filters):
                 names = ", ".join(f.name for f in filters)
-                report(f"CIS {item} ({title}): no alarm with an action watches the metric of filter {names}.",
-                       filters[0].urn)  # fmt: skip
+                report(
+                    f"CIS {item} ({title}): no alarm with an action watches the metric of filter {names}.",
+                    filters[0].urn,
+                )
             elif not any(_has_acting_alarm(f, alarms, single_event=True) for f in filters):
                 names = ", ".join(f.name for f in filters)
-                report(f"CIS {item} ({title}): the alarms on the metric of filter {names} do not fire on a single "
-                       "event (they need statistic Sum or SampleCount, a threshold one event reaches, one "
-                       "evaluation period and one datapoint).", filters[0].urn)  # fmt: skip
+                report(
+                    f"CIS {item} ({title}): the alarms on the metric of filter {names} do not fire on a single "
+                    "event (they need statistic Sum or SampleCount, a threshold one event reaches, one "
+                    "evaluation period and one datapoint).",
+                    filters[0].urn,
+                )
     deferred.finish()
 
 
@@ -215,5 +223,7 @@ def alarm_reaches_subscribed_topic(args: Any, report: Any, config: dict) -> None
         reached = _topic_urns(alarm, "alarmActions", topics)
         if reached and not reached & subscribed:
             names = ", ".join(sorted(topics[urn].name for urn in reached))
-            report(f"alarm {alarm.name} notifies topic {names}, which has no subscription in the stack: nobody "
-                   "hears it.", alarm.urn)  # fmt: skip
+            report(
+                f"alarm {alarm.name} notifies topic {names}, which has no subscription in the stack: nobody hears it.",
+                alarm.urn,
+            )

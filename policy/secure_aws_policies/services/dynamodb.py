@@ -25,8 +25,10 @@ def _table_key_problem(props: Mapping[str, Any]) -> str | None:
     if enabled is UNKNOWN:
         return None
     if not truthy(enabled):
-        return ("`server_side_encryption` is not enabled, so the table is encrypted with an AWS owned key that we "
-                "cannot control or audit")  # fmt: skip
+        return (
+            "`server_side_encryption` is not enabled, so the table is encrypted with an AWS owned key that we "
+            "cannot control or audit"
+        )
     return customer_key_problem(sse, "kmsKeyArn")
 
 

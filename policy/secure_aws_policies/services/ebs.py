@@ -28,8 +28,10 @@ def ebs_snapshot_copy_encrypted_with_cmk(args: Any, report: Any, config: dict) -
     if encrypted is UNKNOWN:
         return
     if not truthy(encrypted):
-        report(f"EBS snapshot copy {args.name}: `encrypted` is not true, so a copy of an unencrypted snapshot is "
-               "stored unencrypted.")  # fmt: skip
+        report(
+            f"EBS snapshot copy {args.name}: `encrypted` is not true, so a copy of an unencrypted snapshot is "
+            "stored unencrypted."
+        )
         return
     problem = customer_key_problem(args.props, "kmsKeyId")
     if problem:

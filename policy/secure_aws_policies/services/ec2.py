@@ -38,7 +38,7 @@ def _volume_problem(volume: Any) -> str | None:
     "volume: root_block_device and ebs_block_devices of instances, block_device_mappings[].ebs of launch "
     "templates (declare the root device, or it comes unencrypted from the AMI).",
 )
-def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:  # noqa: C901
     props = args.props
     if args.resource_type == EBS_VOLUME:
         problem = _volume_problem(props)
@@ -50,8 +50,10 @@ def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         if has(props, "rootBlockDevice"):
             devices.append(("rootBlockDevice", value(props, "rootBlockDevice")))
         elif not is_set(props, "launchTemplate"):
-            report(f"instance {args.name} declares no rootBlockDevice, so its root volume is created from the AMI "
-                   "without our key.")  # fmt: skip
+            report(
+                f"instance {args.name} declares no rootBlockDevice, so its root volume is created from the AMI "
+                "without our key."
+            )
         for index, device in enumerate(items(value(props, "ebsBlockDevices", []))):
             devices.append((f"ebsBlockDevices[{index}]", device))
         for where, device in devices:
@@ -62,8 +64,10 @@ def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     mappings = items(value(props, "blockDeviceMappings", []))
     with_ebs = [(index, mapping) for index, mapping in enumerate(mappings) if has(mapping, "ebs")]
     if not with_ebs:
-        report(f"launch template {args.name} declares no EBS block device mapping, so the root volume is created "
-               "from the AMI without our key.")  # fmt: skip
+        report(
+            f"launch template {args.name} declares no EBS block device mapping, so the root volume is created "
+            "from the AMI without our key."
+        )
     for index, mapping in with_ebs:
         problem = _volume_problem(value(mapping, "ebs") or {})
         if problem:
@@ -92,8 +96,10 @@ def ec2_instance_no_public_ip(args: Any, report: Any, config: dict) -> None:
         # Left out, associatePublicIpAddress follows the subnet; with no subnet EC2 uses the default VPC's default
         # subnet, and "if the instance is launched into a default subnet in a default VPC, the default is true"
         # (AWS API reference, AssociatePublicIpAddress).
-        report(f"instance {args.name} names no subnet, so EC2 launches it into the default VPC's default subnet, "
-               "which gives it a public IP address.")  # fmt: skip
+        report(
+            f"instance {args.name} names no subnet, so EC2 launches it into the default VPC's default subnet, "
+            "which gives it a public IP address."
+        )
 
 
 @resource_policy(
@@ -182,9 +188,13 @@ def ec2_image_and_snapshot_not_shared(args: Any, report: Any, config: dict) -> N
         report(f"{args.name} makes the {what} public (group={value(args.props, 'group')}).")
     for key in ("organizationArn", "organizationalUnitArn"):
         if value(args.props, key) is not None:
-            report(f"{args.name} shares the {what} with a whole organization or OU ({key}); share only with the "
-                   "guarded accounts.")  # fmt: skip
+            report(
+                f"{args.name} shares the {what} with a whole organization or OU ({key}); share only with the "
+                "guarded accounts."
+            )
     account = peek(args.props, "accountId")
     for outside in shared_outside([account] if account is not None else [], allowed):
-        report(f"{args.name} shares the {what} with account {outside}, which is not a guarded account "
-               f"({allowed or 'none configured'}).")  # fmt: skip
+        report(
+            f"{args.name} shares the {what} with account {outside}, which is not a guarded account "
+            f"({allowed or 'none configured'})."
+        )

@@ -72,15 +72,24 @@ def ec2_no_default_vpc(args: Any, report: Any, config: dict) -> None:
     for resource in args.resources:
         if resource.resource_type in DEFAULT_VPC_HARDENING or resource.urn in defaults:
             continue
-        used = sorted({defaults[target.urn].name for targets in resource.property_dependencies.values()
-                       for target in targets if target.urn in defaults})  # fmt: skip
+        used = sorted(
+            {
+                defaults[target.urn].name
+                for targets in resource.property_dependencies.values()
+                for target in targets
+                if target.urn in defaults
+            }
+        )
         if used:
             report(f"{resource.name} is placed in the default VPC (it uses {', '.join(used)}).", resource.urn)
         elif resource.resource_type in (EC2_INSTANCE, SPOT_INSTANCE_REQUEST) and not any(
             is_set(resource.props, key) for key in ("subnetId", "networkInterfaces", "launchTemplate")
         ):
-            report(f"instance {resource.name} names no subnetId, network interface or launch template, so AWS "
-                   "launches it in the default VPC's default subnet.", resource.urn)  # fmt: skip
+            report(
+                f"instance {resource.name} names no subnetId, network interface or launch template, so AWS "
+                "launches it in the default VPC's default subnet.",
+                resource.urn,
+            )
 
 
 @resource_policy(
@@ -103,8 +112,10 @@ def ec2_imds_hop_limit(args: Any, report: Any, config: dict) -> None:
         return
     limit = as_int(found, 1)
     if limit > int(config["maxHopLimit"]):
-        report(f"{args.name} sets httpPutResponseHopLimit {limit}, above {config['maxHopLimit']}: containers on "
-               "the host can reach the instance role's credentials.")  # fmt: skip
+        report(
+            f"{args.name} sets httpPutResponseHopLimit {limit}, above {config['maxHopLimit']}: containers on "
+            "the host can reach the instance role's credentials."
+        )
 
 
 def _volume_problem(volume: Any) -> str | None:

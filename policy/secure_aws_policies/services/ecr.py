@@ -70,8 +70,7 @@ def ecr_repository_scan_on_push(args: Any, report: Any, config: dict) -> None:
     if scan is UNKNOWN or truthy(scan):
         return
     form = "is false" if scan is not None else "is left out (the default is false)"
-    report(f"ECR repository {args.name}: `scan_on_push` {form}, so pushed images are not scanned for "
-           "vulnerabilities.")  # fmt: skip
+    report(f"ECR repository {args.name}: `scan_on_push` {form}, so pushed images are not scanned for vulnerabilities.")
 
 
 # IMMUTABLE_WITH_EXCLUSION leaves the excluded tags mutable: accepted only with an exemption that says why.

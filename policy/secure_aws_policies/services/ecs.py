@@ -22,8 +22,9 @@ from ..types import ECS_TASK_DEFINITION
 
 # The keys AWS Config's ecs-no-environment-secrets rule (behind ECS.8) checks by default, and names that say secret.
 ECS8_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
-SECRET_NAME = re.compile(r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth",
-                         re.IGNORECASE)  # fmt: skip
+SECRET_NAME = re.compile(
+    r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth", re.IGNORECASE
+)
 # Names that point at a secret or describe one rather than hold it (DB_PASSWORD_SECRET_ARN, TOKEN_TTL, ...).
 NOT_A_SECRET = re.compile(r"_(ARN|FILE|PATH|NAME|LENGTH|URL|ENABLED|TTL|HEADER)$", re.IGNORECASE)
 ROOT_USERS = frozenset({"root", "0"})
@@ -96,8 +97,10 @@ def ecs_container_no_plaintext_secrets(args: Any, report: Any, config: dict) -> 
         for variable in container.get("environment") or []:
             key = str(variable.get("name", "")) if isinstance(variable, Mapping) else ""
             if key and variable.get("value") not in (None, "") and _secret_named(key):
-                report(f"task definition {args.name}: container {name} passes {key} as a plain environment "
-                       "variable; reference it from `secrets` (Secrets Manager or SSM SecureString).")  # fmt: skip
+                report(
+                    f"task definition {args.name}: container {name} passes {key} as a plain environment "
+                    "variable; reference it from `secrets` (Secrets Manager or SSM SecureString)."
+                )
 
 
 @resource_policy(

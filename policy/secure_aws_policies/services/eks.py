@@ -38,11 +38,14 @@ def eks_endpoint_not_public(args: Any, report: Any, config: dict) -> None:
     cidrs = [str(cidr) for cidr in items(value(vpc_config, "publicAccessCidrs", []))]
     public = [cidr for cidr in cidrs if not is_private(cidr)]
     if not cidrs:
-        report(f"cluster {args.name} has a public API endpoint with no publicAccessCidrs, so EKS opens it to "
-               "0.0.0.0/0.")  # fmt: skip
+        report(
+            f"cluster {args.name} has a public API endpoint with no publicAccessCidrs, so EKS opens it to 0.0.0.0/0."
+        )
     elif covered_public_space(public):
-        report(f"cluster {args.name} has a public API endpoint open to the whole internet through "
-               f"publicAccessCidrs {public}.")  # fmt: skip
+        report(
+            f"cluster {args.name} has a public API endpoint open to the whole internet through "
+            f"publicAccessCidrs {public}."
+        )
 
 
 @resource_policy(
@@ -83,15 +86,15 @@ def eks_secrets_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None
     remediation="Set enabled_cluster_log_types=['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] "
     "(at least audit and authenticator), with a KMS-encrypted /aws/eks/<cluster>/cluster log group kept long "
     "enough.",
-    config={"requiredLogTypes": {"type": "array", "items": {"type": "string"},
-                                 "default": ["audit", "authenticator"]}},
-)  # fmt: skip
+    config={"requiredLogTypes": {"type": "array", "items": {"type": "string"}, "default": ["audit", "authenticator"]}},
+)
 def eks_control_plane_logging(args: Any, report: Any, config: dict) -> None:
     enabled = {str(log_type) for log_type in items(value(args.props, "enabledClusterLogTypes", []))}
     missing = [log_type for log_type in config["requiredLogTypes"] if log_type not in enabled]
     if missing:
-        report(f"cluster {args.name} does not log {', '.join(missing)} from its control plane "
-               "(enabledClusterLogTypes).")  # fmt: skip
+        report(
+            f"cluster {args.name} does not log {', '.join(missing)} from its control plane (enabledClusterLogTypes)."
+        )
 
 
 @resource_policy(
@@ -111,5 +114,7 @@ def eks_node_group_ssh_not_open(args: Any, report: Any, config: dict) -> None:
     # [source_security_group_ids] ..., port 22 on the worker nodes is opened to the Internet (0.0.0.0/0)."
     remote = value(args.props, "remoteAccess")
     if remote and is_set(remote, "ec2SshKey") and not is_set(remote, "sourceSecurityGroupIds"):
-        report(f"node group {args.name} takes an SSH key without sourceSecurityGroupIds, so EKS opens SSH/RDP on "
-               "its nodes to 0.0.0.0/0.")  # fmt: skip
+        report(
+            f"node group {args.name} takes an SSH key without sourceSecurityGroupIds, so EKS opens SSH/RDP on "
+            "its nodes to 0.0.0.0/0."
+        )

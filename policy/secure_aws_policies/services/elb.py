@@ -76,8 +76,10 @@ def _redirect_problems(actions: list[Any], key: str) -> list[str]:
     for index, action in enumerate(actions):
         kind = value(action, "type")
         if kind != "redirect":
-            problems.append(f"{key}[{index}] is {kind!r} on plain HTTP, so requests are answered unencrypted; use "
-                            "a redirect to HTTPS.")  # fmt: skip
+            problems.append(
+                f"{key}[{index}] is {kind!r} on plain HTTP, so requests are answered unencrypted; use "
+                "a redirect to HTTPS."
+            )
             continue
         # A redirect without a protocol keeps the request's ("#{protocol}"): HTTP stays HTTP.
         target = str(value(value(action, "redirect") or {}, "protocol", "#{protocol}"))
@@ -156,11 +158,15 @@ def lb_listener_tls_policy(args: Any, report: Any, config: dict) -> None:
         return
     policy = value(args.props, "sslPolicy")
     if policy in (None, ""):
-        report(f"listener {args.name} sets no sslPolicy, so AWS applies {API_DEFAULT_TLS_POLICY} (TLS 1.0 and "
-               "weak ciphers).")  # fmt: skip
+        report(
+            f"listener {args.name} sets no sslPolicy, so AWS applies {API_DEFAULT_TLS_POLICY} (TLS 1.0 and "
+            "weak ciphers)."
+        )
     elif policy not in config["allowedSslPolicies"]:
-        report(f"listener {args.name} uses {policy}, which is not an allowed TLS policy "
-               f"({', '.join(config['allowedSslPolicies'])}).")  # fmt: skip
+        report(
+            f"listener {args.name} uses {policy}, which is not an allowed TLS policy "
+            f"({', '.join(config['allowedSslPolicies'])})."
+        )
 
 
 def _balancer_kind(args: Any) -> str:
@@ -222,8 +228,10 @@ def lb_desync_mitigation(args: Any, report: Any, config: dict) -> None:
         args.not_applicable("only application and classic load balancers have a desync mitigation mode")
     mode = value(args.props, "desyncMitigationMode", "defensive")
     if mode not in ("defensive", "strictest"):
-        report(f"load balancer {args.name} uses desync mitigation mode {mode!r}, which lets ambiguous HTTP "
-               "requests through.")  # fmt: skip
+        report(
+            f"load balancer {args.name} uses desync mitigation mode {mode!r}, which lets ambiguous HTTP "
+            "requests through."
+        )
 
 
 @resource_policy(

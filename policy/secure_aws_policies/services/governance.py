@@ -36,9 +36,13 @@ def exemptions_name_a_resource(args: Any, report: Any, config: dict) -> None:
         for entry in entries:
             count = sum(exemptions.names(entry, *identity) for identity in identities)
             if count == 0:
-                report(f"stale exemption: {policy} exempts {exemptions.describe(entry)}, which is not in this "
-                       "stack; delete the exemption or correct the name.")  # fmt: skip
+                report(
+                    f"stale exemption: {policy} exempts {exemptions.describe(entry)}, which is not in this "
+                    "stack; delete the exemption or correct the name."
+                )
             elif count > 1:
-                report(f"ambiguous exemption: {policy} exempts {exemptions.describe(entry)}, which names {count} "
-                       "resources; name the one you mean by its URN.")  # fmt: skip
+                report(
+                    f"ambiguous exemption: {policy} exempts {exemptions.describe(entry)}, which names {count} "
+                    "resources; name the one you mean by its URN."
+                )
     exemptions.SEEN.clear()  # the next analysis records its own

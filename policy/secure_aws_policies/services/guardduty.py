@@ -40,12 +40,15 @@ OWNED_ELSEWHERE = "detectorOwnedElsewhere"
 def guardduty_detector_enabled(args: Any, report: Any, config: dict) -> None:
     detectors = [r for r in args.resources if r.resource_type == GUARDDUTY_DETECTOR]
     if not detectors and not config[OWNED_ELSEWHERE]:
-        report("this stack has no GuardDuty detector, and the policy's config does not say the organization "
-               f"enables one ({OWNED_ELSEWHERE}): no threat detection watches the account.")  # fmt: skip
+        report(
+            "this stack has no GuardDuty detector, and the policy's config does not say the organization "
+            f"enables one ({OWNED_ELSEWHERE}): no threat detection watches the account."
+        )
     deferred = Deferred()
     for detector in detectors:
         with deferred.guard():
             if falsy(value(detector.props, "enable", True)):
-                report(f"GuardDuty detector {detector.name} is suspended (enable=false): it detects nothing.",
-                       detector.urn)  # fmt: skip
+                report(
+                    f"GuardDuty detector {detector.name} is suspended (enable=false): it detects nothing.", detector.urn
+                )
     deferred.finish()

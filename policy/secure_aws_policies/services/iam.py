@@ -63,8 +63,9 @@ _ADMIN_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(Ad
 IDENTITY_POLICIES = frozenset({ROLE, ROLE_POLICY, MANAGED_POLICY, GROUP_POLICY, USER_POLICY})
 # Every document is judged on its own: where two resources write one policy (a key's inline policy and an
 # aws.kms.KeyPolicy, a bucket's and a BucketPolicy), whichever applies last wins, so the worst must pass too.
-RESOURCE_POLICIES = frozenset({BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY, SNS_TOPIC, SQS_QUEUE,
-                               KMS_KEY, KMS_KEY_POLICY, *S3_BUCKETS})  # fmt: skip
+RESOURCE_POLICIES = frozenset(
+    {BUCKET_POLICY, SNS_TOPIC_POLICY, SQS_QUEUE_POLICY, SNS_TOPIC, SQS_QUEUE, KMS_KEY, KMS_KEY_POLICY, *S3_BUCKETS}
+)
 ALL_POLICY_HOLDERS = IDENTITY_POLICIES | RESOURCE_POLICIES
 
 DECRYPT_ACTIONS = ("kms:Decrypt", "kms:ReEncryptFrom")
@@ -145,9 +146,11 @@ def _key_admin(statement: dict, role: str) -> bool:
 def iam_no_admin_wildcard(args: Any, report: Any, config: dict) -> None:
     for arn in _managed_policy_arns(args):
         if match := _ADMIN_MANAGED_POLICY.match(arn):
-            report(f"{args.name} attaches the AWS managed policy {match.group(1)}, which allows every action "
-                   f"{'' if match.group(1) == 'AdministratorAccess' else 'but IAM and Organizations '}on every "
-                   "resource.")  # fmt: skip
+            report(
+                f"{args.name} attaches the AWS managed policy {match.group(1)}, which allows every action "
+                f"{'' if match.group(1) == 'AdministratorAccess' else 'but IAM and Organizations '}on every "
+                "resource."
+            )
     if args.resource_type not in ALL_POLICY_HOLDERS:
         return
     for where, statement, role in _allow_statements(args, report):
@@ -272,8 +275,10 @@ def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
     for where, statement, _ in _allow_statements(args):
         if documents.names_everyone(statement) and not documents.narrowed(statement):
             actions = ", ".join(documents.actions(statement)) or "actions"
-            report(f"{args.name}: {where} allows {actions} to everyone (Principal \"*\") without a condition that "
-                   "limits it to an account or organization.")  # fmt: skip
+            report(
+                f'{args.name}: {where} allows {actions} to everyone (Principal "*") without a condition that '
+                "limits it to an account or organization."
+            )
 
 
 # Privilege, not spelling ########################################################################################
@@ -285,20 +290,46 @@ METADATA_READS = re.compile(r"^[a-z0-9-]+:(describe|list)[a-z0-9]*\*$")
 # Actions that run code under a role passed to them: with iam:PassRole on every role, the caller gets the
 # permissions of any role in the account (the classic PassRole escalation paths).
 COMPUTE_CREATING_ACTIONS = (
-    "ec2:RunInstances", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion",
-    "autoscaling:CreateLaunchConfiguration", "autoscaling:CreateAutoScalingGroup", "lambda:CreateFunction",
-    "lambda:UpdateFunctionConfiguration", "ecs:RunTask", "ecs:StartTask", "ecs:RegisterTaskDefinition",
-    "ecs:CreateService", "glue:CreateDevEndpoint", "glue:CreateJob", "cloudformation:CreateStack",
-    "cloudformation:UpdateStack", "codebuild:CreateProject", "sagemaker:CreateNotebookInstance",
-    "sagemaker:CreateTrainingJob", "datapipeline:CreatePipeline", "states:CreateStateMachine",
-)  # fmt: skip
+    "ec2:RunInstances",
+    "ec2:CreateLaunchTemplate",
+    "ec2:CreateLaunchTemplateVersion",
+    "autoscaling:CreateLaunchConfiguration",
+    "autoscaling:CreateAutoScalingGroup",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:RegisterTaskDefinition",
+    "ecs:CreateService",
+    "glue:CreateDevEndpoint",
+    "glue:CreateJob",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "codebuild:CreateProject",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "datapipeline:CreatePipeline",
+    "states:CreateStateMachine",
+)
 # IAM writes that change what a role, user or policy may do, or who may act as them.
 IAM_PERMISSION_WRITES = (
-    "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:AttachRolePolicy", "iam:AttachUserPolicy",
-    "iam:AttachGroupPolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:UpdateAssumeRolePolicy",
-    "iam:CreateRole", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
-    "iam:AddUserToGroup", "iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary",
-)  # fmt: skip
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateRole",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+)
 # AWS managed policies that are admin-equivalent or give full access to a service's data, derived from their
 # names (AWS names them so): AdministratorAccess, PowerUserAccess, every <service>FullAccess (and its _v2), and
 # SecretsManagerReadWrite, which reads every secret. IAMFullAccess alone lets its holder grant itself anything.
@@ -312,29 +343,39 @@ def _wildcard_resource(statement: dict) -> bool:
     """The statement applies to every resource, or to every role/user/policy by a wildcard ARN."""
     if documents.covers_all_resources(statement):
         return True
-    return any(re.search(r":(role|user|policy|group)/(.*/)?\*$", r) or r.endswith(":*") for r in
-               documents.resources(statement))  # fmt: skip
+    return any(
+        re.search(r":(role|user|policy|group)/(.*/)?\*$", r) or r.endswith(":*") for r in documents.resources(statement)
+    )
 
 
 def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
     problems = []
     for where, statement, _ in statements:
         if documents.covers_all_resources(statement):
-            wild = [a for a in documents.actions(statement) if ("*" in a or "?" in a) and not METADATA_READS.match(
-                a.strip().lower()) and a.split(":", 1)[0].lower() in SENSITIVE_SERVICES]  # fmt: skip
+            wild = [
+                a
+                for a in documents.actions(statement)
+                if ("*" in a or "?" in a)
+                and not METADATA_READS.match(a.strip().lower())
+                and a.split(":", 1)[0].lower() in SENSITIVE_SERVICES
+            ]
             if wild:
                 problems.append(f"{where} allows {', '.join(wild)} on every resource")
         if _wildcard_resource(statement):
             writes = [a for a in IAM_PERMISSION_WRITES if documents.granted(statement, a)]
             if writes:
-                problems.append(f"{where} allows IAM permission writes ({', '.join(writes[:4])}"
-                                f"{', ...' if len(writes) > 4 else ''}) on every role, user or policy")  # fmt: skip
+                problems.append(
+                    f"{where} allows IAM permission writes ({', '.join(writes[:4])}"
+                    f"{', ...' if len(writes) > 4 else ''}) on every role, user or policy"
+                )
     pass_role = [w for w, s, _ in statements if documents.granted(s, "iam:PassRole") and _wildcard_resource(s)]
     compute = sorted({a for _, s, _ in statements for a in COMPUTE_CREATING_ACTIONS if documents.granted(s, a)})
     if pass_role and compute:
-        problems.append(f"{pass_role[0]} allows iam:PassRole on every role, and the document allows "
-                        f"{', '.join(compute[:3])}{', ...' if len(compute) > 3 else ''}: whoever holds it can run "
-                        "code as any role")  # fmt: skip
+        problems.append(
+            f"{pass_role[0]} allows iam:PassRole on every role, and the document allows "
+            f"{', '.join(compute[:3])}{', ...' if len(compute) > 3 else ''}: whoever holds it can run "
+            "code as any role"
+        )
     return problems
 
 
@@ -359,8 +400,10 @@ def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
 def iam_no_privilege_escalation(args: Any, report: Any, config: dict) -> None:
     for arn in _managed_policy_arns(args):
         if match := _FULL_ACCESS_MANAGED_POLICY.match(arn):
-            report(f"{args.name} attaches the AWS managed policy {match.group(1)}, which is admin-equivalent or "
-                   "gives full access to a service's data.")  # fmt: skip
+            report(
+                f"{args.name} attaches the AWS managed policy {match.group(1)}, which is admin-equivalent or "
+                "gives full access to a service's data."
+            )
     if args.resource_type not in IDENTITY_POLICIES:
         return
     statements = _allow_statements(args)

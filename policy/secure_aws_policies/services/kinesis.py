@@ -60,12 +60,16 @@ def firehose_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     if UNKNOWN in (enabled, key_type):
         return
     if not truthy(enabled):
-        report(f"Firehose delivery stream {args.name}: `server_side_encryption` is not enabled, so buffered "
-               "records are not encrypted with our key.")  # fmt: skip
+        report(
+            f"Firehose delivery stream {args.name}: `server_side_encryption` is not enabled, so buffered "
+            "records are not encrypted with our key."
+        )
     elif key_type != "CUSTOMER_MANAGED_CMK":
         shown = key_type or "left out (the default is AWS_OWNED_CMK)"
-        report(f"Firehose delivery stream {args.name}: `server_side_encryption.key_type` is {shown}, not "
-               "CUSTOMER_MANAGED_CMK with our key.")  # fmt: skip
+        report(
+            f"Firehose delivery stream {args.name}: `server_side_encryption.key_type` is {shown}, not "
+            "CUSTOMER_MANAGED_CMK with our key."
+        )
     else:
         problem = key_problem_at(args.props, "serverSideEncryption.keyArn")
         if problem:

@@ -111,8 +111,11 @@ def kms_key_access_this_account(args: Any, report: Any, config: dict) -> None:
                 for key in ("granteePrincipal", "retiringPrincipal"):
                     account = documents.account_of(value(resource.props, key, ""))
                     if account and account not in guarded:
-                        report(f"grant {resource.name} gives account {account} ({key}) use of the key; guarded "
-                               f"accounts: {', '.join(sorted(guarded))}.", resource.urn)  # fmt: skip
+                        report(
+                            f"grant {resource.name} gives account {account} ({key}) use of the key; guarded "
+                            f"accounts: {', '.join(sorted(guarded))}.",
+                            resource.urn,
+                        )
                 continue
             for index, statement in enumerate(documents.statements(documents.document(resource.props, "policy"))):
                 if not documents.allows(statement):
@@ -120,7 +123,10 @@ def kms_key_access_this_account(args: Any, report: Any, config: dict) -> None:
                 others = sorted(documents.named_accounts(statement) - guarded)
                 if others:
                     where = statement.get("Sid") or index
-                    report(f"key policy {resource.name}: statement {where} gives account(s) {', '.join(others)} "
-                           f"{', '.join(documents.actions(statement)) or 'access'}; guarded accounts: "
-                           f"{', '.join(sorted(guarded))}.", resource.urn)  # fmt: skip
+                    report(
+                        f"key policy {resource.name}: statement {where} gives account(s) {', '.join(others)} "
+                        f"{', '.join(documents.actions(statement)) or 'access'}; guarded accounts: "
+                        f"{', '.join(sorted(guarded))}.",
+                        resource.urn,
+                    )
     deferred.finish()

@@ -74,5 +74,7 @@ def lambda_permission_not_public(args: Any, report: Any, config: dict) -> None:
     if principal == "*" and not (sourced or is_set(args.props, "principalOrgId")):
         report(f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn).")
     elif principal.endswith(".amazonaws.com") and not sourced:
-        report(f"permission {args.name} lets any {principal} resource, in any account, invoke the function (no "
-               "sourceArn or sourceAccount).")  # fmt: skip
+        report(
+            f"permission {args.name} lets any {principal} resource, in any account, invoke the function (no "
+            "sourceArn or sourceAccount)."
+        )

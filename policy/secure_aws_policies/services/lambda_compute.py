@@ -19,28 +19,49 @@ from ..types import LAMBDA_FUNCTION, LAMBDA_FUNCTION_URL
 # (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html), as tflint-ruleset-aws transcribes it in
 # rules/aws_lambda_function_deprecated_runtime.go. A runtime whose date is still ahead passes until that day.
 RUNTIME_DEPRECATION = {
-    "nodejs": datetime.date(2016, 10, 31), "nodejs4.3": datetime.date(2020, 3, 5),
-    "nodejs4.3-edge": datetime.date(2020, 3, 5), "nodejs6.10": datetime.date(2019, 8, 12),
-    "nodejs8.10": datetime.date(2020, 3, 6), "nodejs10.x": datetime.date(2021, 7, 30),
-    "nodejs12.x": datetime.date(2023, 3, 31), "nodejs14.x": datetime.date(2023, 12, 4),
-    "nodejs16.x": datetime.date(2024, 6, 12), "nodejs18.x": datetime.date(2025, 9, 1),
-    "nodejs20.x": datetime.date(2026, 4, 30), "nodejs22.x": datetime.date(2027, 4, 30),
-    "python2.7": datetime.date(2021, 7, 15), "python3.6": datetime.date(2022, 7, 18),
-    "python3.7": datetime.date(2023, 12, 4), "python3.8": datetime.date(2024, 10, 14),
-    "python3.9": datetime.date(2025, 12, 15), "python3.10": datetime.date(2026, 6, 30),
-    "python3.11": datetime.date(2026, 6, 30), "python3.12": datetime.date(2028, 10, 31),
+    "nodejs": datetime.date(2016, 10, 31),
+    "nodejs4.3": datetime.date(2020, 3, 5),
+    "nodejs4.3-edge": datetime.date(2020, 3, 5),
+    "nodejs6.10": datetime.date(2019, 8, 12),
+    "nodejs8.10": datetime.date(2020, 3, 6),
+    "nodejs10.x": datetime.date(2021, 7, 30),
+    "nodejs12.x": datetime.date(2023, 3, 31),
+    "nodejs14.x": datetime.date(2023, 12, 4),
+    "nodejs16.x": datetime.date(2024, 6, 12),
+    "nodejs18.x": datetime.date(2025, 9, 1),
+    "nodejs20.x": datetime.date(2026, 4, 30),
+    "nodejs22.x": datetime.date(2027, 4, 30),
+    "python2.7": datetime.date(2021, 7, 15),
+    "python3.6": datetime.date(2022, 7, 18),
+    "python3.7": datetime.date(2023, 12, 4),
+    "python3.8": datetime.date(2024, 10, 14),
+    "python3.9": datetime.date(2025, 12, 15),
+    "python3.10": datetime.date(2026, 6, 30),
+    "python3.11": datetime.date(2026, 6, 30),
+    "python3.12": datetime.date(2028, 10, 31),
     "python3.13": datetime.date(2029, 6, 30),
-    "java8": datetime.date(2024, 1, 8), "java8.al2": datetime.date(2026, 6, 30),
-    "java11": datetime.date(2026, 6, 30), "java17": datetime.date(2026, 6, 30), "java21": datetime.date(2029, 6, 30),
-    "dotnetcore1.0": datetime.date(2019, 7, 27), "dotnetcore2.0": datetime.date(2019, 5, 30),
-    "dotnetcore2.1": datetime.date(2022, 1, 5), "dotnetcore3.1": datetime.date(2023, 4, 3),
-    "dotnet5.0": datetime.date(2022, 5, 10), "dotnet6": datetime.date(2024, 11, 12),
-    "dotnet7": datetime.date(2024, 5, 14), "dotnet8": datetime.date(2026, 11, 10),
-    "ruby2.5": datetime.date(2021, 7, 30), "ruby2.7": datetime.date(2023, 11, 27),
-    "ruby3.2": datetime.date(2026, 3, 31), "ruby3.3": datetime.date(2027, 3, 31),
-    "go1.x": datetime.date(2024, 1, 8), "provided": datetime.date(2024, 1, 8),
-    "provided.al2": datetime.date(2026, 6, 30), "provided.al2023": datetime.date(2029, 6, 30),
-}  # fmt: skip
+    "java8": datetime.date(2024, 1, 8),
+    "java8.al2": datetime.date(2026, 6, 30),
+    "java11": datetime.date(2026, 6, 30),
+    "java17": datetime.date(2026, 6, 30),
+    "java21": datetime.date(2029, 6, 30),
+    "dotnetcore1.0": datetime.date(2019, 7, 27),
+    "dotnetcore2.0": datetime.date(2019, 5, 30),
+    "dotnetcore2.1": datetime.date(2022, 1, 5),
+    "dotnetcore3.1": datetime.date(2023, 4, 3),
+    "dotnet5.0": datetime.date(2022, 5, 10),
+    "dotnet6": datetime.date(2024, 11, 12),
+    "dotnet7": datetime.date(2024, 5, 14),
+    "dotnet8": datetime.date(2026, 11, 10),
+    "ruby2.5": datetime.date(2021, 7, 30),
+    "ruby2.7": datetime.date(2023, 11, 27),
+    "ruby3.2": datetime.date(2026, 3, 31),
+    "ruby3.3": datetime.date(2027, 3, 31),
+    "go1.x": datetime.date(2024, 1, 8),
+    "provided": datetime.date(2024, 1, 8),
+    "provided.al2": datetime.date(2026, 6, 30),
+    "provided.al2023": datetime.date(2029, 6, 30),
+}
 
 
 def deprecated_since(runtime: str, today: datetime.date) -> datetime.date | None:
@@ -65,8 +86,10 @@ def lambda_function_url_requires_auth(args: Any, report: Any, config: dict) -> N
     # pulumi_aws/lambda_/function_url.py: authorization_type is required; "Valid values are `AWS_IAM` and `NONE`".
     authorization = str(value(args.props, "authorizationType", "")).strip().upper()
     if authorization != "AWS_IAM":
-        report(f"function URL {args.name} has authorizationType {authorization or 'unset'!r}, so anyone on the "
-               "internet can invoke the function.")  # fmt: skip
+        report(
+            f"function URL {args.name} has authorizationType {authorization or 'unset'!r}, so anyone on the "
+            "internet can invoke the function."
+        )
 
 
 @resource_policy(
@@ -91,5 +114,7 @@ def lambda_runtime_supported(args: Any, report: Any, config: dict) -> None:
         return
     since = deprecated_since(runtime, datetime.date.today())
     if since is not None:
-        report(f"function {args.name} uses runtime {runtime}, deprecated by AWS on {since.isoformat()}: it gets "
-               "no security patches.")  # fmt: skip
+        report(
+            f"function {args.name} uses runtime {runtime}, deprecated by AWS on {since.isoformat()}: it gets "
+            "no security patches."
+        )

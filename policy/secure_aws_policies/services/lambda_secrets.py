@@ -39,5 +39,7 @@ def lambda_environment_no_plaintext_secrets(args: Any, report: Any, config: dict
             continue
         reason = secret_reason(key, found)
         if reason:
-            report(f"Lambda function {args.name}: environment variable {key} {reason}; keep it in Secrets "
-                   "Manager and pass its ARN instead.")  # fmt: skip
+            report(
+                f"Lambda function {args.name}: environment variable {key} {reason}; keep it in Secrets "
+                "Manager and pass its ARN instead."
+            )

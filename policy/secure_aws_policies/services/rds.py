@@ -45,8 +45,7 @@ def rds_storage_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None
     if is_set(args.props, "replicateSourceDb"):
         args.not_applicable("a read replica inherits its source instance's encryption")
     if not truthy(value(args.props, "storageEncrypted", False)):
-        report(f"{args.name}: storageEncrypted is not true, so the database and its snapshots are stored "
-               "unencrypted.")  # fmt: skip
+        report(f"{args.name}: storageEncrypted is not true, so the database and its snapshots are stored unencrypted.")
     report_key(args, report, "kmsKeyId", "database")
 
 
@@ -102,8 +101,10 @@ def rds_postgres_forces_ssl(args: Any, report: Any, config: dict) -> None:
                 continue
             forcing[group.urn] = _forces_ssl(group)
             if not forcing[group.urn]:
-                report(f"parameter group {group.name} does not set rds.force_ssl=1, so clients may connect "
-                       "without TLS.", group.urn)  # fmt: skip
+                report(
+                    f"parameter group {group.name} does not set rds.force_ssl=1, so clients may connect without TLS.",
+                    group.urn,
+                )
     for instance in (r for r in args.resources if r.resource_type == RDS_INSTANCE):
         with deferred.guard():
             if value(instance.props, "engine") != "postgres":
@@ -119,8 +120,11 @@ def rds_postgres_forces_ssl(args: Any, report: Any, config: dict) -> None:
             if default_group and version is not None and version >= FIRST_POSTGRES_FORCING_SSL_BY_DEFAULT:
                 continue
             which = f"parameter group {name!r}, which is not in this stack" if name else "the default parameter group"
-            report(f"database {instance.name} uses {which}; it cannot be shown to force SSL (defaults force it "
-                   f"only from PostgreSQL {FIRST_POSTGRES_FORCING_SSL_BY_DEFAULT}).", instance.urn)  # fmt: skip
+            report(
+                f"database {instance.name} uses {which}; it cannot be shown to force SSL (defaults force it "
+                f"only from PostgreSQL {FIRST_POSTGRES_FORCING_SSL_BY_DEFAULT}).",
+                instance.urn,
+            )
     deferred.finish()
 
 
@@ -347,8 +351,10 @@ def rds_master_password_managed(args: Any, report: Any, config: dict) -> None:
     # Only presence matters: a secret or unknown password is still a password the program handles.
     for key in ("password", "passwordWo", "masterPassword", "masterPasswordWo"):
         if has(args.props, key) and peek(args.props, key) not in (None, ""):
-            report(f"database {args.name} is given its master password through `{key}`, so it lives in the "
-                   "program's config (and state); use manage_master_user_password instead.")  # fmt: skip
+            report(
+                f"database {args.name} is given its master password through `{key}`, so it lives in the "
+                "program's config (and state); use manage_master_user_password instead."
+            )
 
 
 @resource_policy(
@@ -372,8 +378,10 @@ def rds_keeps_final_snapshot_and_backups(args: Any, report: Any, config: dict) -
     if truthy(value(args.props, "skipFinalSnapshot", False)):
         report(f"database {args.name} has skip_final_snapshot=true: deleting it keeps no final snapshot.")
     if not falsy(value(args.props, "deleteAutomatedBackups")):
-        report(f"database {args.name} deletes its automated backups with it (delete_automated_backups is not "
-               "false; pulumi-aws defaults it to true).")  # fmt: skip
+        report(
+            f"database {args.name} deletes its automated backups with it (delete_automated_backups is not "
+            "false; pulumi-aws defaults it to true)."
+        )
 
 
 @resource_policy(

@@ -25,8 +25,7 @@ def redshift_cluster_not_public(args: Any, report: Any, config: dict) -> None:
     # pulumi_aws/redshift/cluster.py: publicly_accessible "If true, the cluster can be accessed from a public
     # network. Default is `false`."
     if truthy(value(args.props, "publiclyAccessible", False)):
-        report(f"cluster {args.name} sets publiclyAccessible, so it gets a public address reachable from the "
-               "internet.")  # fmt: skip
+        report(f"cluster {args.name} sets publiclyAccessible, so it gets a public address reachable from the internet.")
 
 
 @resource_policy(

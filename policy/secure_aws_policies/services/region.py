@@ -85,7 +85,7 @@ def _named_regions(found: Any, path: str = "") -> Iterator[tuple[str, str]]:
         },
     },
 )
-def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
+def aws_region_allowed(args: Any, report: Any, config: dict) -> None:  # noqa: C901
     allowed = list(config["allowedRegions"])
     if args.resource_type.startswith("aws:"):
         for where, region in _named_regions(args.props):
@@ -94,8 +94,10 @@ def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
     if args.resource_type == AWS_PROVIDER:
         region = value(args.props, "region")
         if region is None:
-            report(f"provider {args.name} sets no region, so it takes one from the environment (AWS_REGION) "
-                   f"of whoever runs the deployment; set one of {allowed}.")  # fmt: skip
+            report(
+                f"provider {args.name} sets no region, so it takes one from the environment (AWS_REGION) "
+                f"of whoever runs the deployment; set one of {allowed}."
+            )
         elif region not in allowed:
             report(f"provider {args.name} deploys to {region}; allowed: {allowed}.")
         return
@@ -113,7 +115,9 @@ def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
     region = stack_config.get("aws:region")
     origin = "the stack config aws:region"
     if region is None:
-        report(f"{args.name} uses the default provider and {origin} is not set, so the region comes from the "
-               f"environment (AWS_REGION); set aws:region to one of {allowed}.")  # fmt: skip
+        report(
+            f"{args.name} uses the default provider and {origin} is not set, so the region comes from the "
+            f"environment (AWS_REGION); set aws:region to one of {allowed}."
+        )
     elif region not in allowed:
         report(f"{args.name} would be deployed to {region} ({origin}); allowed: {allowed}.")

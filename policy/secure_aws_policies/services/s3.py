@@ -96,8 +96,11 @@ def s3_bucket_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
             # created, before the configuration replaced S3's default (SSE-S3): the configuration is what counts.
             inline = not configured and is_set(bucket.props, "serverSideEncryptionConfiguration")
             if not configured and not inline:
-                report(f"bucket {bucket.name} has no BucketServerSideEncryptionConfiguration that references it "
-                       "(pass bucket=<bucket>.id so the engine links them).", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name} has no BucketServerSideEncryptionConfiguration that references it "
+                    "(pass bucket=<bucket>.id so the engine links them).",
+                    bucket.urn,
+                )
             if inline:
                 inline_rule = value(value(bucket.props, "serverSideEncryptionConfiguration"), "rule")
                 for problem in _sse_rule_problems([inline_rule], aes256_allowed):
@@ -132,9 +135,12 @@ def s3_bucket_denies_insecure_transport(args: Any, report: Any, config: dict) ->
                 holders.append(("its inline policy", bucket.props))
             problem = documents.plain_transport_problem(holders, "s3:*", need_objects=True)
             if problem:
-                report(f"bucket {bucket.name} does not refuse plain-HTTP requests: it needs a policy statement that "
-                       "denies s3:* on the bucket and its objects to everyone when aws:SecureTransport is false, "
-                       f"and {problem}.", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name} does not refuse plain-HTTP requests: it needs a policy statement that "
+                    "denies s3:* on the bucket and its objects to everyone when aws:SecureTransport is false, "
+                    f"and {problem}.",
+                    bucket.urn,
+                )
     deferred.finish()
 
 
@@ -166,8 +172,11 @@ def s3_bucket_access_logging(args: Any, report: Any, config: dict) -> None:
             continue
         with deferred.guard():
             if not logs_inline(bucket):
-                report(f"bucket {bucket.name} has no server access logging, so who read or changed its objects is "
-                       "not recorded.", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name} has no server access logging, so who read or changed its objects is "
+                    "not recorded.",
+                    bucket.urn,
+                )
     deferred.finish()
 
 
@@ -212,8 +221,11 @@ def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
                 report(f"bucket {bucket.name} has no versioning enabled{found}.", bucket.urn)
             elif weaker := [v.name for v in versionings.get(bucket.urn, []) if _status(v) != "Enabled"]:
                 # Two resources writing one bucket's versioning: whichever applies last wins, so the worst counts.
-                report(f"bucket {bucket.name}: {', '.join(weaker)} also sets its versioning, to a status other than "
-                       "Enabled; the last one applied wins.", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name}: {', '.join(weaker)} also sets its versioning, to a status other than "
+                    "Enabled; the last one applied wins.",
+                    bucket.urn,
+                )
     deferred.finish()
 
 
@@ -266,15 +278,20 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
             settings = [value(value(c.props, "rule") or {}, "objectOwnership") for c in controls.get(bucket.urn, [])]
             if "BucketOwnerEnforced" not in settings:
                 found = f"object ownership {', '.join(map(str, settings))}" if settings else "no ownership controls"
-                report(f"bucket {bucket.name} has {found}, so ACLs can still grant access; declare "
-                       "BucketOwnerEnforced.", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name} has {found}, so ACLs can still grant access; declare BucketOwnerEnforced.",
+                    bucket.urn,
+                )
             elif weaker := [
                 c.name
                 for c in controls.get(bucket.urn, [])
                 if value(value(c.props, "rule") or {}, "objectOwnership") != "BucketOwnerEnforced"
             ]:
-                report(f"bucket {bucket.name}: {', '.join(weaker)} also sets its object ownership, to something "
-                       "other than BucketOwnerEnforced; the last one applied wins.", bucket.urn)  # fmt: skip
+                report(
+                    f"bucket {bucket.name}: {', '.join(weaker)} also sets its object ownership, to something "
+                    "other than BucketOwnerEnforced; the last one applied wins.",
+                    bucket.urn,
+                )
             for acl in acls.get(bucket.urn, []):
                 report(f"bucket {bucket.name} is given an ACL by {acl.name}; use bucket policies.", bucket.urn)
             # The bucket's own `acl` and `grants` are computed outputs at AnalyzeStack: unknown at a first preview
@@ -411,17 +428,22 @@ def s3_log_bucket_retention(args: Any, report: Any, config: dict) -> None:
                     # BucketLifecycleConfiguration rule status: "Enabled" or "Disabled" (required).
                     why = _early_expiration(rule, value(rule, "status") == "Enabled", minimum)
                     if why:
-                        report(f"bucket {bucket.name} receives logs from {writer} but lifecycle {lifecycle.name} "
-                               f"rule {value(rule, 'id', '?')} {why}; keep them at least {minimum} days.",
-                               bucket.urn)  # fmt: skip
+                        report(
+                            f"bucket {bucket.name} receives logs from {writer} but lifecycle {lifecycle.name} "
+                            f"rule {value(rule, 'id', '?')} {why}; keep them at least {minimum} days.",
+                            bucket.urn,
+                        )
         with deferred.guard():
             # The inline form (pulumi-aws 7 Bucket lifecycle_rules, deprecated but accepted): `enabled` per rule.
             inline = peek(bucket.props, "lifecycleRules")
             for rule in [] if inline is UNKNOWN else items(inline):
                 why = _early_expiration(rule, truthy(value(rule, "enabled")), minimum)
                 if why:
-                    report(f"bucket {bucket.name} receives logs from {writer} but its inline lifecycle rule {why}; "
-                           f"keep them at least {minimum} days.", bucket.urn)  # fmt: skip
+                    report(
+                        f"bucket {bucket.name} receives logs from {writer} but its inline lifecycle rule {why}; "
+                        f"keep them at least {minimum} days.",
+                        bucket.urn,
+                    )
     deferred.finish()
 
 

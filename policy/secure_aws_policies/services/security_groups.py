@@ -159,8 +159,10 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
             continue
         world = world_sources(rule.cidrs())
         if world and not (ports := rule.ports()).only_tcp_ports(allowed_ports):
-            report(f"{args.name}: {rule.where} opens {ports} to {', '.join(world)}; only TCP {allowed_ports} may be "
-                   "open to the world.")  # fmt: skip
+            report(
+                f"{args.name}: {rule.where} opens {ports} to {', '.join(world)}; only TCP {allowed_ports} may be "
+                "open to the world."
+            )
 
 
 @stack_policy(
@@ -174,7 +176,7 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
     remediation="Put internet-facing traffic behind the load balancer: open the world only on its security group "
     "(security_groups=[<sg>.id] on the load balancer), and let instances accept traffic from that group.",
 )
-def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, config: dict) -> None:
+def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, config: dict) -> None:  # noqa: C901
     """Joins rules to security groups, and groups to load balancers, through property dependencies."""
     deferred = Deferred()
     on_load_balancers = {
@@ -194,12 +196,18 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
                 else:
                     groups = list(resource.property_dependencies.get("securityGroupId", []))
                 if not groups:
-                    report(f"{resource.name} opens {rule.ports()} to {', '.join(world)} on a security group given "
-                           "by a literal id, which cannot be checked for a load balancer.", resource.urn)  # fmt: skip
+                    report(
+                        f"{resource.name} opens {rule.ports()} to {', '.join(world)} on a security group given "
+                        "by a literal id, which cannot be checked for a load balancer.",
+                        resource.urn,
+                    )
                 for group in groups:
                     if group.urn not in on_load_balancers:
-                        report(f"{resource.name}: {rule.where} opens {rule.ports()} to {', '.join(world)} on "
-                               f"security group {group.name}, which no load balancer uses.", resource.urn)  # fmt: skip
+                        report(
+                            f"{resource.name}: {rule.where} opens {rule.ports()} to {', '.join(world)} on "
+                            f"security group {group.name}, which no load balancer uses.",
+                            resource.urn,
+                        )
     for group in group_ingress(args.resources):
         if group.resource is not None and group.resource.urn in on_load_balancers:
             continue
@@ -211,9 +219,12 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
             covered = covered_public_space(cidrs)
             if covered:
                 names = ", ".join(e.label for e, found in sources if found)
-                report(f"security group {group.name}: its rules {names} together take the whole public "
-                       f"{' and '.join(covered)} space ({', '.join(world_sources(cidrs))}), and no load balancer "
-                       "uses the group.", group.urn)  # fmt: skip
+                report(
+                    f"security group {group.name}: its rules {names} together take the whole public "
+                    f"{' and '.join(covered)} space ({', '.join(world_sources(cidrs))}), and no load balancer "
+                    "uses the group.",
+                    group.urn,
+                )
     deferred.finish()
 
 
@@ -228,8 +239,10 @@ def _segments(opened: list[tuple[GroupEntry, PortRange]]) -> list[PortRange]:
         if protocol not in PORTED_PROTOCOLS:
             pieces.append(PortRange(protocol, 0, 65535))
             continue
-        bounds = sorted({b for _, p in opened if p.protocol == protocol or p.all_traffic
-                         for b in (p.from_port, p.to_port + 1)} | {0, 65536})  # fmt: skip
+        bounds = sorted(
+            {b for _, p in opened if p.protocol == protocol or p.all_traffic for b in (p.from_port, p.to_port + 1)}
+            | {0, 65536}
+        )
         pieces += [PortRange(protocol, low, high - 1) for low, high in zip(bounds, bounds[1:], strict=False)]
     return pieces
 
@@ -303,12 +316,16 @@ def security_group_world_ingress_combined(args: Any, report: Any, config: dict) 
                     continue  # one rule's own CIDRs take the world: security-group-world-ingress-restricted says so
                 cidrs = [c for e in through for c in sources[id(e)]]
                 if covered_public_space(cidrs):
-                    problems.append(f"{piece} through {', '.join(e.label for e in through)} "
-                                    f"({', '.join(world_sources(cidrs))})")  # fmt: skip
+                    problems.append(
+                        f"{piece} through {', '.join(e.label for e in through)} ({', '.join(world_sources(cidrs))})"
+                    )
             if problems:
-                report(f"security group {group.name}: its rules together open {'; '.join(problems[:5])}"
-                       f"{' and more' if len(problems) > 5 else ''} to the whole public address space; only TCP "
-                       f"{allowed_ports} may be open to the world.", group.urn)  # fmt: skip
+                report(
+                    f"security group {group.name}: its rules together open {'; '.join(problems[:5])}"
+                    f"{' and more' if len(problems) > 5 else ''} to the whole public address space; only TCP "
+                    f"{allowed_ports} may be open to the world.",
+                    group.urn,
+                )
     deferred.finish()
 
 
@@ -348,11 +365,15 @@ def security_group_database_ports_private(args: Any, report: Any, config: dict) 
         ports = rule.ports()
         reached = ", ".join(str(p) for p in database_ports if ports.includes(p))
         if public:
-            report(f"{args.name}: {rule.where} ({ports}) lets {', '.join(public)} reach database port(s) {reached}; "
-                   "admit clients by security group or private range.")  # fmt: skip
+            report(
+                f"{args.name}: {rule.where} ({ports}) lets {', '.join(public)} reach database port(s) {reached}; "
+                "admit clients by security group or private range."
+            )
         if rule.uses_prefix_list():
-            report(f"{args.name}: {rule.where} ({ports}) opens database port(s) {reached} to a prefix list, whose "
-                   "entries cannot be checked to be private.")  # fmt: skip
+            report(
+                f"{args.name}: {rule.where} ({ports}) opens database port(s) {reached} to a prefix list, whose "
+                "entries cannot be checked to be private."
+            )
 
 
 @resource_policy(
@@ -395,11 +416,15 @@ def security_group_admin_ports_restricted(args: Any, report: Any, config: dict) 
         ports = rule.ports()
         admin = [int(p) for p in config["adminPorts"] if ports.includes(int(p))]
         if outside:
-            report(f"{args.name}: {rule.where} ({ports}) lets {', '.join(outside)} reach port(s) "
-                   f"{', '.join(map(str, admin))}; allowed sources: {allowed}.")  # fmt: skip
+            report(
+                f"{args.name}: {rule.where} ({ports}) lets {', '.join(outside)} reach port(s) "
+                f"{', '.join(map(str, admin))}; allowed sources: {allowed}."
+            )
         if rule.uses_prefix_list():
-            report(f"{args.name}: {rule.where} ({ports}) opens port(s) {', '.join(map(str, admin))} to a prefix "
-                   "list, whose CIDRs cannot be checked against the allowed ones.")  # fmt: skip
+            report(
+                f"{args.name}: {rule.where} ({ports}) opens port(s) {', '.join(map(str, admin))} to a prefix "
+                "list, whose CIDRs cannot be checked against the allowed ones."
+            )
 
 
 # The widest range the stack may allow to the admin ports: the pack's own floor, whatever the stack says.

@@ -52,9 +52,11 @@ def sns_topic_denies_insecure_transport(args: Any, report: Any, config: dict) ->
                 holders.append(("its inline policy", topic.props))
             problem = documents.plain_transport_problem(holders, "sns:Publish", need_objects=False)
             if problem:
-                report(f"topic {topic.name} does not refuse plain-HTTP publishing: it needs a policy statement that "
-                       f"denies sns:Publish to everyone when aws:SecureTransport is false, and {problem}.",
-                       topic.urn)  # fmt: skip
+                report(
+                    f"topic {topic.name} does not refuse plain-HTTP publishing: it needs a policy statement that "
+                    f"denies sns:Publish to everyone when aws:SecureTransport is false, and {problem}.",
+                    topic.urn,
+                )
     deferred.finish()
 
 
@@ -81,5 +83,7 @@ def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         return
     if config["allowSqsManagedSse"] and truthy(value(args.props, "sqsManagedSseEnabled", True)):
         return
-    report(f"queue {args.name} has no kmsMasterKeyId, so it is encrypted (if at all) with SSE-SQS, an SQS-owned "
-           "key, not our customer-managed key.")  # fmt: skip
+    report(
+        f"queue {args.name} has no kmsMasterKeyId, so it is encrypted (if at all) with SSE-SQS, an SQS-owned "
+        "key, not our customer-managed key."
+    )

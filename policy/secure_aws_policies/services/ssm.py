@@ -53,6 +53,8 @@ def ssm_parameter_no_plaintext_secrets(args: Any, report: Any, config: dict) -> 
             continue
         reason = secret_reason(name if isinstance(name, str) else args.name, found)
         if reason:
-            report(f"SSM parameter {args.name} of type {kind or 'String'}: its value {reason}; make it a "
-                   "SecureString encrypted with our key.")  # fmt: skip
+            report(
+                f"SSM parameter {args.name} of type {kind or 'String'}: its value {reason}; make it a "
+                "SecureString encrypted with our key."
+            )
             return

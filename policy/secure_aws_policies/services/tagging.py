@@ -68,8 +68,9 @@ def _judge_separate_tag(args: Any, report: Any, required: Mapping[str, str]) -> 
         args.not_applicable(f"it sets {key!r}, which is not a required tag")
     actual, expected = value(tag, "value"), required[key]
     if actual in (None, "") or (expected != ANY_VALUE and actual != expected):
-        report(f"{args.name} sets {key}={actual!r} on a resource, overriding its own tags; required "
-               f"{key}={expected!r}.")  # fmt: skip
+        report(
+            f"{args.name} sets {key}={actual!r} on a resource, overriding its own tags; required {key}={expected!r}."
+        )
 
 
 @resource_policy(
@@ -110,10 +111,15 @@ def required_tags(args: Any, report: Any, config: dict) -> None:
             actual = defaults[key]
             source = "the provider's default tag"
         else:
-            hint = ("neither its tags nor the provider's default_tags set it" if style == "map"
-                    else "its tags do not set it, and default_tags never reach Auto Scaling groups")  # fmt: skip
-            report(f"{args.name} has no {key} tag ({hint}); required: "
-                   f"{key}={expected if expected != ANY_VALUE else '<any value>'}.")  # fmt: skip
+            hint = (
+                "neither its tags nor the provider's default_tags set it"
+                if style == "map"
+                else "its tags do not set it, and default_tags never reach Auto Scaling groups"
+            )
+            report(
+                f"{args.name} has no {key} tag ({hint}); required: "
+                f"{key}={expected if expected != ANY_VALUE else '<any value>'}."
+            )
             continue
         if actual in (None, "") or (expected != ANY_VALUE and actual != expected):
             report(f"{args.name}: {source} {key}={actual!r}, required {key}={expected!r}.")

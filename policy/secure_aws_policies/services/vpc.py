@@ -56,8 +56,10 @@ def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict
             continue
         world = world_sources(c for c in (value(entry, "cidrBlock"), value(entry, "ipv6CidrBlock")) if c)
         if world:
-            report(f"network ACL {args.name}: {where} allows {ports} from {', '.join(world)}, reaching port(s) "
-                   f"{', '.join(map(str, admin))}.")  # fmt: skip
+            report(
+                f"network ACL {args.name}: {where} allows {ports} from {', '.join(world)}, reaching port(s) "
+                f"{', '.join(map(str, admin))}."
+            )
 
 
 def _ordered_ingress(resources: list[Any]) -> dict[str, tuple[Any, list[tuple[int, str, Any, str]]]]:
@@ -65,16 +67,19 @@ def _ordered_ingress(resources: list[Any]) -> dict[str, tuple[Any, list[tuple[in
     the NetworkAclRule resources that name it through the engine's property dependencies."""
     acls: dict[str, tuple[Any, list[tuple[int, str, Any, str]]]] = {}
     for acl in (r for r in resources if r.resource_type in (NETWORK_ACL, DEFAULT_NETWORK_ACL)):
-        entries = [(as_int(value(e, "ruleNo")), f"{acl.name} ingress[{i}]", e, "action")
-                   for i, e in enumerate(items(value(acl.props, "ingress", [])))]  # fmt: skip
+        entries = [
+            (as_int(value(e, "ruleNo")), f"{acl.name} ingress[{i}]", e, "action")
+            for i, e in enumerate(items(value(acl.props, "ingress", [])))
+        ]
         acls[acl.urn] = (acl, entries)
     for rule in (r for r in resources if r.resource_type == NETWORK_ACL_RULE):
         if truthy(value(rule.props, "egress", False)):
             continue
         for dependency in rule.property_dependencies.get("networkAclId", []):
             if dependency.urn in acls:
-                acls[dependency.urn][1].append((as_int(value(rule.props, "ruleNumber")), rule.name, rule.props,
-                                                "ruleAction"))  # fmt: skip
+                acls[dependency.urn][1].append(
+                    (as_int(value(rule.props, "ruleNumber")), rule.name, rule.props, "ruleAction")
+                )
     return acls
 
 
@@ -112,8 +117,11 @@ def network_acl_admin_ports_combined(args: Any, report: Any, config: dict) -> No
                 else:
                     covered = first_match_allows_public_space(rules)
                     if covered:
-                        report(f"network ACL {acl.name}: its entries {', '.join(through)} together let the whole "
-                               f"public {' and '.join(covered)} space reach port {port}.", acl.urn)  # fmt: skip
+                        report(
+                            f"network ACL {acl.name}: its entries {', '.join(through)} together let the whole "
+                            f"public {' and '.join(covered)} space reach port {port}.",
+                            acl.urn,
+                        )
     deferred.finish()
 
 
@@ -198,8 +206,12 @@ def _route_exits(route: Any, dependencies: Any = None) -> str | None:
 )
 def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    data_subnets = {d.urn for r in args.resources if r.resource_type == RDS_SUBNET_GROUP
-                    for d in r.property_dependencies.get("subnetIds", [])}  # fmt: skip
+    data_subnets = {
+        d.urn
+        for r in args.resources
+        if r.resource_type == RDS_SUBNET_GROUP
+        for d in r.property_dependencies.get("subnetIds", [])
+    }
     tables = {r.urn: r for r in args.resources if r.resource_type == ROUTE_TABLE}
     data_tables: dict[str, str] = {}
     for association in (r for r in args.resources if r.resource_type == ROUTE_TABLE_ASSOCIATION):
@@ -215,6 +227,9 @@ def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
             exits = [_route_exits(r, inline) for r in items(peek(table.props, "routes", []) or [])]
             exits += [_route_exits(r.props, r.property_dependencies) for r in routes.get(urn, [])]
             for what in sorted({e for e in exits if e}):
-                report(f"route table {table.name} serves data subnet {subnet} and routes to {what}: the database "
-                       "tier gets a path out of the VPC.", urn)  # fmt: skip
+                report(
+                    f"route table {table.name} serves data subnet {subnet} and routes to {what}: the database "
+                    "tier gets a path out of the VPC.",
+                    urn,
+                )
     deferred.finish()

@@ -111,16 +111,26 @@ def waf_protects_internet_facing_alb(args: Any, report: Any, config: dict) -> No
                 value(lb.props, "arn")  # undecided until the load balancer's ARN is known
             found = [a for a in found if is_set(a.props, "webAclArn")]
             if not found:
-                report(f"internet-facing load balancer {lb.name} has no WAF web ACL: nothing filters SQL injection, "
-                       "known exploits or floods before they reach the application.", lb.urn)  # fmt: skip
+                report(
+                    f"internet-facing load balancer {lb.name} has no WAF web ACL: nothing filters SQL injection, "
+                    "known exploits or floods before they reach the application.",
+                    lb.urn,
+                )
                 continue
             # A web ACL of this stack must do something; one named by ARN (an organization's) is its owner's.
-            acls = [web_acls[d.urn] for a in found for d in a.property_dependencies.get("webAclArn", [])
-                    if d.urn in web_acls]  # fmt: skip
+            acls = [
+                web_acls[d.urn]
+                for a in found
+                for d in a.property_dependencies.get("webAclArn", [])
+                if d.urn in web_acls
+            ]
             if acls and all(blocks_nothing(acl, args.resources) for acl in acls):
                 names = ", ".join(acl.name for acl in acls)
-                report(f"load balancer {lb.name}'s web ACL {names} allows every request: it has no rule that blocks "
-                       "(none, or only rules and rule groups set to count).", lb.urn)  # fmt: skip
+                report(
+                    f"load balancer {lb.name}'s web ACL {names} allows every request: it has no rule that blocks "
+                    "(none, or only rules and rule groups set to count).",
+                    lb.urn,
+                )
     deferred.finish()
 
 
@@ -132,8 +142,10 @@ DEFAULT_REDACTED_HEADERS = ["authorization", "cookie"]
 
 
 def _redacted_headers(logging: Any) -> set[str]:
-    return {str(value(value(field, "singleHeader") or {}, "name", "")).lower()
-            for field in items(value(logging.props, "redactedFields", []))}  # fmt: skip
+    return {
+        str(value(value(field, "singleHeader") or {}, "name", "")).lower()
+        for field in items(value(logging.props, "redactedFields", []))
+    }
 
 
 def _misnamed_destinations(logging: Any, resources: dict[str, Any]) -> list[str]:
@@ -183,16 +195,25 @@ def waf_web_acl_logging(args: Any, report: Any, config: dict) -> None:
             if found is None:
                 value(acl.props, "arn")  # undecided until the web ACL's ARN is known
             if not [c for c in found if is_set(c.props, "logDestinationConfigs")]:
-                report(f"web ACL {acl.name} has no logging configuration with a destination: its decisions leave no "
-                       "record.", acl.urn)  # fmt: skip
+                report(
+                    f"web ACL {acl.name} has no logging configuration with a destination: its decisions leave no "
+                    "record.",
+                    acl.urn,
+                )
     required = {str(header).lower() for header in config["redactedHeaders"]}
     for logging in loggings:
         with deferred.guard():
             missing = sorted(required - _redacted_headers(logging))
             if missing:
-                report(f"WAF logging {logging.name} writes the {', '.join(missing)} header(s) to its logs: redact them "
-                       "(redacted_fields single_header).", logging.urn)  # fmt: skip
+                report(
+                    f"WAF logging {logging.name} writes the {', '.join(missing)} header(s) to its logs: redact them "
+                    "(redacted_fields single_header).",
+                    logging.urn,
+                )
         for destination in _misnamed_destinations(logging, resources):
-            report(f"WAF logging {logging.name} writes to log group {destination}: WAF accepts only log groups named "
-                   f"{LOG_DESTINATION_PREFIX}..., so the deployment would fail.", logging.urn)  # fmt: skip
+            report(
+                f"WAF logging {logging.name} writes to log group {destination}: WAF accepts only log groups named "
+                f"{LOG_DESTINATION_PREFIX}..., so the deployment would fail.",
+                logging.urn,
+            )
     deferred.finish()

@@ -18,8 +18,13 @@ opts = pulumi.ResourceOptions(provider=provider)
 
 
 def policy(*statements: dict) -> str:
-    admin = {"Sid": "AccountAdmin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OURS}:root"},
-             "Action": "kms:*", "Resource": "*"}  # fmt: skip
+    admin = {
+        "Sid": "AccountAdmin",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{OURS}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
     return json.dumps({"Version": "2012-10-17", "Statement": [admin, *statements]})
 
 
@@ -28,13 +33,42 @@ def key(name: str, *statements: dict) -> aws.kms.Key:
 
 
 ok_key = key("ok-own-account-key")
-key("other-account-key", {"Sid": "TheirDecrypt", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{THEIRS}:root"},
-                          "Action": "kms:Decrypt", "Resource": "*"})  # fmt: skip
-aws.kms.KeyPolicy("other-caller-account-key-policy", key_id=ok_key.id, policy=policy(
-    {"Sid": "AnyoneFromTheirAccount", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
-     "Condition": {"StringEquals": {"kms:CallerAccount": THEIRS}}}), opts=opts)  # fmt: skip
-key("username-narrowed-key", {"Sid": "AnyoneNamedAdmin", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt",
-                              "Resource": "*", "Condition": {"StringEquals": {"aws:username": "admin"}}})  # fmt: skip
+key(
+    "other-account-key",
+    {
+        "Sid": "TheirDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{THEIRS}:root"},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+    },
+)
+aws.kms.KeyPolicy(
+    "other-caller-account-key-policy",
+    key_id=ok_key.id,
+    policy=policy(
+        {
+            "Sid": "AnyoneFromTheirAccount",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": THEIRS}},
+        }
+    ),
+    opts=opts,
+)
+key(
+    "username-narrowed-key",
+    {
+        "Sid": "AnyoneNamedAdmin",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:username": "admin"}},
+    },
+)
 OUR_CALLERS_VIA_S3 = {"StringEquals": {"kms:CallerAccount": OURS, "kms:ViaService": "s3.us-east-1.amazonaws.com"}}
 key(
     "ok-own-caller-account-key",
@@ -47,17 +81,29 @@ key(
         "Condition": OUR_CALLERS_VIA_S3,
     },
 )
-aws.kms.Grant("other-account-grant", key_id=ok_key.id, grantee_principal=f"arn:aws:iam::{THEIRS}:role/reader",
-              operations=["Decrypt"], opts=opts)  # fmt: skip
-aws.kms.Grant("ok-own-account-grant", key_id=ok_key.id, grantee_principal=f"arn:aws:iam::{OURS}:role/reader",
-              operations=["Decrypt"], opts=opts)  # fmt: skip
+aws.kms.Grant(
+    "other-account-grant",
+    key_id=ok_key.id,
+    grantee_principal=f"arn:aws:iam::{THEIRS}:role/reader",
+    operations=["Decrypt"],
+    opts=opts,
+)
+aws.kms.Grant(
+    "ok-own-account-grant",
+    key_id=ok_key.id,
+    grantee_principal=f"arn:aws:iam::{OURS}:role/reader",
+    operations=["Decrypt"],
+    opts=opts,
+)
 
 # Lambda permissions: a service principal with no source lets any account's resource of that service invoke.
 for name, kwargs in (
     ("unsourced-events-permission", {"principal": "events.amazonaws.com"}),
-    ("ok-sourced-events-permission", {"principal": "events.amazonaws.com",
-                                      "source_arn": f"arn:aws:events:us-east-1:{OURS}:rule/nightly"}),
+    (
+        "ok-sourced-events-permission",
+        {"principal": "events.amazonaws.com", "source_arn": f"arn:aws:events:us-east-1:{OURS}:rule/nightly"},
+    ),
     ("ok-s3-account-permission", {"principal": "s3.amazonaws.com", "source_account": OURS}),
     ("ok-org-permission", {"principal": "*", "principal_org_id": "o-a1b2c3d4e5"}),
-):  # fmt: skip
+):
     aws.lambda_.Permission(name, action="lambda:InvokeFunction", function="auditor", opts=opts, **kwargs)

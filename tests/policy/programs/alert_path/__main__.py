@@ -8,8 +8,13 @@ cat = aws.cloudtrail
 
 
 def trail(name, **selectors):
-    return cat.Trail(name, s3_bucket_name="policy-tests-org-trail", is_multi_region_trail=True,
-                     enable_log_file_validation=True, **selectors)  # fmt: skip
+    return cat.Trail(
+        name,
+        s3_bucket_name="policy-tests-org-trail",
+        is_multi_region_trail=True,
+        enable_log_file_validation=True,
+        **selectors,
+    )
 
 
 def field(name, **matches):
@@ -43,9 +48,17 @@ trail(
         )
     ],
 )
-trail("kms-not-equals-advanced-trail", advanced_event_selectors=[cat.TrailAdvancedEventSelectorArgs(
-    field_selectors=[field("eventCategory", equals=["Management"]),
-                     field("eventSource", not_equals=["kms.amazonaws.com"])])])  # fmt: skip
+trail(
+    "kms-not-equals-advanced-trail",
+    advanced_event_selectors=[
+        cat.TrailAdvancedEventSelectorArgs(
+            field_selectors=[
+                field("eventCategory", equals=["Management"]),
+                field("eventSource", not_equals=["kms.amazonaws.com"]),
+            ]
+        )
+    ],
+)
 trail(
     "ok-advanced-trail",
     advanced_event_selectors=[
@@ -70,7 +83,7 @@ def alarm(name, actions, metric="Errors", **overrides):
         comparison_operator="GreaterThanOrEqualToThreshold",
     )
     settings.update(overrides)
-    return aws.cloudwatch.MetricAlarm(name, alarm_actions=actions, **settings)  # fmt: skip
+    return aws.cloudwatch.MetricAlarm(name, alarm_actions=actions, **settings)
 
 
 alarm("ok-heard-alarm", [heard.arn])
@@ -81,30 +94,52 @@ alarm("ok-external-topic-alarm", ["arn:aws:sns:us-east-1:123456789012:org-alerts
 # CIS: a trail delivering to CloudWatch Logs with two watched items: 4.3's alarm needs three breaching periods,
 # 4.5's alarm averages and needs more than one event; 4.4's alarm fires on one event.
 logs = aws.cloudwatch.LogGroup("cis-trail-logs", retention_in_days=365)
-trail("cis-trail", cloud_watch_logs_group_arn=logs.arn.apply(lambda arn: f"{arn}:*"),
-      cloud_watch_logs_role_arn="arn:aws:iam::123456789012:role/trail-logs")  # fmt: skip
+trail(
+    "cis-trail",
+    cloud_watch_logs_group_arn=logs.arn.apply(lambda arn: f"{arn}:*"),
+    cloud_watch_logs_role_arn="arn:aws:iam::123456789012:role/trail-logs",
+)
 
 
 def watched(name, pattern, metric):
-    aws.cloudwatch.LogMetricFilter(name, log_group_name=logs.name, pattern=pattern,
+    aws.cloudwatch.LogMetricFilter(
+        name,
+        log_group_name=logs.name,
+        pattern=pattern,
         metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
-            name=metric, namespace="CISBenchmark", value="1"))  # fmt: skip
+            name=metric, namespace="CISBenchmark", value="1"
+        ),
+    )
 
 
-watched("root-usage-filter",
-        '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
-        "RootUsage")  # fmt: skip
+watched(
+    "root-usage-filter",
+    '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+    "RootUsage",
+)
 alarm("three-periods-root-alarm", [heard.arn], metric="RootUsage", evaluation_periods=3)
-watched("trail-changes-filter",
-        "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || "
-        "($.eventName=StartLogging) || ($.eventName=StopLogging)}", "TrailChanges")  # fmt: skip
-alarm("average-trail-changes-alarm", [heard.arn], metric="TrailChanges", statistic="Average",
-      comparison_operator="GreaterThanThreshold", threshold=1)  # fmt: skip
-watched("iam-changes-filter",
-        "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
-        "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || "
-        "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
-        "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || "
-        "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
-        "($.eventName=DetachGroupPolicy)}", "IamChanges")  # fmt: skip
+watched(
+    "trail-changes-filter",
+    "{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || "
+    "($.eventName=StartLogging) || ($.eventName=StopLogging)}",
+    "TrailChanges",
+)
+alarm(
+    "average-trail-changes-alarm",
+    [heard.arn],
+    metric="TrailChanges",
+    statistic="Average",
+    comparison_operator="GreaterThanThreshold",
+    threshold=1,
+)
+watched(
+    "iam-changes-filter",
+    "{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
+    "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || "
+    "($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
+    "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || "
+    "($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
+    "($.eventName=DetachGroupPolicy)}",
+    "IamChanges",
+)
 alarm("ok-iam-changes-alarm", [heard.arn], metric="IamChanges", statistic="SampleCount", datapoints_to_alarm=1)

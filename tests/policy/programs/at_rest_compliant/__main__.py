@@ -24,7 +24,7 @@ table = aws.dynamodb.Table(
 )
 aws.dynamodb.TableReplica(
     "table-replica", global_table_arn=table.arn, kms_key_arn=literal_key.replace("east-1", "east-2")
-)  # fmt: skip
+)
 
 aws.ecr.Repository(
     "images",
@@ -61,6 +61,9 @@ aws.backup.Vault("vault", kms_key_arn=key.arn)
 aws.ssm.Parameter("secure-param", type="SecureString", value="not-a-real-secret", key_id=literal_key)
 aws.ssm.Parameter("plain-param", type="String", value="us-east-1")  # not a secret: no key needed
 aws.ebs.SnapshotCopy(
-    "snapshot-copy", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1",
-    encrypted=True, kms_key_id=key.arn,
-)  # fmt: skip
+    "snapshot-copy",
+    source_snapshot_id="snap-0123456789abcdef0",
+    source_region="us-east-1",
+    encrypted=True,
+    kms_key_id=key.arn,
+)

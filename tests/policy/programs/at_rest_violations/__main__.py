@@ -16,46 +16,66 @@ aws.efs.FileSystem("efs-aws-alias", encrypted=True, kms_key_id="alias/aws/elasti
 # DynamoDB
 aws.dynamodb.Table("table-default-encryption", hash_key="id", attributes=attributes, point_in_time_recovery=pitr)
 aws.dynamodb.Table(
-    "table-aws-managed-key", hash_key="id", attributes=attributes, point_in_time_recovery=pitr,
+    "table-aws-managed-key",
+    hash_key="id",
+    attributes=attributes,
+    point_in_time_recovery=pitr,
     server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True),
-)  # fmt: skip
+)
 aws.dynamodb.Table(
-    "table-sse-disabled", hash_key="id", attributes=attributes, point_in_time_recovery=pitr,
+    "table-sse-disabled",
+    hash_key="id",
+    attributes=attributes,
+    point_in_time_recovery=pitr,
     server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=False, kms_key_arn=key.arn),
-)  # fmt: skip
+)
 table = aws.dynamodb.Table(
-    "table-replica-default-key", hash_key="id", attributes=attributes, point_in_time_recovery=pitr,
-    server_side_encryption=our_sse, stream_enabled=True, stream_view_type="NEW_AND_OLD_IMAGES",
+    "table-replica-default-key",
+    hash_key="id",
+    attributes=attributes,
+    point_in_time_recovery=pitr,
+    server_side_encryption=our_sse,
+    stream_enabled=True,
+    stream_view_type="NEW_AND_OLD_IMAGES",
     replicas=[aws.dynamodb.TableReplicaArgs(region_name="us-west-2")],
-)  # fmt: skip
+)
 aws.dynamodb.TableReplica("replica-default-key", global_table_arn=table.arn)
 aws.dynamodb.Table("table-no-pitr", hash_key="id", attributes=attributes, server_side_encryption=our_sse)
 aws.dynamodb.Table(
-    "table-pitr-disabled", hash_key="id", attributes=attributes, server_side_encryption=our_sse,
+    "table-pitr-disabled",
+    hash_key="id",
+    attributes=attributes,
+    server_side_encryption=our_sse,
     point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=False),
-)  # fmt: skip
+)
 
 # ECR: each repository breaks exactly one rule, the others are set right.
 scan = aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True)
 ours = [aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS", kms_key=key.arn)]
 aws.ecr.Repository("ecr-default-encryption", image_scanning_configuration=scan, image_tag_mutability="IMMUTABLE")
 aws.ecr.Repository(
-    "ecr-aws-managed-key", image_scanning_configuration=scan, image_tag_mutability="IMMUTABLE",
+    "ecr-aws-managed-key",
+    image_scanning_configuration=scan,
+    image_tag_mutability="IMMUTABLE",
     encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS")],
-)  # fmt: skip
+)
 aws.ecr.Repository("ecr-no-scanning", encryption_configurations=ours, image_tag_mutability="IMMUTABLE")
 aws.ecr.Repository(
-    "ecr-scan-off", encryption_configurations=ours, image_tag_mutability="IMMUTABLE",
+    "ecr-scan-off",
+    encryption_configurations=ours,
+    image_tag_mutability="IMMUTABLE",
     image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=False),
-)  # fmt: skip
+)
 aws.ecr.Repository("ecr-default-mutable", encryption_configurations=ours, image_scanning_configuration=scan)
 aws.ecr.Repository(
-    "ecr-mutable-with-exclusion", encryption_configurations=ours, image_scanning_configuration=scan,
+    "ecr-mutable-with-exclusion",
+    encryption_configurations=ours,
+    image_scanning_configuration=scan,
     image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
     image_tag_mutability_exclusion_filters=[
         aws.ecr.RepositoryImageTagMutabilityExclusionFilterArgs(filter="latest*", filter_type="WILDCARD")
     ],
-)  # fmt: skip
+)
 
 # Kinesis
 aws.kinesis.Stream("stream-default-unencrypted", shard_count=1)
@@ -63,12 +83,15 @@ aws.kinesis.Stream("stream-aws-alias", shard_count=1, encryption_type="KMS", kms
 firehose_s3 = aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
     role_arn="arn:aws:iam::123456789012:role/firehose", bucket_arn="arn:aws:s3:::delivery-bucket", kms_key_arn=key.arn
 )
-aws.kinesis.FirehoseDeliveryStream("firehose-default-sse", destination="extended_s3",
-                                   extended_s3_configuration=firehose_s3)  # fmt: skip
 aws.kinesis.FirehoseDeliveryStream(
-    "firehose-aws-owned-key", destination="extended_s3", extended_s3_configuration=firehose_s3,
+    "firehose-default-sse", destination="extended_s3", extended_s3_configuration=firehose_s3
+)
+aws.kinesis.FirehoseDeliveryStream(
+    "firehose-aws-owned-key",
+    destination="extended_s3",
+    extended_s3_configuration=firehose_s3,
     server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(enabled=True),
-)  # fmt: skip
+)
 
 # Backup, SSM, EBS snapshot copies
 aws.backup.Vault("vault-default-key")
@@ -76,6 +99,8 @@ aws.ssm.Parameter("secure-param-default-key", type="SecureString", value="not-a-
 aws.ssm.Parameter("secure-param-aws-alias", type="SecureString", value="not-a-real-secret", key_id="alias/aws/ssm")
 aws.ebs.SnapshotCopy("snapshot-copy-default", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1")
 aws.ebs.SnapshotCopy(
-    "snapshot-copy-aws-managed-key", source_snapshot_id="snap-0123456789abcdef0", source_region="us-east-1",
+    "snapshot-copy-aws-managed-key",
+    source_snapshot_id="snap-0123456789abcdef0",
+    source_region="us-east-1",
     encrypted=True,
-)  # fmt: skip
+)

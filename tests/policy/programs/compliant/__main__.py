@@ -81,10 +81,17 @@ aws.ec2.LaunchTemplate(
     opts=opts,
 )
 vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", opts=opts)
-subnet = aws.ec2.Subnet("private-subnet", vpc_id=vpc.id, cidr_block="10.0.1.0/24", map_public_ip_on_launch=False,
-                        availability_zone="us-east-1a", opts=opts)  # fmt: skip
-public_subnet = aws.ec2.Subnet("public-subnet", vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b",
-                               opts=opts)  # fmt: skip
+subnet = aws.ec2.Subnet(
+    "private-subnet",
+    vpc_id=vpc.id,
+    cidr_block="10.0.1.0/24",
+    map_public_ip_on_launch=False,
+    availability_zone="us-east-1a",
+    opts=opts,
+)
+public_subnet = aws.ec2.Subnet(
+    "public-subnet", vpc_id=vpc.id, cidr_block="10.0.2.0/24", availability_zone="us-east-1b", opts=opts
+)
 aws.ec2.Instance(
     "app-instance",
     ami="ami-0123456789abcdef0",
@@ -112,7 +119,7 @@ function_sg = aws.ec2.SecurityGroup(
         aws.ec2.SecurityGroupEgressArgs(
             protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"], description="AWS APIs over HTTPS"
         )
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
 function = aws.lambda_.Function(
@@ -127,8 +134,14 @@ function = aws.lambda_.Function(
     opts=opts,
 )
 schedule = aws.cloudwatch.EventRule("schedule", schedule_expression="rate(1 hour)", opts=opts)
-aws.lambda_.Permission("function-schedule", action="lambda:InvokeFunction", function=function.name,
-                       principal="events.amazonaws.com", source_arn=schedule.arn, opts=opts)  # fmt: skip
+aws.lambda_.Permission(
+    "function-schedule",
+    action="lambda:InvokeFunction",
+    function=function.name,
+    principal="events.amazonaws.com",
+    source_arn=schedule.arn,
+    opts=opts,
+)
 aws.cloudtrail.Trail("trail", s3_bucket_name=bucket.bucket, kms_key_id=key.arn, is_multi_region_trail=True, opts=opts)
 aws.cloudwatch.LogGroup("log-group", retention_in_days=365, kms_key_id=key.arn, opts=opts)
 aws.sns.Topic("alerts", kms_master_key_id=key.arn, opts=opts)
@@ -153,14 +166,22 @@ lb_sg = aws.ec2.SecurityGroup(
         aws.ec2.SecurityGroupIngressArgs(
             protocol="tcp", from_port=80, to_port=80, cidr_blocks=["0.0.0.0/0"], description="HTTP, redirected to HTTPS"
         ),
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
-aws.lb.LoadBalancer("lb", load_balancer_type="application", security_groups=[lb_sg.id],
-                    subnets=[subnet.id, public_subnet.id], opts=opts)  # fmt: skip
-aws.vpc.SecurityGroupIngressRule("lb-sg-https-v6", security_group_id=lb_sg.id, ip_protocol="tcp", from_port=443,
-                                 to_port=443, cidr_ipv6="::/0", description="HTTPS from the IPv6 internet",
-                                 opts=opts)  # fmt: skip
+aws.lb.LoadBalancer(
+    "lb", load_balancer_type="application", security_groups=[lb_sg.id], subnets=[subnet.id, public_subnet.id], opts=opts
+)
+aws.vpc.SecurityGroupIngressRule(
+    "lb-sg-https-v6",
+    security_group_id=lb_sg.id,
+    ip_protocol="tcp",
+    from_port=443,
+    to_port=443,
+    cidr_ipv6="::/0",
+    description="HTTPS from the IPv6 internet",
+    opts=opts,
+)
 app_sg = aws.ec2.SecurityGroup(
     "app-sg",
     vpc_id=vpc.id,
@@ -176,15 +197,28 @@ app_sg = aws.ec2.SecurityGroup(
         aws.ec2.SecurityGroupIngressArgs(
             protocol="tcp", from_port=22, to_port=22, cidr_blocks=[CORPORATE_CIDR], description="SSH from the office"
         ),
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
-aws.ec2.SecurityGroupRule("app-sg-rdp", type="ingress", security_group_id=app_sg.id, protocol="tcp", from_port=3389,
-                          to_port=3389, cidr_blocks=["203.0.113.128/25"], description="RDP from the office",
-                          opts=opts)  # fmt: skip
-aws.vpc.SecurityGroupIngressRule("app-sg-all-from-self", security_group_id=app_sg.id, ip_protocol="-1",
-                                 referenced_security_group_id=app_sg.id, description="Cluster traffic",
-                                 opts=opts)  # fmt: skip
+aws.ec2.SecurityGroupRule(
+    "app-sg-rdp",
+    type="ingress",
+    security_group_id=app_sg.id,
+    protocol="tcp",
+    from_port=3389,
+    to_port=3389,
+    cidr_blocks=["203.0.113.128/25"],
+    description="RDP from the office",
+    opts=opts,
+)
+aws.vpc.SecurityGroupIngressRule(
+    "app-sg-all-from-self",
+    security_group_id=app_sg.id,
+    ip_protocol="-1",
+    referenced_security_group_id=app_sg.id,
+    description="Cluster traffic",
+    opts=opts,
+)
 aws.ec2.NetworkAcl(
     "acl",
     vpc_id=vpc.id,
@@ -198,12 +232,21 @@ aws.ec2.NetworkAcl(
         aws.ec2.NetworkAclIngressArgs(
             rule_no=120, action="deny", protocol="-1", from_port=0, to_port=0, cidr_block="0.0.0.0/0"
         ),
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
-aws.ec2.NetworkAclRule("acl-ssh-out", network_acl_id=vpc.default_network_acl_id, rule_number=200, egress=True,
-                       protocol="tcp", rule_action="allow", cidr_block="0.0.0.0/0", from_port=22, to_port=22,
-                       opts=opts)  # fmt: skip
+aws.ec2.NetworkAclRule(
+    "acl-ssh-out",
+    network_acl_id=vpc.default_network_acl_id,
+    rule_number=200,
+    egress=True,
+    protocol="tcp",
+    rule_action="allow",
+    cidr_block="0.0.0.0/0",
+    from_port=22,
+    to_port=22,
+    opts=opts,
+)
 aws.autoscaling.Group(
     "asg",
     min_size=2,

@@ -21,8 +21,12 @@ igw_table = aws.ec2.RouteTable(
 nat_table = aws.ec2.RouteTable("nat-route-table", vpc_id=vpc.id)
 aws.ec2.Route("nat-route", route_table_id=nat_table.id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)
 peering_table = aws.ec2.RouteTable("peering-route-table", vpc_id=vpc.id)
-aws.ec2.Route("peering-route", route_table_id=peering_table.id, destination_cidr_block="172.16.0.0/12",
-              vpc_peering_connection_id="pcx-0123456789abcdef0")  # fmt: skip
+aws.ec2.Route(
+    "peering-route",
+    route_table_id=peering_table.id,
+    destination_cidr_block="172.16.0.0/12",
+    vpc_peering_connection_id="pcx-0123456789abcdef0",
+)
 ok_table = aws.ec2.RouteTable("ok-isolated-table", vpc_id=vpc.id)
 subnets = [
     data_subnet("data-a", "10.0.1.0/24", igw_table),

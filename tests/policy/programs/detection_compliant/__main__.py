@@ -88,8 +88,12 @@ aws.cfg.RecorderStatus("recorder-status", name=recorder.name, is_enabled=True)
 default_recorder = aws.cfg.Recorder(
     "default-name-recorder", role_arn=role.arn, recording_group={"include_global_resource_types": True}
 )
-aws.cfg.RecorderStatus("default-name-recorder-status", name="default", is_enabled=True,
-                       opts=pulumi.ResourceOptions(depends_on=[default_recorder]))  # fmt: skip
+aws.cfg.RecorderStatus(
+    "default-name-recorder-status",
+    name="default",
+    is_enabled=True,
+    opts=pulumi.ResourceOptions(depends_on=[default_recorder]),
+)
 
 # enable left out: the provider's default is true.
 aws.guardduty.Detector("detector", finding_publishing_frequency="FIFTEEN_MINUTES")

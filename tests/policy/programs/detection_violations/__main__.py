@@ -60,13 +60,23 @@ count_only_acl = aws.wafv2.WebAcl(
     scope="REGIONAL",
     default_action={"allow": {}},
     rules=[
-        {"name": "common", "priority": 1, "override_action": {"count": {}}, "visibility_config": VISIBILITY,
-         "statement": COMMON},
-        {"name": "rate", "priority": 2, "action": {"count": {}}, "visibility_config": VISIBILITY,
-         "statement": {"rate_based_statement": {"limit": 2000}}},
+        {
+            "name": "common",
+            "priority": 1,
+            "override_action": {"count": {}},
+            "visibility_config": VISIBILITY,
+            "statement": COMMON,
+        },
+        {
+            "name": "rate",
+            "priority": 2,
+            "action": {"count": {}},
+            "visibility_config": VISIBILITY,
+            "statement": {"rate_based_statement": {"limit": 2000}},
+        },
     ],
     visibility_config=VISIBILITY,
-)  # fmt: skip
+)
 aws.wafv2.WebAclAssociation("count-only-association", resource_arn=count_only_alb.arn, web_acl_arn=count_only_acl.arn)
 # Logs to a group WAF refuses (its name lacks the aws-waf-logs- prefix), redacting only the cookie.
 misnamed_logs = aws.cloudwatch.LogGroup("misnamed-waf-logs", name="/waf/count-only", retention_in_days=365)

@@ -25,34 +25,60 @@ app_role = aws.iam.Role(
     inline_policies=[
         aws.iam.RoleInlinePolicyArgs(
             name="metrics",
-            policy=document({"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
-                             "Condition": {"StringEquals": {"cloudwatch:namespace": "App"}}}),
+            policy=document(
+                {
+                    "Effect": "Allow",
+                    "Action": "cloudwatch:PutMetricData",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"cloudwatch:namespace": "App"}},
+                }
+            ),
         )
     ],
-)  # fmt: skip
+)
 aws.iam.Role("break-glass-role", assume_role_policy=trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
 aws.iam.Role(
     "ci-role",
-    assume_role_policy=document({
-        "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-        "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
-        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
-    }),
-)  # fmt: skip
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
+            "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}},
+        }
+    ),
+)
 
 key = aws.kms.Key(
     "key",
     enable_key_rotation=True,
     policy=document(
-        {"Sid": "EnableRootAccountAdministration", "Effect": "Allow",
-         "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"},
-        {"Sid": "AllowS3OfThisAccount", "Effect": "Allow", "Principal": {"AWS": "*"},
-         "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-         "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
-        {"Sid": "AllowCloudWatchLogs", "Effect": "Allow", "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
-         "Action": ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"], "Resource": "*"},
+        {
+            "Sid": "EnableRootAccountAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "AllowS3OfThisAccount",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:ViaService": "s3.us-east-1.amazonaws.com"}
+            },
+        },
+        {
+            "Sid": "AllowCloudWatchLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+            "Action": ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Resource": "*",
+        },
     ),
-)  # fmt: skip
+)
 
 bucket = aws.s3.Bucket("data-bucket")
 # Embeds the bucket's and the key's ARNs: unknown at a first preview (undecided), judged at apply.
@@ -68,26 +94,47 @@ aws.iam.RolePolicy(
 )
 aws.iam.Policy(
     "read-reports",
-    policy=document({"Effect": "Allow", "Action": ["s3:GetObject", "s3:List*"],
-                     "Resource": ["arn:aws:s3:::policy-tests-reports", "arn:aws:s3:::policy-tests-reports/*"]}),
-)  # fmt: skip
+    policy=document(
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:List*"],
+            "Resource": ["arn:aws:s3:::policy-tests-reports", "arn:aws:s3:::policy-tests-reports/*"],
+        }
+    ),
+)
 aws.s3.BucketPolicy(
     "data-bucket-policy",
     bucket=bucket.id,
     policy=document(
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": ["arn:aws:s3:::policy-tests-data", "arn:aws:s3:::policy-tests-data/*"],
-         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        {"Sid": "LogDelivery", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-         "Action": "s3:PutObject", "Resource": "arn:aws:s3:::policy-tests-data/logs/*",
-         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::policy-tests-data", "arn:aws:s3:::policy-tests-data/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "LogDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::policy-tests-data/logs/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        },
     ),
-)  # fmt: skip
+)
 topic = aws.sns.Topic("alerts")
 aws.sns.TopicPolicy(
     "alerts-policy",
     arn=topic.arn,
-    policy=document({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish",
-                     "Resource": f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts",
-                     "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}),
-)  # fmt: skip
+    policy=document(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sns:Publish",
+            "Resource": f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts",
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+        }
+    ),
+)

@@ -15,9 +15,15 @@ def template(name, *kinds, tags=PROD):
 
 def group(name, launch_template=None, tags=(), **extra):
     spec = aws.autoscaling.GroupLaunchTemplateArgs(id=launch_template.id) if launch_template is not None else None
-    return aws.autoscaling.Group(name, min_size=2, max_size=2, vpc_zone_identifiers=SUBNETS, launch_template=spec,
+    return aws.autoscaling.Group(
+        name,
+        min_size=2,
+        max_size=2,
+        vpc_zone_identifiers=SUBNETS,
+        launch_template=spec,
         tags=[aws.autoscaling.GroupTagArgs(key=k, value=v, propagate_at_launch=p) for k, v, p in tags],
-        **extra)  # fmt: skip
+        **extra,
+    )
 
 
 both = template("both-template", "instance", "volume")
@@ -38,10 +44,21 @@ aws.autoscaling.Tag(
     autoscaling_group_name=separate.name,
     tag=aws.autoscaling.TagTagArgs(key="Environment", value="Production", propagate_at_launch=True),
 )
-group("mixed-asg", mixed_instances_policy=aws.autoscaling.GroupMixedInstancesPolicyArgs(
-    launch_template=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs(
-        launch_template_specification=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs(
-            launch_template_id=no_specs.id))))  # fmt: skip
+group(
+    "mixed-asg",
+    mixed_instances_policy=aws.autoscaling.GroupMixedInstancesPolicyArgs(
+        launch_template=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs(
+            launch_template_specification=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs(
+                launch_template_id=no_specs.id
+            )
+        )
+    ),
+)
 # A launch template from outside the stack: only the group's propagated tags are known, and there are none.
-aws.autoscaling.Group("external-template-asg", min_size=2, max_size=2, vpc_zone_identifiers=SUBNETS,
-                      launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id="lt-0123456789abcdef0"))  # fmt: skip
+aws.autoscaling.Group(
+    "external-template-asg",
+    min_size=2,
+    max_size=2,
+    vpc_zone_identifiers=SUBNETS,
+    launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id="lt-0123456789abcdef0"),
+)

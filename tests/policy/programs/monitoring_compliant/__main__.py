@@ -14,11 +14,13 @@ ACCOUNT = "123456789012"
 def role(name, service):
     return aws.iam.Role(
         name,
-        assume_role_policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
-        }),
-    )  # fmt: skip
+        assume_role_policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
+            }
+        ),
+    )
 
 
 vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
@@ -49,16 +51,23 @@ aws.s3.BucketPolicy(
     "trail-bucket-policy",
     bucket=trail_bucket.id,
     policy=pulumi.Output.all(trail_bucket.arn).apply(
-        lambda arns: json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "s3:PutObject", "Resource": f"{arns[0]}/AWSLogs/{ACCOUNT}/*",
-                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
-            }],
-        })
+        lambda arns: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "CloudTrailWrite",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                        "Action": "s3:PutObject",
+                        "Resource": f"{arns[0]}/AWSLogs/{ACCOUNT}/*",
+                        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+                    }
+                ],
+            }
+        )
     ),
-)  # fmt: skip
+)
 
 trail_logs = aws.cloudwatch.LogGroup("trail-logs", name="/aws/cloudtrail/policy-tests", retention_in_days=365)
 aws.cloudtrail.Trail(

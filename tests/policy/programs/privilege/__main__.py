@@ -18,20 +18,38 @@ def policy(name: str, *statements: dict) -> aws.iam.Policy:
 
 policy("s3-get-everything-policy", {"Action": "s3:Get*", "Resource": "*"})
 policy("kms-prefix-wildcard-policy", {"Action": ["kms:Decr*"], "Resource": "*"})
-policy("passrole-runinstances-policy", {"Action": "iam:PassRole", "Resource": "*"},
-       {"Action": "ec2:RunInstances", "Resource": "*"})  # fmt: skip
-policy("iam-writes-on-all-roles-policy", {"Action": "iam:AttachRolePolicy",
-                                          "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"})  # fmt: skip
+policy(
+    "passrole-runinstances-policy",
+    {"Action": "iam:PassRole", "Resource": "*"},
+    {"Action": "ec2:RunInstances", "Resource": "*"},
+)
+policy(
+    "iam-writes-on-all-roles-policy", {"Action": "iam:AttachRolePolicy", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}
+)
 policy("iam-question-mark-policy", {"Action": "iam:Put?olePolicy", "Resource": "*"})
 
-role = aws.iam.Role("role", assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))  # fmt: skip
-aws.iam.RolePolicyAttachment("s3-full-access-attachment", role=role.name,
-                             policy_arn="arn:aws:iam::aws:policy/AmazonS3FullAccess")  # fmt: skip
-aws.iam.RolePolicyAttachment("ok-ssm-core-attachment", role=role.name,
-                             policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")  # fmt: skip
+role = aws.iam.Role(
+    "role",
+    assume_role_policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    ),
+)
+aws.iam.RolePolicyAttachment(
+    "s3-full-access-attachment", role=role.name, policy_arn="arn:aws:iam::aws:policy/AmazonS3FullAccess"
+)
+aws.iam.RolePolicyAttachment(
+    "ok-ssm-core-attachment", role=role.name, policy_arn="arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+)
 
 policy("ok-describe-policy", {"Action": ["ec2:Describe*", "rds:List*"], "Resource": "*"})
-policy("ok-scoped-passrole-policy", {"Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/app-role"},
-       {"Action": "ec2:RunInstances", "Resource": "*"})  # fmt: skip
+policy(
+    "ok-scoped-passrole-policy",
+    {"Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/app-role"},
+    {"Action": "ec2:RunInstances", "Resource": "*"},
+)
 policy("ok-named-actions-policy", {"Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::data/*"})

@@ -31,8 +31,9 @@ aws.rds.Instance(
     copy_tags_to_snapshot=True,
     iam_database_authentication_enabled=True,
 )
-aws.rds.Cluster("password-cluster", engine="aurora-postgresql", master_username="appadmin",
-                master_password="correct-horse-battery")  # fmt: skip
+aws.rds.Cluster(
+    "password-cluster", engine="aurora-postgresql", master_username="appadmin", master_password="correct-horse-battery"
+)
 
 aws.s3.Bucket("bare-bucket")
 half = aws.s3.Bucket("half-bucket")
@@ -41,8 +42,9 @@ aws.s3.BucketVersioning(
     bucket=half.id,
     versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Suspended"),
 )
-aws.s3.BucketPublicAccessBlock("half-bucket-public-access-block", bucket=half.id, block_public_acls=True,
-                               ignore_public_acls=True)  # fmt: skip
+aws.s3.BucketPublicAccessBlock(
+    "half-bucket-public-access-block", bucket=half.id, block_public_acls=True, ignore_public_acls=True
+)
 aws.s3.BucketOwnershipControls(
     "half-bucket-ownership",
     bucket=half.id,
@@ -52,11 +54,15 @@ aws.s3.BucketAcl("half-bucket-acl", bucket=half.id, acl="log-delivery-write")
 aws.s3.BucketLifecycleConfiguration(
     "half-bucket-lifecycle",
     bucket=half.id,
-    rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
-        id="disabled", status="Disabled", filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
-        expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=30),
-    )],
-)  # fmt: skip
+    rules=[
+        aws.s3.BucketLifecycleConfigurationRuleArgs(
+            id="disabled",
+            status="Disabled",
+            filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),
+            expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=30),
+        )
+    ],
+)
 
 vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
 same_zone = [

@@ -40,21 +40,24 @@ aws.lb.ListenerRule(
     actions=[
         aws.lb.ListenerRuleActionArgs(
             type="redirect",
-            redirect=aws.lb.ListenerRuleActionRedirectArgs(protocol="HTTPS", port="443", path="/app/#{path}",
-                                                           status_code="HTTP_301"),
+            redirect=aws.lb.ListenerRuleActionRedirectArgs(
+                protocol="HTTPS", port="443", path="/app/#{path}", status_code="HTTP_301"
+            ),
         )
     ],
-    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
-        values=["/legacy/*"]))],
-)  # fmt: skip
+    conditions=[
+        aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=["/legacy/*"]))
+    ],
+)
 aws.lb.ListenerRule(
     "api-forward",
     listener_arn=https_listener.arn,
     priority=10,
     actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
-    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
-        values=["/api/*"]))],
-)  # fmt: skip
+    conditions=[
+        aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=["/api/*"]))
+    ],
+)
 
 
 def tls_only_bucket_policy(bucket_arn):
@@ -83,15 +86,21 @@ aws.s3.BucketPolicy("data-bucket-policy", bucket=data.id, policy=tls_only_bucket
 aws.s3.Bucket(
     "named-bucket",
     bucket="policy-tests-named",
-    policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
-            "Resource": ["arn:aws:s3:::policy-tests-named", "arn:aws:s3:::policy-tests-named/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": False}},
-        }],
-    }),
-)  # fmt: skip
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Action": "*",
+                    "Resource": ["arn:aws:s3:::policy-tests-named", "arn:aws:s3:::policy-tests-named/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": False}},
+                }
+            ],
+        }
+    ),
+)
 
 topic = aws.sns.Topic("alerts")
 aws.sns.TopicPolicy(

@@ -51,46 +51,59 @@ http_redirect = aws.lb.Listener(
     protocol="HTTP",
     default_actions=[
         aws.lb.ListenerDefaultActionArgs(
-            type="redirect", redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443",
-                                                                               status_code="HTTP_301"),
+            type="redirect",
+            redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
         )
     ],
-)  # fmt: skip
+)
 aws.lb.ListenerRule(
     "http-forwarding-rule",
     listener_arn=http_redirect.arn,
     priority=10,
     actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
-    conditions=[aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
-        values=["/api/*"]))],
-)  # fmt: skip
+    conditions=[
+        aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=["/api/*"]))
+    ],
+)
 
 aws.s3.Bucket("policyless-bucket")
 # Its policy denies plain HTTP only for the objects, not for the bucket itself.
 aws.s3.Bucket(
     "objects-only-bucket",
     bucket="policy-tests-objects-only",
-    policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-            "Resource": "arn:aws:s3:::policy-tests-objects-only/*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
-    }),
-)  # fmt: skip
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": "arn:aws:s3:::policy-tests-objects-only/*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    ),
+)
 
 aws.sns.Topic("policyless-topic")
 aws.sns.Topic(
     "allow-only-topic",
-    policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish",
-            "Resource": "*",
-        }],
-    }),
-)  # fmt: skip
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": "*",
+                }
+            ],
+        }
+    ),
+)
 
 lax_params = aws.rds.ParameterGroup("lax-params", family="postgres16")
 aws.rds.Instance(

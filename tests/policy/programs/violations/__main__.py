@@ -96,8 +96,9 @@ function = aws.lambda_.Function(
     environment=aws.lambda_.FunctionEnvironmentArgs(variables={"MODE": "audit"}),
     opts=opts,
 )
-aws.lambda_.Permission("public-permission", action="lambda:InvokeFunction", function=function.name, principal="*",
-                       opts=opts)  # fmt: skip
+aws.lambda_.Permission(
+    "public-permission", action="lambda:InvokeFunction", function=function.name, principal="*", opts=opts
+)
 aws.cloudtrail.Trail("unencrypted-trail", s3_bucket_name="audit-trail-bucket", opts=opts)
 aws.cloudwatch.LogGroup("unencrypted-log-group", retention_in_days=365, opts=opts)
 aws.sns.Topic("aws-managed-key-topic", kms_master_key_id="alias/aws/sns", opts=opts)
@@ -132,21 +133,44 @@ aws.ec2.SecurityGroup(
         aws.ec2.SecurityGroupIngressArgs(
             protocol="tcp", from_port=443, to_port=443, cidr_blocks=["0.0.0.0/0"], description="HTTPS"
         )
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
 aws.ec2.SecurityGroup("sg-prefixed-name", name="sg-web", vpc_id=vpc.id, description="Named like an id", opts=opts)
 # Auto-named from its Pulumi name, so its AWS name starts with sg- too.
 aws.ec2.SecurityGroup("sg-autonamed", vpc_id=vpc.id, description="Auto-named like an id", opts=opts)
-aws.ec2.SecurityGroupRule("all-ports-from-partner-rule", type="ingress", security_group_id=world_sg.id,
-                          protocol="tcp", from_port=0, to_port=65535, cidr_blocks=["198.51.100.0/24"],
-                          description="Partner network, every TCP port", opts=opts)  # fmt: skip
-aws.vpc.SecurityGroupIngressRule("world-rdp-v6-rule", security_group_id=world_sg.id, ip_protocol="tcp",
-                                 from_port=3389, to_port=3389, cidr_ipv6="::/0", opts=opts)  # fmt: skip
+aws.ec2.SecurityGroupRule(
+    "all-ports-from-partner-rule",
+    type="ingress",
+    security_group_id=world_sg.id,
+    protocol="tcp",
+    from_port=0,
+    to_port=65535,
+    cidr_blocks=["198.51.100.0/24"],
+    description="Partner network, every TCP port",
+    opts=opts,
+)
+aws.vpc.SecurityGroupIngressRule(
+    "world-rdp-v6-rule",
+    security_group_id=world_sg.id,
+    ip_protocol="tcp",
+    from_port=3389,
+    to_port=3389,
+    cidr_ipv6="::/0",
+    opts=opts,
+)
 bastion_ip = aws.ec2.Eip("bastion-ip", domain="vpc", opts=opts)
-aws.ec2.SecurityGroupRule("ssh-from-eip", type="ingress", security_group_id=world_sg.id, protocol="tcp",
-                          from_port=22, to_port=22, cidr_blocks=[bastion_ip.public_ip.apply(lambda ip: f"{ip}/32")],
-                          description="SSH from the bastion's address", opts=opts)  # fmt: skip
+aws.ec2.SecurityGroupRule(
+    "ssh-from-eip",
+    type="ingress",
+    security_group_id=world_sg.id,
+    protocol="tcp",
+    from_port=22,
+    to_port=22,
+    cidr_blocks=[bastion_ip.public_ip.apply(lambda ip: f"{ip}/32")],
+    description="SSH from the bastion's address",
+    opts=opts,
+)
 acl = aws.ec2.NetworkAcl(
     "world-all-traffic-acl",
     vpc_id=vpc.id,
@@ -154,24 +178,41 @@ acl = aws.ec2.NetworkAcl(
         aws.ec2.NetworkAclIngressArgs(
             rule_no=100, action="allow", protocol="-1", from_port=0, to_port=0, cidr_block="0.0.0.0/0"
         )
-    ],  # fmt: skip
+    ],
     opts=opts,
 )
-aws.ec2.NetworkAclRule("world-ssh-acl-rule", network_acl_id=acl.id, rule_number=110, egress=False, protocol="tcp",
-                       rule_action="allow", cidr_block="0.0.0.0/0", from_port=22, to_port=22, opts=opts)  # fmt: skip
+aws.ec2.NetworkAclRule(
+    "world-ssh-acl-rule",
+    network_acl_id=acl.id,
+    rule_number=110,
+    egress=False,
+    protocol="tcp",
+    rule_action="allow",
+    cidr_block="0.0.0.0/0",
+    from_port=22,
+    to_port=22,
+    opts=opts,
+)
 
 # Tagging ---------------------------------------------------------------------------------------------------
 untagged_provider = aws.Provider("untagged-aws", region="us-east-1")
 untagged = pulumi.ResourceOptions(provider=untagged_provider)
 aws.cloudwatch.LogGroup("untagged-log-group", retention_in_days=365, kms_key_id=key.arn, opts=untagged)
-aws.cloudwatch.LogGroup("staging-tagged-log-group", retention_in_days=365, kms_key_id=key.arn,
-                        tags={"Environment": "Staging"}, opts=opts)  # fmt: skip
-aws.autoscaling.Group("untagged-asg", min_size=2, max_size=4, availability_zones=["us-east-1a"],
-                      launch_template=aws.autoscaling.GroupLaunchTemplateArgs(name="app", version="$Latest"),
-                      opts=opts)  # fmt: skip
+aws.cloudwatch.LogGroup(
+    "staging-tagged-log-group", retention_in_days=365, kms_key_id=key.arn, tags={"Environment": "Staging"}, opts=opts
+)
+aws.autoscaling.Group(
+    "untagged-asg",
+    min_size=2,
+    max_size=4,
+    availability_zones=["us-east-1a"],
+    launch_template=aws.autoscaling.GroupLaunchTemplateArgs(name="app", version="$Latest"),
+    opts=opts,
+)
 
 # Region ----------------------------------------------------------------------------------------------------
-eu_provider = aws.Provider("eu-west-1-aws", region="eu-west-1",
-                           default_tags=aws.ProviderDefaultTagsArgs(tags={"Environment": "Production"}))  # fmt: skip
+eu_provider = aws.Provider(
+    "eu-west-1-aws", region="eu-west-1", default_tags=aws.ProviderDefaultTagsArgs(tags={"Environment": "Production"})
+)
 aws.sns.Topic("topic-via-eu-provider", kms_master_key_id=key.arn, opts=pulumi.ResourceOptions(provider=eu_provider))
 aws.sqs.Queue("eu-west-1-queue", region="eu-west-1", kms_master_key_id=key.arn, opts=opts)

@@ -15,17 +15,42 @@ FULL_BLOCK = dict(
 
 
 def tls_only(bucket: aws.s3.Bucket) -> pulumi.Output:
-    return bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]}))  # fmt: skip
+    return bucket.arn.apply(
+        lambda arn: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyPlainHttp",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [arn, f"{arn}/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            }
+        )
+    )
 
 
 def account_only(bucket: aws.s3.Bucket) -> pulumi.Output:
-    return bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Sid": "AccountReads", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-        "Action": "s3:GetObject", "Resource": f"{arn}/*",
-    }]}))  # fmt: skip
+    return bucket.arn.apply(
+        lambda arn: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AccountReads",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                        "Action": "s3:GetObject",
+                        "Resource": f"{arn}/*",
+                    }
+                ],
+            }
+        )
+    )
 
 
 for prefix in ("", "ok-"):
@@ -47,8 +72,10 @@ for prefix in ("", "ok-"):
             status="Suspended" if weak else "Enabled"
         ),
     )
-    for name, ownership in (("enforced-ownership", "BucketOwnerEnforced"),
-                            ("second-ownership", "ObjectWriter" if weak else "BucketOwnerEnforced")):  # fmt: skip
+    for name, ownership in (
+        ("enforced-ownership", "BucketOwnerEnforced"),
+        ("second-ownership", "ObjectWriter" if weak else "BucketOwnerEnforced"),
+    ):
         aws.s3.BucketOwnershipControls(
             f"{prefix}{name}",
             bucket=bucket.id,
@@ -60,12 +87,27 @@ for prefix in ("", "ok-"):
     )
 
 # A key whose inline policy is the account's, and a KeyPolicy that replaces it with one open to everyone.
-ADMIN = {"Sid": "AccountAdmin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-         "Action": "kms:*", "Resource": "*"}  # fmt: skip
+ADMIN = {
+    "Sid": "AccountAdmin",
+    "Effect": "Allow",
+    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
 key = aws.kms.Key("key", enable_key_rotation=True, policy=json.dumps({"Version": "2012-10-17", "Statement": [ADMIN]}))
-aws.kms.KeyPolicy("public-key-policy", key_id=key.id, policy=json.dumps({"Version": "2012-10-17", "Statement": [
-    ADMIN, {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"},
-]}))  # fmt: skip
+aws.kms.KeyPolicy(
+    "public-key-policy",
+    key_id=key.id,
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                ADMIN,
+                {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"},
+            ],
+        }
+    ),
+)
 aws.kms.KeyPolicy("ok-key-policy", key_id=key.id, policy=json.dumps({"Version": "2012-10-17", "Statement": [ADMIN]}))
 
 # A VPC tagged Production by default_tags, and a separate tag that sets its Environment to Staging.
@@ -73,9 +115,13 @@ vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
 aws.ec2.Tag("staging-environment-tag", resource_id=vpc.id, key="Environment", value="Staging")
 aws.ec2.Tag("ok-production-environment-tag", resource_id=vpc.id, key="Environment", value="Production")
 aws.ec2.Tag("ok-owner-tag", resource_id=vpc.id, key="Owner", value="platform")
-group = aws.autoscaling.Group("asg", min_size=1, max_size=1, vpc_zone_identifiers=["subnet-1a", "subnet-1b"],
-                              tags=[aws.autoscaling.GroupTagArgs(key="Environment", value="Production",
-                                                                 propagate_at_launch=True)])  # fmt: skip
+group = aws.autoscaling.Group(
+    "asg",
+    min_size=1,
+    max_size=1,
+    vpc_zone_identifiers=["subnet-1a", "subnet-1b"],
+    tags=[aws.autoscaling.GroupTagArgs(key="Environment", value="Production", propagate_at_launch=True)],
+)
 aws.autoscaling.Tag(
     "dev-environment-asg-tag",
     autoscaling_group_name=group.name,
