@@ -66,6 +66,7 @@ ADDING = """\
    `advisory_reason` says in code why it only advises.
 3. Read inputs with `props.has`/`value`/`peek`: an unknown value at preview must never cause a violation, and
    must not stop a decision that does not depend on it.
+   Only read the resource: the decoded properties are shared by every policy (`decode_once.py`).
 4. Test it through the real pack process (`tests/policy/`, a fixture program in `tests/policy/programs/`), in
    preview and apply mode: a violating case, a compliant one, and the bypass you would try (another argument
    form, a second resource doing the same job, a default left out).
