@@ -59,6 +59,13 @@ ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
 MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"
+# Ways into a VPC from another network (and another account): peering, Transit Gateway, RAM sharing
+VPC_PEERING_CONNECTION = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
+TRANSIT_GATEWAY = "aws:ec2transitgateway/transitGateway:TransitGateway"
+TRANSIT_GATEWAY_VPC_ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
+RAM_RESOURCE_SHARE = "aws:ram/resourceShare:ResourceShare"
+RAM_RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
+RAM_PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
 
 # Elastic Load Balancing (v2 under `lb` and its alias `alb`; the classic ELB under `elb`)
 CLASSIC_LOAD_BALANCER = "aws:elb/loadBalancer:LoadBalancer"
@@ -71,6 +78,12 @@ LOAD_BALANCERS = frozenset(
 )
 LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
 LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
+TARGET_GROUPS = frozenset({"aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"})
+TARGET_GROUP_ATTACHMENTS = frozenset(
+    {"aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"}
+)
+CLASSIC_LOAD_BALANCER_ATTACHMENT = "aws:elb/attachment:Attachment"  # one instance behind a classic ELB
+AUTOSCALING_ATTACHMENT = "aws:autoscaling/attachment:Attachment"  # a group behind a target group or classic ELB
 
 # GuardDuty
 GUARDDUTY_DETECTOR = "aws:guardduty/detector:Detector"
@@ -122,6 +135,31 @@ RDS_CLUSTER = "aws:rds/cluster:Cluster"
 RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"  # its subnets are the data tier
+# Every database subnet group: their subnets are the data tier (see data_tier.py).
+DATA_SUBNET_GROUPS = frozenset(
+    {
+        RDS_SUBNET_GROUP,
+        "aws:elasticache/subnetGroup:SubnetGroup",
+        "aws:redshift/subnetGroup:SubnetGroup",
+        "aws:docdb/subnetGroup:SubnetGroup",
+        "aws:neptune/subnetGroup:SubnetGroup",
+    }
+)
+# Database resources a load balancer target or a RAM share could point at.
+DATABASES = frozenset(
+    {
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:rds/clusterInstance:ClusterInstance",
+        "aws:elasticache/cluster:Cluster",
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:redshift/cluster:Cluster",
+        "aws:docdb/cluster:Cluster",
+        "aws:docdb/clusterInstance:ClusterInstance",
+        "aws:neptune/cluster:Cluster",
+        "aws:neptune/clusterInstance:ClusterInstance",
+    }
+)
 # Snapshots that take `sharedAccounts` (account ids, or "all" for public).
 RDS_SNAPSHOTS = frozenset(
     {

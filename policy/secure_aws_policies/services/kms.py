@@ -4,13 +4,13 @@ by each service's module.)"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pulumi_policy import Severity
 
 from .. import documents
-from ..props import UNKNOWN, Deferred, as_int, is_set, items, peek, truthy, value
+from ..accounts import guarded_accounts
+from ..props import Deferred, as_int, is_set, truthy, value
 from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
 from ..types import AWS_PROVIDER, KMS_GRANT, KMS_KEY, KMS_KEY_POLICY
 
@@ -59,24 +59,6 @@ def kms_key_deletion_window(args: Any, report: Any, config: dict) -> None:
         report(f"key {args.name}: deletionWindowInDays is {days}, below the minimum of {minimum}.")
 
 
-def _guarded_accounts(args: Any, configured: list[Any]) -> set[str]:
-    """The accounts this pack guards: config `accountIds`, and every AWS provider's `allowedAccountIds` (the
-    provider refuses to deploy anywhere else). A provider input arrives JSON-encoded or as a list."""
-    accounts = {str(a) for a in configured}
-    providers = [r for r in args.resources if r.resource_type == AWS_PROVIDER]
-    providers += [r.provider for r in args.resources if r.provider is not None]
-    for provider in providers:
-        allowed = peek(provider.props, "allowedAccountIds")
-        if isinstance(allowed, str):
-            try:
-                allowed = json.loads(allowed)
-            except json.JSONDecodeError:
-                allowed = [allowed]
-        if allowed not in (None, UNKNOWN):
-            accounts.update(str(a) for a in items(allowed) if a is not UNKNOWN)
-    return accounts
-
-
 @stack_policy(
     name="kms-key-access-this-account",
     description="KMS keys give use and administration only to the guarded accounts (config accountIds, and every AWS "
@@ -101,7 +83,7 @@ def _guarded_accounts(args: Any, configured: list[Any]) -> set[str]:
     },
 )
 def kms_key_access_this_account(args: Any, report: Any, config: dict) -> None:
-    guarded = _guarded_accounts(args, config["accountIds"])
+    guarded = guarded_accounts(args.resources, config["accountIds"])
     if not guarded:
         return
     deferred = Deferred()

@@ -11,6 +11,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from .. import documents
+from ..accounts import guarded_accounts
+from ..data_tier import DataTier, data_tier, depends_on
 from ..net import ADMIN_PORTS, PortRange, first_match_allows_public_space, world_sources
 from ..props import Deferred, as_int, is_set, items, linked_to, peek, truthy, value
 from ..registry import CDK_NAG, FSBP, PROJECT, Category, resource_policy, stack_policy
@@ -20,12 +23,18 @@ from ..types import (
     INTERNET_GATEWAY,
     NETWORK_ACL,
     NETWORK_ACL_RULE,
+    RAM_PRINCIPAL_ASSOCIATION,
+    RAM_RESOURCE_ASSOCIATION,
+    RAM_RESOURCE_SHARE,
     RDS_SUBNET_GROUP,
     ROUTE,
     ROUTE_TABLE,
     ROUTE_TABLE_ASSOCIATION,
     SUBNET,
+    TRANSIT_GATEWAY,
+    TRANSIT_GATEWAY_VPC_ATTACHMENT,
     VPC,
+    VPC_PEERING_CONNECTION,
 )
 
 
@@ -193,7 +202,8 @@ def _route_exits(route: Any, dependencies: Any = None) -> str | None:
 
 @stack_policy(
     name="vpc-data-route-table-isolated",
-    description="The route tables of data subnets (the subnets of an aws.rds.SubnetGroup, joined through "
+    description="The route tables of data subnets (the subnets of a database subnet group: RDS, ElastiCache, "
+    "Redshift, DocumentDB or Neptune; joined through "
     "aws.ec2.RouteTableAssociation) have no route to an internet gateway, NAT gateway, egress-only internet "
     "gateway or VPC peering connection, inline (`routes`) or as an aws.ec2.Route: the database tier has no way out "
     "of the VPC and no way in from another network.",
@@ -206,12 +216,7 @@ def _route_exits(route: Any, dependencies: Any = None) -> str | None:
 )
 def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
-    data_subnets = {
-        d.urn
-        for r in args.resources
-        if r.resource_type == RDS_SUBNET_GROUP
-        for d in r.property_dependencies.get("subnetIds", [])
-    }
+    data_subnets = set(data_tier(args.resources).subnets)
     tables = {r.urn: r for r in args.resources if r.resource_type == ROUTE_TABLE}
     data_tables: dict[str, str] = {}
     for association in (r for r in args.resources if r.resource_type == ROUTE_TABLE_ASSOCIATION):
@@ -233,3 +238,141 @@ def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
                     urn,
                 )
     deferred.finish()
+
+
+# Another account's way into the data tier ######################################################################
+
+ACCOUNT_IDS = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^\\d{12}$"},
+    "default": [],
+    "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
+}
+
+
+def _outsider(principal: str, guarded: set[str]) -> bool:
+    """A RAM principal outside the guarded accounts: another account's id or IAM ARN, or an organization or OU
+    (which holds accounts the pack does not guard). A service principal is not an account."""
+    text = principal.strip()
+    if ":organizations::" in text:
+        return True
+    account = documents.account_of(text)
+    return account is not None and account not in guarded
+
+
+def _shared_with_outsiders(resources: list[Any], guarded: set[str], deferred: Deferred) -> dict[str, list[str]]:
+    """RAM resource share URN -> the principals outside the guarded accounts it is shared with (PrincipalAssociation
+    resources joined through `resourceShareArn`). An unknown principal raises: undecided."""
+    outsiders: dict[str, list[str]] = {}
+    for association in (r for r in resources if r.resource_type == RAM_PRINCIPAL_ASSOCIATION):
+        with deferred.guard():
+            principal = str(value(association.props, "principal", ""))
+            for share in association.property_dependencies.get("resourceShareArn", []):
+                if _outsider(principal, guarded):
+                    outsiders.setdefault(share.urn, []).append(principal)
+    return outsiders
+
+
+def _data_vpc_attachments(resources: list[Any], tier: DataTier) -> list[Any]:
+    """Transit Gateway VPC attachments into a VPC that holds the data tier (by `vpcId`, or a data subnet in
+    `subnetIds`)."""
+    return [
+        r
+        for r in resources
+        if r.resource_type == TRANSIT_GATEWAY_VPC_ATTACHMENT
+        and (depends_on(r, "vpcId", tier.vpcs) or depends_on(r, "subnetIds", tier.subnets))
+    ]
+
+
+def _shared_data_resources(resources: list[Any], tier: DataTier, attachments: list[Any]) -> dict[str, str]:
+    """URN -> what it is, for everything whose RAM share puts another account into the data tier: a data subnet
+    (VPC sharing: the other account launches into it), a database (Aurora cross-account clones), and a transit
+    gateway attached to a data VPC."""
+    shared = {urn: f"data subnet {s.name}" for urn, s in tier.subnets.items()}
+    shared.update({urn: f"database {d.name}" for urn, d in tier.databases.items()})
+    for attachment in attachments:
+        for dependency in attachment.property_dependencies.get("transitGatewayId", []):
+            shared[dependency.urn] = (
+                f"transit gateway {dependency.urn.rsplit('::', 1)[-1]} (attached to the data VPC by {attachment.name})"
+            )
+    return shared
+
+
+@stack_policy(
+    name="vpc-data-tier-not-reachable-cross-account",
+    description="No other account gets a network path into the data tier. The data tier is the subnets of a "
+    "database subnet group (RDS, ElastiCache, Redshift, DocumentDB, Neptune), the VPCs that hold them, and the "
+    "databases; another account is any account outside the guarded ones (config accountIds, and every AWS "
+    "provider's allowedAccountIds), an organization or an OU. A violation is: a VPC peering connection of a data "
+    "VPC (either side) with `peerOwnerId` set to another account (left out, it is the provider's own account, the "
+    "pulumi-aws default); a Transit Gateway VPC attachment into a data VPC (or a data subnet) on a transit gateway "
+    "this stack does not create (it is shared from elsewhere, and whoever owns it routes to the VPC); and a RAM "
+    "share (ResourceAssociation + PrincipalAssociation) that gives another account a data subnet, a database or a "
+    "transit gateway attached to a data VPC. The VPC is the boundary, not its route tables: the data subnets' "
+    "routes are one edit away (vpc-data-route-table-isolated judges them). A principal unknown at preview is "
+    "undecided.",
+    types=[
+        VPC,
+        SUBNET,
+        RDS_SUBNET_GROUP,
+        VPC_PEERING_CONNECTION,
+        TRANSIT_GATEWAY,
+        TRANSIT_GATEWAY_VPC_ATTACHMENT,
+        RAM_RESOURCE_SHARE,
+        RAM_RESOURCE_ASSOCIATION,
+        RAM_PRINCIPAL_ASSOCIATION,
+    ],
+    severity=Severity.CRITICAL,
+    category=Category.NETWORK,
+    controls=[PROJECT("data-tier-isolated"), PROJECT("account-identity")],
+    remediation="Share or peer only the application tier's VPC, or give the other account an API (a service "
+    "endpoint or a role it assumes in ours) instead of a network path; list the account in the pack's accountIds "
+    "if it is one of ours.",
+    config={"accountIds": ACCOUNT_IDS},
+)
+def vpc_data_tier_not_reachable_cross_account(args: Any, report: Any, config: dict) -> None:
+    resources = list(args.resources)
+    tier = data_tier(resources)
+    if not tier:
+        return
+    deferred = Deferred()
+    guarded = guarded_accounts(resources, config["accountIds"])
+    for connection in (r for r in resources if r.resource_type == VPC_PEERING_CONNECTION):
+        data_vpcs = depends_on(connection, "vpcId", tier.vpcs) + depends_on(connection, "peerVpcId", tier.vpcs)
+        if not data_vpcs:
+            continue
+        with deferred.guard():
+            owner = value(connection.props, "peerOwnerId")  # left out: the provider's own account
+            if owner is not None and str(owner) not in guarded:
+                report(
+                    f"peering connection {connection.name} joins data VPC {data_vpcs[0].rsplit('::', 1)[-1]} to "
+                    f"account {owner}, which is not a guarded account ({', '.join(sorted(guarded)) or 'none set'}).",
+                    connection.urn,
+                )
+    attachments = _data_vpc_attachments(resources, tier)
+    own_gateways = {r.urn for r in resources if r.resource_type == TRANSIT_GATEWAY}
+    for attachment in attachments:
+        if not depends_on(attachment, "transitGatewayId", own_gateways):
+            report(
+                f"transit gateway attachment {attachment.name} joins the data VPC to a transit gateway this stack "
+                "does not create, so another account's networks may route to the data tier.",
+                attachment.urn,
+            )
+    _judge_ram_shares(resources, tier, attachments, _shared_with_outsiders(resources, guarded, deferred), report)
+    deferred.finish()
+
+
+def _judge_ram_shares(
+    resources: list[Any], tier: DataTier, attachments: list[Any], outsiders: dict[str, list[str]], report: Any
+) -> None:
+    """Reports each RAM resource association that shares a piece of the data tier through a share with outsiders."""
+    shared = _shared_data_resources(resources, tier, attachments)
+    for association in (r for r in resources if r.resource_type == RAM_RESOURCE_ASSOCIATION):
+        shares = depends_on(association, "resourceShareArn", outsiders)
+        for urn in depends_on(association, "resourceArn", shared):
+            for share in shares:
+                report(
+                    f"RAM association {association.name} shares {shared[urn]} through share "
+                    f"{share.rsplit('::', 1)[-1]} with {', '.join(outsiders[share])}, outside the guarded accounts.",
+                    association.urn,
+                )
