@@ -224,3 +224,22 @@ EBS_SNAPSHOT_COPY = "aws:ebs/snapshotCopy:SnapshotCopy"
 FIREHOSE_DELIVERY_STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 KINESIS_STREAM = "aws:kinesis/stream:Stream"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+
+# Resource policies and permission resources (issue 13): who can act on a resource, read by `access.py`.
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+ECR_REGISTRY_POLICY = "aws:ecr/registryPolicy:RegistryPolicy"
+LAMBDA_LAYER_VERSION_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission"
+EVENT_BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy"
+EVENT_PERMISSION = "aws:cloudwatch/eventPermission:EventPermission"
+SSM_DOCUMENT = "aws:ssm/document:Document"
+OPENSEARCH_DOMAINS = frozenset({"aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"})
+OPENSEARCH_DOMAIN_POLICIES = frozenset(
+    {"aws:opensearch/domainPolicy:DomainPolicy", "aws:elasticsearch/domainPolicy:DomainPolicy"}
+)
+REST_API = "aws:apigateway/restApi:RestApi"
+REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy"
+GLACIER_VAULT = "aws:glacier/vault:Vault"
+GLACIER_VAULT_LOCK = "aws:glacier/vaultLock:VaultLock"
+EFS_FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
+BACKUP_VAULT_POLICY = "aws:backup/vaultPolicy:VaultPolicy"

@@ -108,6 +108,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "rds": ("rds-",),
         "redshift": ("redshift-",),
         "region": ("aws-region-",),
+        "resource_policies": ("resource-policy-",),
         "s3": ("s3-",),
         "sagemaker": ("sagemaker-",),
         "secretsmanager": ("secret-",),

@@ -1,5 +1,5 @@
 """IAM: least privilege in every policy document the stack writes, no policies on IAM users, trust policies that
-name who may assume a role, and resource policies (buckets, topics, queues, keys) that are not public.
+name who may assume a role. (Who a resource policy reaches is `resource_policies.py`'s.)
 
 Documents arrive as JSON strings (`aws.iam.get_policy_document_output(...).json`), unknown at a first preview
 when they embed an ARN that does not exist yet: such a document is undecided (the SDK's advisory note) and is
@@ -253,32 +253,6 @@ def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> No
             report(f'role {args.name}: trust statement {where} lets any principal ("*") assume the role.')
         elif not documents.principal_values(statement):
             report(f"role {args.name}: trust statement {where} names no principal.")
-
-
-@resource_policy(
-    name="resource-policy-not-public",
-    description='Bucket, topic, queue and key policies grant nothing to everyone: an Allow for Principal "*" (or '
-    '{"AWS": "*"}) must be narrowed by a positive condition (StringEquals/Like, ArnEquals/Like) with a concrete '
-    "value on a key that names an account, organization, source or network endpoint: aws:SourceAccount, "
-    "aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, "
-    "aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:SourceVpc, aws:SourceVpce or kms:CallerAccount. Keys that name "
-    "a user or client (aws:username, aws:userid, aws:UserAgent, aws:SourceIp), negated operators, IfExists and "
-    "wildcard values narrow nothing. Deny statements for everyone (such as the TLS-only deny) are fine.",
-    types=RESOURCE_POLICIES,
-    severity=Severity.CRITICAL,
-    category=Category.ACCESS,
-    controls=[FSBP("KMS.5"), FSBP("SNS.4"), FSBP("S3.2"), FSBP("S3.3")],
-    remediation="Name the principals (service or account ARNs), or add a condition that ties '*' to our account or "
-    "organization (aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount).",
-)
-def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
-    for where, statement, _ in _allow_statements(args):
-        if documents.names_everyone(statement) and not documents.narrowed(statement):
-            actions = ", ".join(documents.actions(statement)) or "actions"
-            report(
-                f'{args.name}: {where} allows {actions} to everyone (Principal "*") without a condition that '
-                "limits it to an account or organization."
-            )
 
 
 # Privilege, not spelling ########################################################################################

@@ -76,6 +76,10 @@ key = aws.kms.Key(
             "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
             "Action": ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
             "Resource": "*",
+            # Its source: log groups of this account only (CloudWatch Logs binds the data key to the group's ARN).
+            "Condition": {
+                "ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*"}
+            },
         },
     ),
 )

@@ -1,0 +1,253 @@
+"""Resource policies of every kind: nothing is granted to everyone, to a service acting for any account, or to an
+account the pack does not guard.
+
+Each resource type that carries a resource policy or is a permission is one `Holder` in `HOLDERS`: which inputs
+hold its JSON documents, or how its arguments read as the statement AWS writes for it, plus any narrowing that only
+that service has. `access.py` reads them all the same way. Every document is judged on its own: where two resources
+write one target's policy (a secret's inline `policy` and an `aws.secretsmanager.SecretPolicy`, a key's and an
+`aws.kms.KeyPolicy`), whichever AWS applies last wins, so the worst of them must pass too.
+
+A document that is unknown at a first preview (built from ARNs that do not exist yet) is undecided there (the SDK's
+"can't run policy" note) and judged at `pulumi up`; a known document is always judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import Severity
+
+from .. import access, documents
+from ..accounts import guarded_accounts
+from ..props import UNKNOWN, is_set, peek, value
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import (
+    BACKUP_VAULT_POLICY,
+    BUCKET_POLICY,
+    ECR_REGISTRY_POLICY,
+    ECR_REPOSITORY_POLICY,
+    EFS_FILE_SYSTEM_POLICY,
+    EVENT_BUS_POLICY,
+    EVENT_PERMISSION,
+    GLACIER_VAULT,
+    GLACIER_VAULT_LOCK,
+    KMS_KEY,
+    KMS_KEY_POLICY,
+    LAMBDA_LAYER_VERSION_PERMISSION,
+    LAMBDA_PERMISSION,
+    OPENSEARCH_DOMAIN_POLICIES,
+    OPENSEARCH_DOMAINS,
+    REST_API,
+    REST_API_POLICY,
+    S3_BUCKETS,
+    SECRET,
+    SECRET_POLICY,
+    SNS_TOPIC,
+    SNS_TOPIC_POLICY,
+    SQS_QUEUE,
+    SQS_QUEUE_POLICY,
+    SSM_DOCUMENT,
+)
+
+Statements = list[tuple[str, dict[str, Any]]]  # (where, statement)
+
+# An input computed from another resource of this stack (a rule's ARN at a first preview) names a resource in the
+# account the stack deploys to: as a source it names one resource and no other account.
+_COMPUTED_ARN = "arn:aws:pulumi:::computed-by-this-stack"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """How one resource type grants access: its JSON document inputs, or `grants` reading its arguments as the
+    statements AWS writes for them; `narrowing` adds (operator, key, value) tests only this service has; and
+    `network_scoped` says when "everyone" can only reach it from inside a VPC."""
+
+    documents: tuple[str, ...] = ("policy",)
+    grants: Callable[[Any], Statements] | None = None
+    narrowing: tuple[tuple[str, str, str], ...] = ()
+    network_scoped: Callable[[Any], bool] | None = None
+
+
+def _source(props: Any, key: str) -> Any:
+    found = peek(props, key)
+    return _COMPUTED_ARN if found is UNKNOWN else found
+
+
+def _lambda_permission(props: Any) -> Statements:
+    """pulumi-aws 7 `aws.lambda_.Permission`: principal (service, account id, ARN or `*`), source_arn,
+    source_account, principal_org_id."""
+    conditions = {
+        "ArnLike": {"aws:SourceArn": _source(props, "sourceArn")} if is_set(props, "sourceArn") else {},
+        "StringEquals": {
+            key: value(props, prop)
+            for prop, key in (("sourceAccount", "aws:SourceAccount"), ("principalOrgId", "aws:PrincipalOrgID"))
+            if is_set(props, prop)
+        },
+    }
+    action = str(value(props, "action", "lambda:InvokeFunction"))
+    return [("principal", access.grant(str(value(props, "principal", "")), action, conditions))]
+
+
+def _layer_permission(props: Any) -> Statements:
+    """`aws.lambda_.LayerVersionPermission`: principal is an account id or `*` (every account), narrowed only by
+    organization_id."""
+    org = value(props, "organizationId")
+    conditions = {"StringEquals": {"aws:PrincipalOrgID": org}} if org else None
+    action = str(value(props, "action", "lambda:GetLayerVersion"))
+    return [("principal", access.grant(str(value(props, "principal", "")), action, conditions))]
+
+
+def _event_permission(props: Any) -> Statements:
+    """`aws.cloudwatch.EventPermission`: principal is an account id or `*`, optionally limited by `condition`
+    ({key: aws:PrincipalOrgID, type: StringEquals, value})."""
+    condition = value(props, "condition")
+    conditions = None
+    if condition:
+        conditions = {str(value(condition, "type", "")): {str(value(condition, "key", "")): value(condition, "value")}}
+    action = str(value(props, "action", "events:PutEvents"))
+    return [("principal", access.grant(str(value(props, "principal", "")), action, conditions))]
+
+
+def _document_shares(props: Any) -> Statements:
+    """`aws.ssm.Document` `permissions`: {type: "Share", account_ids: "<id>,<id>" or "All"} (SSM's
+    ModifyDocumentPermission: `All` shares the document publicly)."""
+    permissions = value(props, "permissions") or {}
+    shared = value(permissions, "account_ids", value(permissions, "accountIds", ""))
+    accounts = [a.strip() for a in str(shared).split(",") if a.strip()]
+    return [("permissions", access.grant("*" if a.lower() == "all" else a, "use of the document")) for a in accounts]
+
+
+def _in_vpc(props: Any) -> bool:
+    """A search domain in a VPC (vpc_options with subnets) is reachable only from inside it: a `*` access policy
+    there is the fine-grained access control pattern AWS documents, not a public domain."""
+    return is_set(peek(props, "vpcOptions") or {}, "subnetIds")
+
+
+# EFS: `elasticfilesystem:AccessedViaMountTarget` true admits only NFS clients that reach a mount target, which
+# sits in the file system's VPC behind its security groups (the EFS console's own "everyone" statements use it).
+_EFS_MOUNT_TARGET = (("Bool", "elasticfilesystem:AccessedViaMountTarget", "true"),)
+
+HOLDERS: dict[str, Holder] = {
+    **{bucket: Holder() for bucket in S3_BUCKETS},
+    BUCKET_POLICY: Holder(),
+    SNS_TOPIC: Holder(),
+    SNS_TOPIC_POLICY: Holder(),
+    SQS_QUEUE: Holder(),
+    SQS_QUEUE_POLICY: Holder(),
+    KMS_KEY: Holder(),
+    KMS_KEY_POLICY: Holder(),
+    SECRET: Holder(),
+    SECRET_POLICY: Holder(),
+    ECR_REPOSITORY_POLICY: Holder(),
+    ECR_REGISTRY_POLICY: Holder(),
+    EVENT_BUS_POLICY: Holder(),
+    **{domain: Holder(documents=("accessPolicies",), network_scoped=_in_vpc) for domain in OPENSEARCH_DOMAINS},
+    **{policy: Holder(documents=("accessPolicies",)) for policy in OPENSEARCH_DOMAIN_POLICIES},
+    REST_API: Holder(),
+    REST_API_POLICY: Holder(),
+    GLACIER_VAULT: Holder(documents=("accessPolicy",)),
+    GLACIER_VAULT_LOCK: Holder(),
+    EFS_FILE_SYSTEM_POLICY: Holder(narrowing=_EFS_MOUNT_TARGET),
+    BACKUP_VAULT_POLICY: Holder(),
+    LAMBDA_LAYER_VERSION_PERMISSION: Holder(documents=(), grants=_layer_permission),
+    EVENT_PERMISSION: Holder(documents=(), grants=_event_permission),
+    SSM_DOCUMENT: Holder(documents=(), grants=_document_shares),
+    LAMBDA_PERMISSION: Holder(documents=(), grants=_lambda_permission),
+}
+# lambda-permission-not-public judges who may invoke a function; kms-key-access-this-account, which accounts a
+# key serves.
+NOT_PUBLIC_TYPES = sorted(set(HOLDERS) - {LAMBDA_PERMISSION})
+NO_OTHER_ACCOUNT_TYPES = sorted(set(HOLDERS) - {KMS_KEY, KMS_KEY_POLICY})
+
+ACCOUNT_CONFIG = {
+    "accountIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^\\d{12}$"},
+        "default": [],
+        "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
+    },
+}
+
+
+def guarded(args: Any, config: dict) -> set[str]:
+    """Config accountIds and the resource's provider's allowedAccountIds."""
+    return guarded_accounts([args], config.get("accountIds", []))
+
+
+def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
+    """Whom the resource's policies or permission reach beyond the guarded accounts. An unknown document raises
+    (undecided); a document that is not JSON is skipped (AWS refuses it at deploy)."""
+    holder = HOLDERS[args.resource_type]
+    found: list[access.Exposure] = []
+    for key in holder.documents:
+        try:
+            doc = documents.document(args.props, key)
+        except documents.InvalidDocument:
+            continue
+        found += access.document_exposures(doc, key, guarded, holder.narrowing)
+    for where, statement in holder.grants(args.props) if holder.grants else []:
+        found += access.statement_exposures(statement, where, guarded, holder.narrowing)
+    if holder.network_scoped is not None and holder.network_scoped(args.props):
+        found = [e for e in found if e.kind != access.PUBLIC]
+    return found
+
+
+@resource_policy(
+    name="resource-policy-not-public",
+    description="No resource policy or permission grants anything to everyone: bucket, topic, queue and key "
+    "policies, Secrets Manager secret policies (inline and SecretPolicy), ECR repository and registry policies, "
+    "EventBridge bus policies and permissions, Lambda layer version permissions, SSM document shares, OpenSearch "
+    "and Elasticsearch domain access policies, API Gateway REST API policies, Glacier vault and vault lock policies, "
+    'EFS file system policies and Backup vault policies. An Allow for Principal "*" (or {"AWS": "*"}, or with '
+    "NotPrincipal) must be narrowed by a condition on "
+    + access.NARROWING
+    + ". EFS also accepts Bool elasticfilesystem:AccessedViaMountTarget true (clients of the VPC's mount targets), "
+    "and a search domain in a VPC is reachable only from it. A service principal needs its source: aws:SourceArn, "
+    "aws:SourceAccount or aws:SourceOwner, or in a key policy the encryption context's ARN "
+    "(kms:EncryptionContext:aws:logs:arn, ...:sns:topicArn), without which the service acting for any account's "
+    "resource may use the grant. Deny statements for everyone (such as the TLS-only deny) are fine. Who may invoke "
+    "a Lambda function is lambda-permission-not-public's finding. Maps to FSBP KMS.5, SNS.4, SQS.3, S3.2/S3.3 and "
+    "SSM.4; Secrets Manager, ECR, EventBridge, OpenSearch, API Gateway, Glacier, EFS and Backup policies have no "
+    "FSBP control of their own.",
+    types=NOT_PUBLIC_TYPES,
+    severity=Severity.CRITICAL,
+    category=Category.ACCESS,
+    controls=[FSBP("KMS.5"), FSBP("SNS.4"), FSBP("SQS.3"), FSBP("S3.2"), FSBP("S3.3"), FSBP("SSM.4")],
+    remediation="Name the principals (service or account ARNs), or add a condition that ties '*' to our account or "
+    "organization (aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount); give a service principal "
+    "aws:SourceArn=<the calling resource's ARN> or aws:SourceAccount=<our account>; share a layer or bus with "
+    "organization_id / condition aws:PrincipalOrgID, and an SSM document with account ids, never All.",
+)
+def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
+    for exposure in exposures(args, set()):  # who is public does not depend on which accounts are ours
+        if exposure.kind in (access.PUBLIC, access.UNSOURCED):
+            report(exposure.message(args.name, ()))
+
+
+@resource_policy(
+    name="resource-policy-no-other-account",
+    description="No resource policy or permission gives access to an account the pack does not guard (config "
+    "accountIds, and the provider's allowedAccountIds): no principal of another account, no narrowing or source "
+    "condition (aws:SourceAccount, aws:PrincipalAccount, the account in aws:SourceArn/aws:PrincipalArn) that admits "
+    "only other accounts, no layer, bus or Lambda permission and no SSM document share for another account. The "
+    "same resource types as resource-policy-not-public plus Lambda permissions (keys: kms-key-access-this-account). "
+    "Elastic Load Balancing's regional log-delivery accounts (aws.elb.get_service_account) are AWS's, not "
+    "another account. Without any guarded account configured it has nothing to compare with and judges nothing. "
+    "Maps to FSBP S3.6 for bucket policies; no FSBP control covers the other services' cross-account grants.",
+    types=NO_OTHER_ACCOUNT_TYPES,
+    severity=Severity.HIGH,
+    category=Category.ACCESS,
+    controls=[FSBP("S3.6"), PROJECT("account-identity")],
+    remediation="Give access only to principals of the guarded accounts; share with another account through a role "
+    "it assumes in ours, or list that account in the pack's accountIds if it is ours.",
+    config=ACCOUNT_CONFIG,
+)
+def resource_policy_no_other_account(args: Any, report: Any, config: dict) -> None:
+    accounts = guarded(args, config)
+    if not accounts:
+        return
+    for exposure in exposures(args, accounts):
+        if exposure.kind == access.OTHER_ACCOUNT:
+            report(exposure.message(args.name, accounts))

@@ -1,0 +1,306 @@
+"""Resource policies and permissions of every kind (issue 10 item 6, issue 13): who each one lets act on its
+resource. The explicit provider may deploy only to account 123456789012 (allowed_account_ids), the account the pack
+guards; 999999999999 is someone else's. Each resource is named after what it does wrong; `ok-*` resources pass.
+The bypasses are the ones a hurried engineer writes: {"AWS": "*"} instead of "*", NotPrincipal, a second policy
+resource on a target whose own policy is fine, a condition key that narrows nothing, IfExists, ForAllValues,
+StringNotEquals, a wildcard or account-less ARN."""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+OURS, THEIRS, ORG = "123456789012", "999999999999", "o-a1b2c3d4e5"
+provider = aws.Provider(
+    "guarded",
+    region="us-east-1",
+    allowed_account_ids=[OURS],
+    default_tags=aws.ProviderDefaultTagsArgs(tags={"Environment": "Production"}),
+)
+opts = pulumi.ResourceOptions(provider=provider)
+EVERYONE = {"Principal": "*"}
+EVERYONE_AWS = {"Principal": {"AWS": "*"}}
+OUR_ROOT = {"Principal": {"AWS": f"arn:aws:iam::{OURS}:root"}}
+THEIR_ROOT = {"Principal": {"AWS": f"arn:aws:iam::{THEIRS}:root"}}
+IN_OUR_ORG = {"Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG}}}
+
+
+def policy(action: str, *statements: dict) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": f"S{index}", "Effect": "Allow", "Action": action, "Resource": "*", **statement}
+                for index, statement in enumerate(statements)
+            ],
+        }
+    )
+
+
+# Secrets Manager: the secret's own policy is ours only; a second policy resource on it makes it public.
+secret = aws.secretsmanager.Secret("ok-secret", policy=policy("secretsmanager:GetSecretValue", OUR_ROOT), opts=opts)
+aws.secretsmanager.SecretPolicy(
+    "public-secret-policy",
+    secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf",
+    policy=policy("secretsmanager:GetSecretValue", EVERYONE_AWS),
+    opts=opts,
+)
+aws.secretsmanager.Secret(
+    "username-narrowed-secret",
+    policy=policy(
+        "secretsmanager:GetSecretValue", {**EVERYONE, "Condition": {"StringEquals": {"aws:username": "admin"}}}
+    ),
+    opts=opts,
+)
+aws.secretsmanager.SecretPolicy(
+    "ok-org-secret-policy",
+    secret_arn=secret.arn,
+    policy=policy("secretsmanager:GetSecretValue", {**EVERYONE, **IN_OUR_ORG}),
+    opts=opts,
+)
+aws.secretsmanager.SecretPolicy(
+    "their-account-secret-policy",
+    secret_arn=secret.arn,
+    policy=policy("secretsmanager:GetSecretValue", THEIR_ROOT),
+    opts=opts,
+)
+# Embeds the secret's ARN: unknown at a first preview (undecided there), public at apply.
+aws.secretsmanager.SecretPolicy(
+    "computed-public-secret-policy",
+    secret_arn=secret.arn,
+    policy=secret.arn.apply(
+        lambda arn: json.dumps(
+            {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "secretsmanager:*", "Resource": arn}]}
+        )
+    ),
+    opts=opts,
+)
+
+# ECR
+aws.ecr.RepositoryPolicy(
+    "ifexists-public-repository-policy",
+    repository="app",
+    policy=policy(
+        "ecr:BatchGetImage",
+        {**EVERYONE, "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": OURS}}},
+    ),
+    opts=opts,
+)
+LAMBDA_SERVICE = {"Principal": {"Service": "lambda.amazonaws.com"}}
+aws.ecr.RepositoryPolicy(
+    "ok-lambda-pull-repository-policy",
+    repository="app",
+    policy=policy(
+        "ecr:BatchGetImage",
+        {**LAMBDA_SERVICE, "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:lambda:us-east-1:{OURS}:function:*"}}},
+    ),
+    opts=opts,
+)
+aws.ecr.RepositoryPolicy(
+    "unsourced-lambda-repository-policy",
+    repository="app",
+    policy=policy("ecr:BatchGetImage", LAMBDA_SERVICE),
+    opts=opts,
+)
+aws.ecr.RegistryPolicy("their-account-registry-policy", policy=policy("ecr:ReplicateImage", THEIR_ROOT), opts=opts)
+
+# Lambda layers: "*" is every account unless organization_id narrows it.
+LAYER = {"action": "lambda:GetLayerVersion", "layer_name": "shared-libs", "version_number": 1}
+aws.lambda_.LayerVersionPermission("public-layer-permission", principal="*", statement_id="all", opts=opts, **LAYER)
+aws.lambda_.LayerVersionPermission(
+    "ok-org-layer-permission", principal="*", organization_id=ORG, statement_id="org", opts=opts, **LAYER
+)
+aws.lambda_.LayerVersionPermission(
+    "their-account-layer-permission", principal=THEIRS, statement_id="theirs", opts=opts, **LAYER
+)
+aws.lambda_.LayerVersionPermission("ok-own-layer-permission", principal=OURS, statement_id="ours", opts=opts, **LAYER)
+
+# EventBridge buses
+aws.cloudwatch.EventBusPolicy(
+    "notequals-public-bus-policy",
+    policy=policy("events:PutEvents", {**EVERYONE, "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": ORG}}}),
+    opts=opts,
+)
+aws.cloudwatch.EventBusPolicy(
+    "ok-org-bus-policy",
+    event_bus_name="orders",
+    policy=policy("events:PutEvents", {**EVERYONE, **IN_OUR_ORG}),
+    opts=opts,
+)
+aws.cloudwatch.EventPermission("public-event-permission", principal="*", statement_id="everyone", opts=opts)
+aws.cloudwatch.EventPermission(
+    "ok-org-event-permission",
+    principal="*",
+    statement_id="org",
+    condition=aws.cloudwatch.EventPermissionConditionArgs(key="aws:PrincipalOrgID", type="StringEquals", value=ORG),
+    opts=opts,
+)
+aws.cloudwatch.EventPermission("their-account-event-permission", principal=THEIRS, statement_id="theirs", opts=opts)
+
+# SSM documents: shared with "All" is public.
+COMMAND = json.dumps({"schemaVersion": "2.2", "description": "noop", "mainSteps": []})
+
+
+def document(name: str, account_ids: str) -> None:
+    aws.ssm.Document(
+        name,
+        content=COMMAND,
+        document_type="Command",
+        permissions={"type": "Share", "account_ids": account_ids},
+        opts=opts,
+    )
+
+
+document("public-document", "All")
+document("their-account-document", f"{OURS},{THEIRS}")
+document("ok-own-document", OURS)
+
+# OpenSearch: aws:SourceIp names no account; a domain in a VPC is reachable only from it.
+SEARCH = "es:ESHttp*"
+aws.opensearch.Domain(
+    "sourceip-public-domain",
+    access_policies=policy(SEARCH, {**EVERYONE_AWS, "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}),
+    opts=opts,
+)
+aws.opensearch.Domain(
+    "ok-vpc-domain",
+    vpc_options=aws.opensearch.DomainVpcOptionsArgs(subnet_ids=["subnet-0123456789abcdef0"]),
+    access_policies=policy(SEARCH, EVERYONE_AWS),
+    opts=opts,
+)
+aws.opensearch.DomainPolicy(
+    "useragent-public-domain-policy",
+    domain_name="search",
+    access_policies=policy(SEARCH, {**EVERYONE, "Condition": {"StringLike": {"aws:UserAgent": "internal-*"}}}),
+    opts=opts,
+)
+aws.elasticsearch.DomainPolicy(
+    "ok-own-account-domain-policy", domain_name="legacy-search", access_policies=policy(SEARCH, OUR_ROOT), opts=opts
+)
+
+# API Gateway REST APIs
+INVOKE = "execute-api:Invoke"
+aws.apigateway.RestApi("public-rest-api", policy=policy(INVOKE, EVERYONE), opts=opts)
+aws.apigateway.RestApiPolicy(
+    "ok-private-api-policy",
+    rest_api_id="a1b2c3d4e5",
+    policy=policy(INVOKE, {**EVERYONE, "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}),
+    opts=opts,
+)
+aws.apigateway.RestApiPolicy(
+    "their-account-api-policy",
+    rest_api_id="a1b2c3d4e5",
+    policy=policy(INVOKE, {**EVERYONE, "Condition": {"StringEquals": {"aws:PrincipalAccount": THEIRS}}}),
+    opts=opts,
+)
+
+# Glacier: Allow with NotPrincipal is everyone else; a lock policy that only denies is fine.
+aws.glacier.Vault(
+    "notprincipal-public-vault",
+    access_policy=policy("glacier:InitiateJob", {"NotPrincipal": {"AWS": f"arn:aws:iam::{OURS}:role/blocked"}}),
+    opts=opts,
+)
+aws.glacier.VaultLock(
+    "ok-vault-lock",
+    vault_name="archive",
+    complete_lock=False,
+    policy=json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "glacier:DeleteArchive",
+                    "Resource": "*",
+                    "Condition": {"NumericLessThanEquals": {"glacier:ArchiveAgeinDays": "365"}},
+                }
+            ]
+        }
+    ),
+    opts=opts,
+)
+
+# EFS: aws:SecureTransport says how, not who; mount-target access keeps it in the VPC.
+MOUNT = "elasticfilesystem:ClientMount"
+aws.efs.FileSystemPolicy(
+    "tls-only-public-file-system-policy",
+    file_system_id="fs-0123456789abcdef0",
+    policy=policy(MOUNT, {**EVERYONE_AWS, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}),
+    opts=opts,
+)
+aws.efs.FileSystemPolicy(
+    "ok-mount-target-file-system-policy",
+    file_system_id="fs-0123456789abcdef0",
+    policy=policy(MOUNT, {**EVERYONE_AWS, "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}}),
+    opts=opts,
+)
+
+# Backup vaults: ForAllValues is true when the key is absent.
+aws.backup.VaultPolicy(
+    "forallvalues-public-backup-vault-policy",
+    backup_vault_name="vault",
+    policy=policy(
+        "backup:CopyIntoBackupVault",
+        {**EVERYONE, "Condition": {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": ORG}}},
+    ),
+    opts=opts,
+)
+aws.backup.VaultPolicy(
+    "ok-org-backup-vault-policy",
+    backup_vault_name="vault",
+    policy=policy("backup:CopyIntoBackupVault", {**EVERYONE, **IN_OUR_ORG}),
+    opts=opts,
+)
+
+# Buckets, topics, queues: service principals need their source; accounts must be ours (or AWS's log delivery).
+aws.s3.BucketPolicy(
+    "unsourced-service-bucket-policy",
+    bucket="trail-logs",
+    policy=policy("s3:PutObject", {"Principal": {"Service": "cloudtrail.amazonaws.com"}}),
+    opts=opts,
+)
+aws.s3.BucketPolicy(
+    "ok-elb-log-delivery-bucket-policy",
+    bucket="alb-logs",
+    policy=policy("s3:PutObject", {"Principal": {"AWS": "arn:aws:iam::127311923021:root"}}),
+    opts=opts,
+)
+aws.s3.BucketPolicy("their-account-bucket-policy", bucket="data", policy=policy("s3:GetObject", THEIR_ROOT), opts=opts)
+SNS_SERVICE = {"Principal": {"Service": "sns.amazonaws.com"}}
+aws.sqs.QueuePolicy(
+    "wildcard-source-queue-policy",
+    queue_url="https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+    policy=policy("sqs:SendMessage", {**SNS_SERVICE, "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:*"}}}),
+    opts=opts,
+)
+aws.sqs.QueuePolicy(
+    "their-topic-queue-policy",
+    queue_url="https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+    policy=policy(
+        "sqs:SendMessage",
+        {**SNS_SERVICE, "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:us-east-1:{THEIRS}:orders"}}},
+    ),
+    opts=opts,
+)
+aws.sqs.Queue(
+    "ok-sourced-queue",
+    policy=policy(
+        "sqs:SendMessage",
+        {**SNS_SERVICE, "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:us-east-1:{OURS}:orders"}}},
+    ),
+    opts=opts,
+)
+aws.sns.TopicPolicy(
+    "bucket-arn-public-topic-policy",
+    arn=f"arn:aws:sns:us-east-1:{OURS}:uploads",
+    policy=policy("sns:Publish", {**EVERYONE, "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads"}}}),
+    opts=opts,
+)
+
+# Lambda permissions: another account as principal, or as the source a service acts for.
+for name, kwargs in (
+    ("their-account-permission", {"principal": THEIRS}),
+    ("their-source-account-permission", {"principal": "s3.amazonaws.com", "source_account": THEIRS}),
+    ("ok-own-source-account-permission", {"principal": "s3.amazonaws.com", "source_account": OURS}),
+):
+    aws.lambda_.Permission(name, action="lambda:InvokeFunction", function="auditor", opts=opts, **kwargs)
