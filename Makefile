@@ -31,6 +31,7 @@ lint: $(VENV)/.installed
 generate: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python policy/tools/generate_taggable_types.py
 	$(VENV)/bin/python policy/tools/generate_kms_key_types.py
+	$(VENV)/bin/python policy/tools/generate_resource_policy_types.py
 	cd policy && ../$(VENV)/bin/python -m secure_aws_policies.docs
 	$(VENV)/bin/python -m preflight.diagram --readme README.md docs/architecture.svg
 	$(VENV)/bin/python -m config_docs README.md
@@ -40,6 +41,7 @@ generate: $(VENV)/.installed $(PACK_VENV)/.installed
 check-generated: $(VENV)/.installed $(PACK_VENV)/.installed
 	$(VENV)/bin/python policy/tools/generate_taggable_types.py --check
 	$(VENV)/bin/python policy/tools/generate_kms_key_types.py --check
+	$(VENV)/bin/python policy/tools/generate_resource_policy_types.py --check
 	cd policy && ../$(VENV)/bin/python -m secure_aws_policies.docs --check
 	$(VENV)/bin/python -m config_docs --check README.md
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp README.md "$$tmp/README.md" \

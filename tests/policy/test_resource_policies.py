@@ -28,9 +28,15 @@ PUBLIC = {
     "tls-only-public-file-system-policy",  # aws:SecureTransport says how, not who
     "forallvalues-public-backup-vault-policy",  # true when the key is absent
     "bucket-arn-public-topic-policy",  # an S3 ARN names no account
+    "public-table-resource-policy",  # a DynamoDB resource policy, from the generated list
 }
 # A service principal without its source.
-UNSOURCED = {"unsourced-lambda-repository-policy", "unsourced-service-bucket-policy", "wildcard-source-queue-policy"}
+UNSOURCED = {
+    "unsourced-lambda-repository-policy",
+    "unsourced-service-bucket-policy",
+    "wildcard-source-queue-policy",
+    "unsourced-log-resource-policy",
+}
 OTHER_ACCOUNT = {
     "their-account-secret-policy",
     "their-account-registry-policy",
@@ -42,6 +48,7 @@ OTHER_ACCOUNT = {
     "their-topic-queue-policy",
     "their-account-permission",
     "their-source-account-permission",
+    "their-account-replica-key",  # a multi-Region replica key is not kms-key-access-this-account's
 }
 COMPUTED = "computed-public-secret-policy"  # embeds the secret's ARN: unknown at a first preview
 

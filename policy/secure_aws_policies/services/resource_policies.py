@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pulumi_policy import Severity
@@ -23,31 +24,15 @@ from .. import access, documents
 from ..accounts import guarded_accounts
 from ..props import UNKNOWN, is_set, peek, value
 from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..resource_policy_backlog import NOT_RESOURCE_POLICIES
 from ..types import (
-    BACKUP_VAULT_POLICY,
-    BUCKET_POLICY,
-    ECR_REGISTRY_POLICY,
-    ECR_REPOSITORY_POLICY,
     EFS_FILE_SYSTEM_POLICY,
-    EVENT_BUS_POLICY,
     EVENT_PERMISSION,
-    GLACIER_VAULT,
-    GLACIER_VAULT_LOCK,
     KMS_KEY,
     KMS_KEY_POLICY,
     LAMBDA_LAYER_VERSION_PERMISSION,
     LAMBDA_PERMISSION,
-    OPENSEARCH_DOMAIN_POLICIES,
     OPENSEARCH_DOMAINS,
-    REST_API,
-    REST_API_POLICY,
-    S3_BUCKETS,
-    SECRET,
-    SECRET_POLICY,
-    SNS_TOPIC,
-    SNS_TOPIC_POLICY,
-    SQS_QUEUE,
-    SQS_QUEUE_POLICY,
     SSM_DOCUMENT,
 )
 
@@ -119,6 +104,15 @@ def _document_shares(props: Any) -> Statements:
     return [("permissions", access.grant("*" if a.lower() == "all" else a, "use of the document")) for a in accounts]
 
 
+def _access_point_in_vpc(props: Any) -> bool:
+    """An S3 access point with a vpc_configuration takes requests only from that VPC."""
+    return is_set(peek(props, "vpcConfiguration") or {}, "vpcId")
+
+
+def _always(props: Any) -> bool:
+    return True
+
+
 def _in_vpc(props: Any) -> bool:
     """A search domain in a VPC (vpc_options with subnets) is reachable only from inside it: a `*` access policy
     there is the fine-grained access control pattern AWS documents, not a public domain."""
@@ -129,32 +123,35 @@ def _in_vpc(props: Any) -> bool:
 # sits in the file system's VPC behind its security groups (the EFS console's own "everyone" statements use it).
 _EFS_MOUNT_TARGET = (("Bool", "elasticfilesystem:AccessedViaMountTarget", "true"),)
 
-HOLDERS: dict[str, Holder] = {
-    **{bucket: Holder() for bucket in S3_BUCKETS},
-    BUCKET_POLICY: Holder(),
-    SNS_TOPIC: Holder(),
-    SNS_TOPIC_POLICY: Holder(),
-    SQS_QUEUE: Holder(),
-    SQS_QUEUE_POLICY: Holder(),
-    KMS_KEY: Holder(),
-    KMS_KEY_POLICY: Holder(),
-    SECRET: Holder(),
-    SECRET_POLICY: Holder(),
-    ECR_REPOSITORY_POLICY: Holder(),
-    ECR_REGISTRY_POLICY: Holder(),
-    EVENT_BUS_POLICY: Holder(),
+RESOURCE_POLICY_TYPES_FILE = Path(__file__).resolve().parents[1] / "resource_policy_types.txt"
+
+
+def load_resource_policy_types(path: Path = RESOURCE_POLICY_TYPES_FILE) -> dict[str, tuple[str, ...]]:
+    """Type token -> its policy document arguments, generated from pulumi-aws (policy/tools)."""
+    lines = [line.split() for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    return {token: tuple(arguments) for token, *arguments in lines}
+
+
+# The types whose documents need more than the generic reading (or are not documents at all).
+DECLARED: dict[str, Holder] = {
     **{domain: Holder(documents=("accessPolicies",), network_scoped=_in_vpc) for domain in OPENSEARCH_DOMAINS},
-    **{policy: Holder(documents=("accessPolicies",)) for policy in OPENSEARCH_DOMAIN_POLICIES},
-    REST_API: Holder(),
-    REST_API_POLICY: Holder(),
-    GLACIER_VAULT: Holder(documents=("accessPolicy",)),
-    GLACIER_VAULT_LOCK: Holder(),
     EFS_FILE_SYSTEM_POLICY: Holder(narrowing=_EFS_MOUNT_TARGET),
-    BACKUP_VAULT_POLICY: Holder(),
     LAMBDA_LAYER_VERSION_PERMISSION: Holder(documents=(), grants=_layer_permission),
     EVENT_PERMISSION: Holder(documents=(), grants=_event_permission),
     SSM_DOCUMENT: Holder(documents=(), grants=_document_shares),
     LAMBDA_PERMISSION: Holder(documents=(), grants=_lambda_permission),
+    "aws:s3/accessPoint:AccessPoint": Holder(network_scoped=_access_point_in_vpc),
+    # A VPC Lattice service is reached only from VPCs associated with its service network.
+    "aws:vpclattice/authPolicy:AuthPolicy": Holder(network_scoped=_always),
+}
+# Every other type pulumi-aws gives a policy document is read the generic way, unless the backlog says why not.
+HOLDERS: dict[str, Holder] = {
+    **{
+        token: Holder(documents=arguments)
+        for token, arguments in load_resource_policy_types().items()
+        if token not in NOT_RESOURCE_POLICIES
+    },
+    **DECLARED,
 }
 # lambda-permission-not-public judges who may invoke a function; kms-key-access-this-account, which accounts a
 # key serves.
@@ -196,15 +193,19 @@ def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
 
 @resource_policy(
     name="resource-policy-not-public",
-    description="No resource policy or permission grants anything to everyone: bucket, topic, queue and key "
-    "policies, Secrets Manager secret policies (inline and SecretPolicy), ECR repository and registry policies, "
-    "EventBridge bus policies and permissions, Lambda layer version permissions, SSM document shares, OpenSearch "
-    "and Elasticsearch domain access policies, API Gateway REST API policies, Glacier vault and vault lock policies, "
-    'EFS file system policies and Backup vault policies. An Allow for Principal "*" (or {"AWS": "*"}, or with '
-    "NotPrincipal) must be narrowed by a condition on "
+    description="No resource policy or permission grants anything to everyone. It reads every pulumi-aws type that "
+    "takes a policy document (generated into resource_policy_types.txt; resource_policy_backlog.py names the few "
+    "that are not access policies, with why): bucket, topic, queue and key policies, Secrets Manager secret "
+    "policies (inline and SecretPolicy), ECR repository and registry policies, EventBridge bus policies, OpenSearch "
+    "and Elasticsearch domain access policies, API Gateway REST API policies, Glacier vault and vault lock "
+    "policies, EFS file system policies, Backup vault policies, and DynamoDB, Kinesis, Glue, CodeArtifact, "
+    "CloudWatch Logs, S3 access point and the other services' resource policies; and the permission resources: "
+    "Lambda layer version permissions, EventBridge permissions, SSM document shares. An Allow for Principal "
+    '"*" (or {"AWS": "*"}, or with NotPrincipal) must be narrowed by a condition on '
     + access.NARROWING
-    + ". EFS also accepts Bool elasticfilesystem:AccessedViaMountTarget true (clients of the VPC's mount targets), "
-    "and a search domain in a VPC is reachable only from it. A service principal needs its source: aws:SourceArn, "
+    + ". EFS also accepts Bool elasticfilesystem:AccessedViaMountTarget true (clients of the VPC's mount targets); "
+    "a search domain or S3 access point in a VPC, and a VPC Lattice auth policy, are reachable only from a VPC. "
+    "A service principal needs its source: aws:SourceArn, "
     "aws:SourceAccount or aws:SourceOwner, or in a key policy the encryption context's ARN "
     "(kms:EncryptionContext:aws:logs:arn, ...:sns:topicArn), without which the service acting for any account's "
     "resource may use the grant. Deny statements for everyone (such as the TLS-only deny) are fine. Who may invoke "

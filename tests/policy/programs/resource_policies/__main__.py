@@ -304,3 +304,31 @@ for name, kwargs in (
     ("ok-own-source-account-permission", {"principal": "s3.amazonaws.com", "source_account": OURS}),
 ):
     aws.lambda_.Permission(name, action="lambda:InvokeFunction", function="auditor", opts=opts, **kwargs)
+
+# The other services' resource policies, read from the generated list of pulumi-aws types with a policy document.
+aws.cloudwatch.LogResourcePolicy(
+    "unsourced-log-resource-policy",
+    policy_name="route53-query-logging",
+    policy_document=policy("logs:PutLogEvents", {"Principal": {"Service": "route53.amazonaws.com"}}),
+    opts=opts,
+)
+aws.dynamodb.ResourcePolicy(
+    "public-table-resource-policy",
+    resource_arn=f"arn:aws:dynamodb:us-east-1:{OURS}:table/orders",
+    policy=policy("dynamodb:GetItem", EVERYONE),
+    opts=opts,
+)
+aws.s3.AccessPoint(
+    "ok-vpc-access-point",
+    bucket="data",
+    name="in-vpc",
+    vpc_configuration=aws.s3.AccessPointVpcConfigurationArgs(vpc_id="vpc-0123456789abcdef0"),
+    policy=policy("s3:GetObject", EVERYONE),
+    opts=opts,
+)
+aws.kms.ReplicaKey(
+    "their-account-replica-key",
+    primary_key_arn=f"arn:aws:kms:us-west-2:{OURS}:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    policy=policy("kms:Decrypt", OUR_ROOT, THEIR_ROOT),
+    opts=opts,
+)
