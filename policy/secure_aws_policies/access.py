@@ -18,6 +18,7 @@ nothing is "another" account and only PUBLIC and UNSOURCED are judged. AWS's own
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -73,7 +74,9 @@ NARROWING = (
     "StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals or ArnLike (ForAnyValue: only on the org paths) "
     "and a value without a wildcard before its account or organization. Never: keys that name a user or client "
     "(aws:username, aws:userid, aws:UserAgent, aws:SourceIp, aws:Referer), kms:ViaService alone, negated operators "
-    "(StringNotEquals, ArnNotLike), Null, ...IfExists forms (true when the key is absent) or ForAllValues:"
+    "(StringNotEquals, ArnNotLike), Null, ...IfExists forms (true when the key is absent) or ForAllValues:. A data "
+    "perimeter narrows too: a Deny for everyone, of every action and resource the Allow grants, whose only condition "
+    "is one negated test (StringNotEquals, with or without IfExists) on one of those keys"
 )
 # A service principal's source: the resource (aws:SourceArn) or account (aws:SourceAccount, aws:SourceOwner) it
 # acts for. In a key policy the encryption context's ARN (kms:EncryptionContext:aws:logs:arn, ...:sns:topicArn,
@@ -212,10 +215,61 @@ def _outside(scopes: list[_Scope], guarded: set[str]) -> set[str]:
     return set().union(*(s.accounts or frozenset() for s in scopes)) - guarded
 
 
+NEGATED_OPERATORS = frozenset(
+    {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
+)
+
+
+def _perimeter(allow: Mapping[str, Any], denies: Iterable[Mapping[str, Any]]) -> list[_Scope]:
+    """What the document's data-perimeter denies tie `allow` to. A Deny for everyone, of every action and resource
+    the allow grants, whose only condition is one negated test on a narrowing key (`StringNotEquals
+    aws:PrincipalOrgID o-...`, with or without IfExists: a request without the key is denied too) admits only
+    what that key names, whatever the allow says."""
+    scopes = []
+    for deny in denies:
+        if deny.get("NotPrincipal") is not None or not documents.names_everyone(deny) or not _covers(deny, allow):
+            continue
+        condition = deny.get("Condition")
+        tests = [
+            (operator, key, values)
+            for operator, found in (condition.items() if isinstance(condition, dict) else [])
+            for key, values in (found.items() if isinstance(found, dict) else [("", "")])
+        ]
+        if len(tests) != 1:
+            continue
+        [(operator, key, values)] = tests
+        qualifier, base = _operator(operator)
+        if qualifier or base.removesuffix("ifexists") not in NEGATED_OPERATORS:
+            continue
+        scope = _scope(str(key).lower(), [str(v).strip() for v in documents.as_list(values)])
+        if scope is not None and not _ENCRYPTION_CONTEXT_ARN.match(str(key).lower()):
+            scopes.append(scope)
+    return scopes
+
+
+def _covers(deny: Mapping[str, Any], allow: Mapping[str, Any]) -> bool:
+    """The deny applies to every action and resource the allow grants."""
+    if deny.get("NotAction") is not None or deny.get("NotResource") is not None:
+        return False
+    denied = [a.lower() for a in documents.actions(deny)]
+    allowed = ["*"] if allow.get("NotAction") is not None else [a.lower() for a in documents.actions(allow)]
+    if not all(any(fnmatch.fnmatchcase(a, d) for d in denied) for a in allowed):
+        return False
+    if documents.covers_all_resources(deny):
+        return True
+    targets = ["*"] if allow.get("NotResource") is not None else documents.resources(allow) or ["*"]
+    return all(any(fnmatch.fnmatchcase(t, r) for r in documents.resources(deny)) for t in targets)
+
+
 def statement_exposures(
-    statement: Mapping[str, Any], where: str, guarded: set[str], extra: Iterable[tuple[str, str, str]] = ()
+    statement: Mapping[str, Any],
+    where: str,
+    guarded: set[str],
+    extra: Iterable[tuple[str, str, str]] = (),
+    denies: Iterable[Mapping[str, Any]] = (),
 ) -> list[Exposure]:
-    """Whom one statement reaches beyond the guarded accounts (nothing for a Deny)."""
+    """Whom one statement reaches beyond the guarded accounts (nothing for a Deny); `denies` are the other
+    statements of its document that deny (see `_perimeter`)."""
     if not documents.allows(statement):
         return []
     extra = tuple(extra)
@@ -226,7 +280,7 @@ def statement_exposures(
     )
     found: list[Exposure] = []
     if documents.names_everyone(statement):
-        scopes = _narrowing(statement, extra)
+        scopes = _narrowing(statement, extra) + _perimeter(statement, denies)
         if not scopes:
             found.append(Exposure(PUBLIC, where, actions, "everyone"))
         elif others := _outside(scopes, guarded):
@@ -253,11 +307,13 @@ def document_exposures(
     doc: Mapping[str, Any] | None, key: str, guarded: set[str], extra: Iterable[tuple[str, str, str]] = ()
 ) -> list[Exposure]:
     """Every statement's exposures, each labelled `<key> statement <Sid or index>`."""
+    every = documents.statements(doc)
+    denies = [statement for statement in every if documents.denies(statement)]
     return [
         exposure
-        for index, statement in enumerate(documents.statements(doc))
+        for index, statement in enumerate(every)
         for exposure in statement_exposures(
-            statement, f"{key} statement {statement.get('Sid') or index}", guarded, extra
+            statement, f"{key} statement {statement.get('Sid') or index}", guarded, extra, denies
         )
     ]
 

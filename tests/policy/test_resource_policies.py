@@ -29,6 +29,7 @@ PUBLIC = {
     "forallvalues-public-backup-vault-policy",  # true when the key is absent
     "bucket-arn-public-topic-policy",  # an S3 ARN names no account
     "public-table-resource-policy",  # a DynamoDB resource policy, from the generated list
+    "partial-perimeter-public-bucket-policy",  # its deny covers s3:PutObject, not the s3:GetObject it allows
 }
 # A service principal without its source.
 UNSOURCED = {

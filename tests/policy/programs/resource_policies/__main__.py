@@ -332,3 +332,29 @@ aws.kms.ReplicaKey(
     policy=policy("kms:Decrypt", OUR_ROOT, THEIR_ROOT),
     opts=opts,
 )
+
+# A data perimeter: Allow "*", and Deny everyone whose organization is not ours. The deny must cover what the
+# allow grants: one that denies only some of the actions leaves the rest public.
+PERIMETER_DENY = {
+    "Effect": "Deny",
+    "Principal": "*",
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": ORG}},
+}
+
+
+def perimeter_policy(denied_action: str) -> str:
+    return json.dumps(
+        {
+            "Statement": [
+                {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+                {"Sid": "OnlyOurOrganization", **PERIMETER_DENY, "Action": denied_action},
+            ]
+        }
+    )
+
+
+aws.s3.BucketPolicy("ok-perimeter-bucket-policy", bucket="shared", policy=perimeter_policy("s3:*"), opts=opts)
+aws.s3.BucketPolicy(
+    "partial-perimeter-public-bucket-policy", bucket="shared", policy=perimeter_policy("s3:PutObject"), opts=opts
+)
