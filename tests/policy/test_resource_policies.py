@@ -122,3 +122,9 @@ def test_the_reader_accepts_only_positive_operators_on_account_keys_with_concret
     assert kinds({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin"}}) == [access.PUBLIC]
     assert kinds({"Null": {"aws:PrincipalOrgID": "false"}}) == [access.PUBLIC]
     assert kinds({"StringEquals": {"aws:userid": "AIDAEXAMPLE"}}) == [access.PUBLIC]
+
+
+def test_images_and_snapshots_may_be_shared_with_the_providers_guarded_account(policies, mode):
+    findings = policies(mode)
+    assert set(violations(findings, "ec2-image-and-snapshot-not-shared")) == {"their-account-ami"}
+    assert violations(findings, "rds-snapshot-not-shared") == {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..accounts import guarded_accounts
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, has, is_set, items, peek, truthy, value
 from ..registry import CDK_NAG, FSBP, Category, resource_policy
@@ -157,7 +158,7 @@ SHARING_CONFIG = {
         "items": {"type": "string", "pattern": "^[0-9]{12}$"},
         "default": [],
         "description": "The AWS accounts this pack guards: the only accounts an AMI or snapshot may be shared with "
-        "(empty: no sharing at all).",
+        "(besides the provider's allowedAccountIds; with neither: no sharing at all).",
     },
 }
 
@@ -169,7 +170,8 @@ def shared_outside(grantees: list[Any], allowed: list[str]) -> list[str]:
 
 @resource_policy(
     name="ec2-image-and-snapshot-not-shared",
-    description="AMIs and EBS snapshots are shared only with the guarded accounts (pack config accountIds): an "
+    description="AMIs and EBS snapshots are shared only with the guarded accounts (pack config accountIds and the "
+    "provider's allowedAccountIds): an "
     "aws.ec2.AmiLaunchPermission names one of them as account_id, never group 'all' (public), an organization or "
     "an organizational unit; an aws.ec2.SnapshotCreateVolumePermission names one of them as account_id.",
     types=[AMI_LAUNCH_PERMISSION, SNAPSHOT_CREATE_VOLUME_PERMISSION],
@@ -180,7 +182,7 @@ def shared_outside(grantees: list[Any], allowed: list[str]) -> list[str]:
     config=SHARING_CONFIG,
 )
 def ec2_image_and_snapshot_not_shared(args: Any, report: Any, config: dict) -> None:
-    allowed = [str(a) for a in config["accountIds"]]
+    allowed = sorted(guarded_accounts([args], config["accountIds"]))  # config and the provider
     what = "AMI" if args.resource_type == AMI_LAUNCH_PERMISSION else "snapshot"
     # pulumi-aws 7 AmiLaunchPermission: exactly one of account_id, group ("all"), organization_arn,
     # organizational_unit_arn.

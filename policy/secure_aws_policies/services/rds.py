@@ -12,6 +12,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..accounts import guarded_accounts
 from ..keys import report_key
 from ..props import Deferred, as_int, falsy, has, is_set, items, peek, truthy, value
 from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
@@ -387,7 +388,8 @@ def rds_keeps_final_snapshot_and_backups(args: Any, report: Any, config: dict) -
 @resource_policy(
     name="rds-snapshot-not-shared",
     description="RDS DB and cluster snapshots (and their copies) are shared only with the guarded accounts (pack "
-    "config accountIds): shared_accounts holds none other, and never 'all' (public).",
+    "config accountIds and the provider's allowedAccountIds): shared_accounts holds none other, and never 'all' "
+    "(public).",
     types=[*sorted(RDS_SNAPSHOTS)],
     severity=Severity.CRITICAL,
     category=Category.ACCESS,
@@ -396,7 +398,7 @@ def rds_keeps_final_snapshot_and_backups(args: Any, report: Any, config: dict) -
     config=SHARING_CONFIG,
 )
 def rds_snapshot_not_shared(args: Any, report: Any, config: dict) -> None:
-    allowed = [str(a) for a in config["accountIds"]]
+    allowed = sorted(guarded_accounts([args], config["accountIds"]))  # config and the provider
     grantees = items(peek(args.props, "sharedAccounts", []))
     for outside in shared_outside(grantees, allowed):
         public = " (public)" if outside == "all" else ""

@@ -358,3 +358,16 @@ aws.s3.BucketPolicy("ok-perimeter-bucket-policy", bucket="shared", policy=perime
 aws.s3.BucketPolicy(
     "partial-perimeter-public-bucket-policy", bucket="shared", policy=perimeter_policy("s3:PutObject"), opts=opts
 )
+
+# AMIs and snapshots (ec2-image-and-snapshot-not-shared, rds-snapshot-not-shared): the provider's guarded account
+# counts as ours there too.
+IMAGE = "ami-0123456789abcdef0"
+aws.ec2.AmiLaunchPermission("ok-own-account-ami", image_id=IMAGE, account_id=OURS, opts=opts)
+aws.ec2.AmiLaunchPermission("their-account-ami", image_id=IMAGE, account_id=THEIRS, opts=opts)
+aws.rds.Snapshot(
+    "ok-own-account-db-snapshot",
+    db_instance_identifier="orders",
+    db_snapshot_identifier="orders-shared",
+    shared_accounts=[OURS],
+    opts=opts,
+)
