@@ -115,7 +115,8 @@ class Exposure:
 
 @dataclass(frozen=True)
 class _Scope:
-    """What one condition ties a request to: these accounts, or (None) an organization or a network."""
+    """What one condition ties a request to: these accounts (12 digits) or organizations (`o-...`), or (None) a
+    network or one resource."""
 
     accounts: frozenset[str] | None
 
@@ -157,10 +158,15 @@ def _scope(key: str, values: list[str]) -> _Scope | None:
     if key in ARN_KEYS or _ENCRYPTION_CONTEXT_ARN.match(key):
         accounts = [_arn_account(v) for v in values]
         return _Scope(frozenset(a for a in accounts if a)) if all(accounts) else None
+    if any("*" in v or "?" in v for v in values) and key not in MULTI_VALUED_KEYS:
+        return None
     if key in MULTI_VALUED_KEYS:
-        return _Scope(None) if all(_ORG_PATH.match(v) for v in values) else None
-    if key in ORGANIZATION_KEYS or key in NETWORK_KEYS:
-        return _Scope(None) if not any("*" in v or "?" in v for v in values) else None
+        paths = all(_ORG_PATH.match(v) for v in values)
+        return _Scope(frozenset(v.split("/", 1)[0] for v in values)) if paths else None
+    if key in ORGANIZATION_KEYS:
+        return _Scope(frozenset(values))
+    if key in NETWORK_KEYS:
+        return _Scope(None)
     return None
 
 
@@ -208,11 +214,23 @@ def _sources(statement: Mapping[str, Any]) -> list[_Scope]:
 
 
 def _outside(scopes: list[_Scope], guarded: set[str]) -> set[str]:
-    """The unguarded accounts the (ANDed) scopes still admit: none when one of them admits only guarded accounts,
-    an organization or a network."""
-    if not guarded or any(s.accounts is None or s.accounts <= guarded for s in scopes):
+    """The unguarded accounts or organizations the (ANDed) scopes still admit: none when one of them admits only
+    guarded ones, a network or one resource. Accounts are judged only when some account is guarded, organizations
+    only when some organization is (`guarded` holds both: 12-digit ids and `o-...` ids)."""
+    known = {_kind(g) for g in guarded}
+
+    def ours(scope: _Scope) -> bool:
+        if scope.accounts is None:
+            return True
+        return all(_kind(v) not in known or v in guarded for v in scope.accounts)
+
+    if any(ours(s) for s in scopes):
         return set()
-    return set().union(*(s.accounts or frozenset() for s in scopes)) - guarded
+    return {v for s in scopes for v in s.accounts or () if _kind(v) in known and v not in guarded}
+
+
+def _kind(identifier: str) -> str:
+    return "organization" if identifier.startswith("o-") else "account"
 
 
 NEGATED_OPERATORS = frozenset(
@@ -293,14 +311,20 @@ def statement_exposures(
         elif others := _outside(sources, guarded):
             found.append(Exposure(OTHER_ACCOUNT, where, actions, f"{service} acting for {_accounts(others)}"))
     named = {a for p in principals.get("AWS", []) if p.strip() != "*" and (a := documents.account_of(p))}
-    others = named - guarded - AWS_SERVICE_ACCOUNTS if guarded else set()
+    others = named - guarded - AWS_SERVICE_ACCOUNTS if "account" in {_kind(g) for g in guarded} else set()
     if others:
         found.append(Exposure(OTHER_ACCOUNT, where, actions, _accounts(others)))
     return found
 
 
-def _accounts(accounts: set[str]) -> str:
-    return f"account(s) {', '.join(sorted(accounts))}"
+def _accounts(outside: set[str]) -> str:
+    """`account(s) 1, 2` and/or `organization(s) o-...`."""
+    parts = []
+    for kind in ("account", "organization"):
+        named = sorted(i for i in outside if _kind(i) == kind)
+        if named:
+            parts.append(f"{kind}(s) {', '.join(named)}")
+    return " and ".join(parts)
 
 
 def document_exposures(

@@ -128,3 +128,21 @@ def test_images_and_snapshots_may_be_shared_with_the_providers_guarded_account(p
     findings = policies(mode)
     assert set(violations(findings, "ec2-image-and-snapshot-not-shared")) == {"their-account-ami"}
     assert violations(findings, "rds-snapshot-not-shared") == {}
+
+
+ORG_NARROWED = {
+    "ok-org-secret-policy",
+    "ok-org-layer-permission",
+    "ok-org-bus-policy",
+    "ok-org-event-permission",
+    "ok-org-backup-vault-policy",
+    "ok-perimeter-bucket-policy",
+}
+
+
+def test_with_our_organization_configured_another_organization_is_another_account(policies, mode):
+    theirs = violations(policies(mode, {NO_OTHER_ACCOUNT: {"organizationIds": ["o-zzzzzzzzzz"]}}), NO_OTHER_ACCOUNT)
+    assert set(theirs) == OTHER_ACCOUNT | ORG_NARROWED
+    assert "gives organization(s) o-a1b2c3d4e5 lambda:GetLayerVersion" in theirs["ok-org-layer-permission"][0]
+    ours = violations(policies(mode, {NO_OTHER_ACCOUNT: {"organizationIds": ["o-a1b2c3d4e5"]}}), NO_OTHER_ACCOUNT)
+    assert set(ours) == OTHER_ACCOUNT

@@ -165,12 +165,20 @@ ACCOUNT_CONFIG = {
         "default": [],
         "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
     },
+    "organizationIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
+        "default": [],
+        "description": "Our AWS Organizations ids: when set, a grant narrowed to an organization (aws:PrincipalOrgID, "
+        "aws:SourceOrgID, org paths, a layer's organization_id) must name one of them; when empty, any "
+        "organization counts as narrowed.",
+    },
 }
 
 
 def guarded(args: Any, config: dict) -> set[str]:
-    """Config accountIds and the resource's provider's allowedAccountIds."""
-    return guarded_accounts([args], config.get("accountIds", []))
+    """Config accountIds, the resource's provider's allowedAccountIds, and config organizationIds."""
+    return guarded_accounts([args], config.get("accountIds", [])) | set(config.get("organizationIds", []))
 
 
 def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
@@ -234,6 +242,7 @@ def resource_policy_not_public(args: Any, report: Any, config: dict) -> None:
     "condition (aws:SourceAccount, aws:PrincipalAccount, the account in aws:SourceArn/aws:PrincipalArn) that admits "
     "only other accounts, no layer, bus or Lambda permission and no SSM document share for another account. The "
     "same resource types as resource-policy-not-public plus Lambda permissions (keys: kms-key-access-this-account). "
+    "With organizationIds configured, a grant narrowed to another organization is refused too. "
     "Elastic Load Balancing's regional log-delivery accounts (aws.elb.get_service_account) are AWS's, not "
     "another account. Without any guarded account configured it has nothing to compare with and judges nothing. "
     "Maps to FSBP S3.6 for bucket policies; no FSBP control covers the other services' cross-account grants.",
