@@ -30,6 +30,7 @@ PUBLIC = {
     "bucket-arn-public-topic-policy",  # an S3 ARN names no account
     "public-table-resource-policy",  # a DynamoDB resource policy, from the generated list
     "partial-perimeter-public-bucket-policy",  # its deny covers s3:PutObject, not the s3:GetObject it allows
+    "openapi-body-public-rest-api",  # the policy inside the OpenAPI body (x-amazon-apigateway-policy)
 }
 # A service principal without its source.
 UNSOURCED = {
@@ -146,3 +147,13 @@ def test_with_our_organization_configured_another_organization_is_another_accoun
     assert "gives organization(s) o-a1b2c3d4e5 lambda:GetLayerVersion" in theirs["ok-org-layer-permission"][0]
     ours = violations(policies(mode, {NO_OTHER_ACCOUNT: {"organizationIds": ["o-a1b2c3d4e5"]}}), NO_OTHER_ACCOUNT)
     assert set(ours) == OTHER_ACCOUNT
+
+
+def test_a_lambda_permission_for_everyone_needs_a_source_that_names_an_account(policies, mode):
+    found = violations(policies(mode), "lambda-permission-not-public")
+    assert found == {
+        "wildcard-source-public-permission": [
+            "permission wildcard-source-public-permission lets any principal invoke the function (principal '*', "
+            "no sourceArn naming an account, sourceAccount or principalOrgId)."
+        ]
+    }

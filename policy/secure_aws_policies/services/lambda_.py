@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from .. import access
 from ..keys import report_key
 from ..props import UNKNOWN, is_set, peek, value
 from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy
@@ -14,6 +15,7 @@ from ..types import (
     LAMBDA_FUNCTION,
     LAMBDA_PERMISSION,
 )
+from .resource_policies import lambda_permission
 
 
 @resource_policy(
@@ -56,10 +58,12 @@ def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
 
 @resource_policy(
     name="lambda-permission-not-public",
-    description="No Lambda permission lets anyone invoke the function: principal `*` needs a source ARN, source "
-    "account or organization ID; and a service principal (`events.amazonaws.com`, `s3.amazonaws.com`, ...) needs "
-    "a source ARN or source account, since without one any resource of that service, in any account, may invoke "
-    "it (the confused deputy AWS's Lambda resource-policy guide warns about).",
+    description="No Lambda permission lets anyone invoke the function: principal `*` must be tied to an account or "
+    "organization (source_account, principal_org_id, or a source_arn that names an account: the same narrowing as "
+    "resource-policy-not-public, read by the same reader); and a service principal (`events.amazonaws.com`, "
+    "`s3.amazonaws.com`, ...) needs a source ARN or source account, since without one any resource of that "
+    "service, in any account, may invoke it (the confused deputy AWS's Lambda resource-policy guide warns about). "
+    "A wildcard before the account in source_arn (`arn:aws:events:*:*:rule/*`) names no source.",
     types=[LAMBDA_PERMISSION],
     severity=Severity.CRITICAL,
     category=Category.ACCESS,
@@ -69,12 +73,15 @@ def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
     "account).",
 )
 def lambda_permission_not_public(args: Any, report: Any, config: dict) -> None:
-    principal = str(value(args.props, "principal", "")).strip()
-    sourced = is_set(args.props, "sourceArn") or is_set(args.props, "sourceAccount")
-    if principal == "*" and not (sourced or is_set(args.props, "principalOrgId")):
-        report(f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn).")
-    elif principal.endswith(".amazonaws.com") and not sourced:
-        report(
-            f"permission {args.name} lets any {principal} resource, in any account, invoke the function (no "
-            "sourceArn or sourceAccount)."
-        )
+    for where, statement in lambda_permission(args.props):
+        for exposure in access.statement_exposures(statement, where, set()):
+            if exposure.kind == access.PUBLIC:
+                report(
+                    f"permission {args.name} lets any principal invoke the function (principal '*', no sourceArn "
+                    "naming an account, sourceAccount or principalOrgId)."
+                )
+            elif exposure.kind == access.UNSOURCED:
+                report(
+                    f"permission {args.name} lets any {exposure.who} resource, in any account, invoke the function "
+                    "(no sourceArn or sourceAccount)."
+                )

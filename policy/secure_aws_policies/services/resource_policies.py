@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi_policy import Severity
 
 from .. import access, documents
@@ -33,6 +34,7 @@ from ..types import (
     LAMBDA_LAYER_VERSION_PERMISSION,
     LAMBDA_PERMISSION,
     OPENSEARCH_DOMAINS,
+    REST_API,
     SSM_DOCUMENT,
 )
 
@@ -60,11 +62,14 @@ def _source(props: Any, key: str) -> Any:
     return _COMPUTED_ARN if found is UNKNOWN else found
 
 
-def _lambda_permission(props: Any) -> Statements:
+def lambda_permission(props: Any) -> Statements:
     """pulumi-aws 7 `aws.lambda_.Permission`: principal (service, account id, ARN or `*`), source_arn,
-    source_account, principal_org_id."""
+    source_account, principal_org_id. A source ARN still unknown at preview is a resource of this stack: enough for
+    a service principal, but "*" is narrowed only by an ARN that names an account, so there it stays undecided."""
+    principal = str(value(props, "principal", ""))
+    source_arn = value(props, "sourceArn") if principal.strip() == "*" else _source(props, "sourceArn")
     conditions = {
-        "ArnLike": {"aws:SourceArn": _source(props, "sourceArn")} if is_set(props, "sourceArn") else {},
+        "ArnLike": {"aws:SourceArn": source_arn} if is_set(props, "sourceArn") else {},
         "StringEquals": {
             key: value(props, prop)
             for prop, key in (("sourceAccount", "aws:SourceAccount"), ("principalOrgId", "aws:PrincipalOrgID"))
@@ -72,7 +77,7 @@ def _lambda_permission(props: Any) -> Statements:
         },
     }
     action = str(value(props, "action", "lambda:InvokeFunction"))
-    return [("principal", access.grant(str(value(props, "principal", "")), action, conditions))]
+    return [("principal", access.grant(principal, action, conditions))]
 
 
 def _layer_permission(props: Any) -> Statements:
@@ -102,6 +107,23 @@ def _document_shares(props: Any) -> Statements:
     shared = value(permissions, "account_ids", value(permissions, "accountIds", ""))
     accounts = [a.strip() for a in str(shared).split(",") if a.strip()]
     return [("permissions", access.grant("*" if a.lower() == "all" else a, "use of the document")) for a in accounts]
+
+
+def _openapi_policy(props: Any) -> Statements:
+    """A REST API's OpenAPI `body` may carry its resource policy as `x-amazon-apigateway-policy` (JSON or YAML):
+    another argument form of the same policy."""
+    body = value(props, "body")
+    if not isinstance(body, str) or "x-amazon-apigateway-policy" not in body:
+        return []
+    try:
+        spec = yaml.safe_load(body)  # YAML is a superset of JSON
+    except yaml.YAMLError:
+        return []  # API Gateway refuses a body it cannot parse
+    found = spec.get("x-amazon-apigateway-policy") if isinstance(spec, dict) else None
+    return [
+        (f"body x-amazon-apigateway-policy statement {statement.get('Sid') or index}", statement)
+        for index, statement in enumerate(documents.statements(found if isinstance(found, dict) else None))
+    ]
 
 
 def _access_point_in_vpc(props: Any) -> bool:
@@ -139,8 +161,9 @@ DECLARED: dict[str, Holder] = {
     LAMBDA_LAYER_VERSION_PERMISSION: Holder(documents=(), grants=_layer_permission),
     EVENT_PERMISSION: Holder(documents=(), grants=_event_permission),
     SSM_DOCUMENT: Holder(documents=(), grants=_document_shares),
-    LAMBDA_PERMISSION: Holder(documents=(), grants=_lambda_permission),
+    LAMBDA_PERMISSION: Holder(documents=(), grants=lambda_permission),
     "aws:s3/accessPoint:AccessPoint": Holder(network_scoped=_access_point_in_vpc),
+    REST_API: Holder(grants=_openapi_policy),
     # A VPC Lattice service is reached only from VPCs associated with its service network.
     "aws:vpclattice/authPolicy:AuthPolicy": Holder(network_scoped=_always),
 }

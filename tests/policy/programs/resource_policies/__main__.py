@@ -371,3 +371,42 @@ aws.rds.Snapshot(
     shared_accounts=[OURS],
     opts=opts,
 )
+
+# The same REST API policy in another argument form: inside the OpenAPI body.
+aws.apigateway.RestApi(
+    "openapi-body-public-rest-api",
+    body=json.dumps(
+        {
+            "openapi": "3.0.1",
+            "info": {"title": "orders", "version": "1"},
+            "paths": {},
+            "x-amazon-apigateway-policy": json.loads(policy(INVOKE, EVERYONE)),
+        }
+    ),
+    opts=opts,
+)
+aws.apigateway.RestApi(
+    "ok-openapi-body-private-rest-api",
+    body=json.dumps(
+        {
+            "openapi": "3.0.1",
+            "info": {"title": "orders", "version": "1"},
+            "paths": {},
+            "x-amazon-apigateway-policy": json.loads(
+                policy(
+                    INVOKE, {**EVERYONE, "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}
+                )
+            ),
+        }
+    ),
+    opts=opts,
+)
+# Lambda: "*" with a source ARN whose account is a wildcard is any account's rule.
+aws.lambda_.Permission(
+    "wildcard-source-public-permission",
+    action="lambda:InvokeFunction",
+    function="auditor",
+    principal="*",
+    source_arn="arn:aws:events:us-east-1:*:rule/*",
+    opts=opts,
+)
