@@ -22,7 +22,6 @@ PUBLIC = {
     "public-event-permission",
     "public-document",  # shared with All
     "sourceip-public-domain",  # aws:SourceIp names no account
-    "useragent-public-domain-policy",
     "public-rest-api",
     "notprincipal-public-vault",  # Allow with NotPrincipal is everyone else
     "tls-only-public-file-system-policy",  # aws:SecureTransport says how, not who
@@ -157,3 +156,11 @@ def test_a_lambda_permission_for_everyone_needs_a_source_that_names_an_account(p
             "no sourceArn naming an account, sourceAccount or principalOrgId)."
         ]
     }
+
+
+def test_a_search_domain_policy_is_judged_with_the_domain_it_is_linked_to(policies, mode):
+    """Open inside a VPC domain is fine; on a public domain, or with an unlinked domain name, it is public. The
+    aws:UserAgent condition narrows nothing."""
+    found = violations(policies(mode), "resource-policy-search-domain-not-public")
+    assert set(found) == {"useragent-public-domain-policy", "public-domain-policy"}
+    assert 'allows es:ESHttp* to everyone (Principal "*")' in found["public-domain-policy"][0]

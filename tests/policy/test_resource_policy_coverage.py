@@ -21,7 +21,8 @@ def _listed() -> dict[str, tuple[str, ...]]:
 def _read() -> set[str]:
     from secure_aws_policies import ALL_POLICIES
 
-    return {t for p in ALL_POLICIES if p.name == "resource-policy-not-public" for t in p.resource_types}
+    readers = ("resource-policy-not-public", "resource-policy-search-domain-not-public")
+    return {t for p in ALL_POLICIES if p.name in readers for t in p.resource_types}
 
 
 def test_the_generated_list_is_from_the_pinned_pulumi_aws():

@@ -23,8 +23,8 @@ from pulumi_policy import Severity
 
 from .. import access, documents
 from ..accounts import guarded_accounts
-from ..props import UNKNOWN, is_set, peek, value
-from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..props import UNKNOWN, Deferred, is_set, peek, value
+from ..registry import FSBP, PROJECT, Category, resource_policy, stack_policy
 from ..resource_policy_backlog import NOT_RESOURCE_POLICIES
 from ..types import (
     EFS_FILE_SYSTEM_POLICY,
@@ -33,6 +33,7 @@ from ..types import (
     KMS_KEY_POLICY,
     LAMBDA_LAYER_VERSION_PERMISSION,
     LAMBDA_PERMISSION,
+    OPENSEARCH_DOMAIN_POLICIES,
     OPENSEARCH_DOMAINS,
     REST_API,
     SSM_DOCUMENT,
@@ -177,8 +178,8 @@ HOLDERS: dict[str, Holder] = {
     **DECLARED,
 }
 # lambda-permission-not-public judges who may invoke a function; kms-key-access-this-account, which accounts a
-# key serves.
-NOT_PUBLIC_TYPES = sorted(set(HOLDERS) - {LAMBDA_PERMISSION})
+# key serves; resource-policy-search-domain-not-public, a search domain's policy with the domain it is linked to.
+NOT_PUBLIC_TYPES = sorted(set(HOLDERS) - {LAMBDA_PERMISSION} - OPENSEARCH_DOMAIN_POLICIES)
 NO_OTHER_ACCOUNT_TYPES = sorted(set(HOLDERS) - {KMS_KEY, KMS_KEY_POLICY})
 
 ACCOUNT_CONFIG = {
@@ -206,7 +207,8 @@ def guarded(args: Any, config: dict) -> set[str]:
 
 def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
     """Whom the resource's policies or permission reach beyond the guarded accounts. An unknown document raises
-    (undecided); a document that is not JSON is skipped (AWS refuses it at deploy)."""
+    (undecided); a document that is not JSON is skipped (AWS refuses it at deploy). `args` is a resource's
+    validation args or a stack resource (both have `resource_type` and `props`)."""
     holder = HOLDERS[args.resource_type]
     found: list[access.Exposure] = []
     for key in holder.documents:
@@ -284,3 +286,30 @@ def resource_policy_no_other_account(args: Any, report: Any, config: dict) -> No
     for exposure in exposures(args, accounts):
         if exposure.kind == access.OTHER_ACCOUNT:
             report(exposure.message(args.name, accounts))
+
+
+@stack_policy(
+    name="resource-policy-search-domain-not-public",
+    description="An aws.opensearch.DomainPolicy or aws.elasticsearch.DomainPolicy grants nothing to everyone, read "
+    "as resource-policy-not-public reads every resource policy, except when the domain it is linked to "
+    "(domain_name=<domain>.domain_name) sits in a VPC (vpc_options with subnets): such a domain is reachable only "
+    "from that VPC, and an open access policy there is the fine-grained access control pattern AWS documents. A "
+    "policy whose domain is not in this stack is judged on its own.",
+    types=sorted(OPENSEARCH_DOMAIN_POLICIES | OPENSEARCH_DOMAINS),
+    severity=Severity.CRITICAL,
+    category=Category.ACCESS,
+    controls=[PROJECT("account-identity")],
+    remediation="Name the principals (roles of our account), or tie '*' to our account or organization "
+    "(aws:PrincipalAccount, aws:PrincipalOrgID); or put the domain in a VPC with vpc_options.",
+)
+def resource_policy_search_domain_not_public(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    domains = {r.urn: r for r in args.resources if r.resource_type in OPENSEARCH_DOMAINS}
+    for policy in (r for r in args.resources if r.resource_type in OPENSEARCH_DOMAIN_POLICIES):
+        with deferred.guard():
+            linked = [domains[d.urn] for d in policy.property_dependencies.get("domainName", []) if d.urn in domains]
+            in_vpc = any(_in_vpc(domain.props) for domain in linked)
+            for exposure in exposures(policy, set()):
+                if exposure.kind == access.UNSOURCED or (exposure.kind == access.PUBLIC and not in_vpc):
+                    report(exposure.message(policy.name, ()), policy.urn)
+    deferred.finish()

@@ -157,13 +157,15 @@ document("ok-own-document", OURS)
 
 # OpenSearch: aws:SourceIp names no account; a domain in a VPC is reachable only from it.
 SEARCH = "es:ESHttp*"
-aws.opensearch.Domain(
+public_domain = aws.opensearch.Domain(
     "sourceip-public-domain",
+    domain_name="public-search",
     access_policies=policy(SEARCH, {**EVERYONE_AWS, "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}),
     opts=opts,
 )
-aws.opensearch.Domain(
+vpc_domain = aws.opensearch.Domain(
     "ok-vpc-domain",
+    domain_name="vpc-search",
     vpc_options=aws.opensearch.DomainVpcOptionsArgs(subnet_ids=["subnet-0123456789abcdef0"]),
     access_policies=policy(SEARCH, EVERYONE_AWS),
     opts=opts,
@@ -173,6 +175,13 @@ aws.opensearch.DomainPolicy(
     domain_name="search",
     access_policies=policy(SEARCH, {**EVERYONE, "Condition": {"StringLike": {"aws:UserAgent": "internal-*"}}}),
     opts=opts,
+)
+# A separate domain policy is judged with the domain it is linked to: open inside a VPC is fine, not outside.
+aws.opensearch.DomainPolicy(
+    "ok-vpc-domain-policy", domain_name=vpc_domain.domain_name, access_policies=policy(SEARCH, EVERYONE), opts=opts
+)
+aws.opensearch.DomainPolicy(
+    "public-domain-policy", domain_name=public_domain.domain_name, access_policies=policy(SEARCH, EVERYONE), opts=opts
 )
 aws.elasticsearch.DomainPolicy(
     "ok-own-account-domain-policy", domain_name="legacy-search", access_policies=policy(SEARCH, OUR_ROOT), opts=opts
