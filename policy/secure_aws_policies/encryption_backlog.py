@@ -23,7 +23,6 @@ _NAMED = (
     "aws:docdb/cluster:Cluster",
     "aws:docdb/clusterInstance:ClusterInstance",
     "aws:docdb/elasticCluster:ElasticCluster",
-    "aws:ebs/defaultKmsKey:DefaultKmsKey",
     "aws:ebs/snapshotImport:SnapshotImport",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:elasticache/serverlessCache:ServerlessCache",

@@ -243,3 +243,12 @@ GLACIER_VAULT = "aws:glacier/vault:Vault"
 GLACIER_VAULT_LOCK = "aws:glacier/vaultLock:VaultLock"
 EFS_FILE_SYSTEM_POLICY = "aws:efs/fileSystemPolicy:FileSystemPolicy"
 BACKUP_VAULT_POLICY = "aws:backup/vaultPolicy:VaultPolicy"
+
+# Account-level settings (one per account and region): judged where the stack manages them
+EBS_ENCRYPTION_BY_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
+EBS_DEFAULT_KMS_KEY = "aws:ebs/defaultKmsKey:DefaultKmsKey"
+EBS_SNAPSHOT_BLOCK_PUBLIC_ACCESS = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
+AMI_BLOCK_PUBLIC_ACCESS = "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess"
+SERIAL_CONSOLE_ACCESS = "aws:ec2/serialConsoleAccess:SerialConsoleAccess"
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+IAM_ACCOUNT_PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
