@@ -114,240 +114,307 @@ class AwsMocks(pulumi.runtime.Mocks):
         account_id = self.account_id if account else ""
         return f"arn:{PARTITION}:{service}:{region}:{account_id}:{resource}"
 
-    def _computed(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:  # noqa: C901
+    def _computed(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """The attributes AWS computes on create, for the types this project uses; a generic ARN otherwise."""
-        module = typ.split(":")[1].split("/")[0] if ":" in typ else ""
-        out: dict[str, Any] = {}
         if typ.startswith("pulumi:providers:"):
-            return out
-        if typ == "random:index/randomId:RandomId":
-            raw = hashlib.sha256(name.encode()).digest()[: int(inputs.get("byteLength", 8))]
-            out.update(hex=raw.hex(), dec=str(int.from_bytes(raw, "big")), b64Url=raw.hex(), b64Std=raw.hex())
-            return out
-        if typ == "random:index/randomString:RandomString":
-            out["result"] = _digest("random", name, length=int(inputs.get("length", 8))).lower()
-            return out
-        if typ == "random:index/randomPassword:RandomPassword":
-            out["result"] = _digest("password", name, length=int(inputs.get("length", 16)))
-            return out
-        if typ == "aws:s3/bucket:Bucket":
-            out.update(
-                bucket=rid,
-                arn=f"arn:aws:s3:::{rid}",
-                bucketDomainName=f"{rid}.s3.amazonaws.com",
-                bucketRegionalDomainName=f"{rid}.s3.{self.region}.amazonaws.com",
-                region=self.region,
-            )
-            return out
-        if typ == "aws:kms/key:Key":
-            out.update(arn=self._arn("kms", f"key/{rid}"), keyId=rid)
-            return out
-        if typ == "aws:kms/alias:Alias":
-            out.update(arn=self._arn("kms", inputs.get("name", f"alias/{name}")), targetKeyArn=None)
-            return out
-        if typ == "aws:iam/role:Role":
-            out.update(arn=f"arn:aws:iam::{self.account_id}:role/{rid}", name=rid, uniqueId=f"AROA{_digest(rid)}")
-            return out
-        if typ == "aws:iam/instanceProfile:InstanceProfile":
-            out.update(arn=f"arn:aws:iam::{self.account_id}:instance-profile/{rid}", name=rid)
-            return out
-        if typ == "aws:iam/policy:Policy":
-            out.update(arn=f"arn:aws:iam::{self.account_id}:policy/{inputs.get('name', rid)}")
-            return out
-        if typ == "aws:cloudwatch/logGroup:LogGroup":
-            out.update(arn=self._arn("logs", f"log-group:{rid}"), name=rid)
-            return out
-        if typ == "aws:sns/topic:Topic":
-            topic = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
-            out.update(arn=self._arn("sns", topic), name=topic)
-            return out
-        if typ == "aws:sqs/queue:Queue":
-            queue = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
-            out.update(
-                arn=self._arn("sqs", queue),
-                name=queue,
-                url=f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{queue}",
-            )
-            return out
-        if typ == "aws:cloudtrail/trail:Trail":
-            out.update(arn=self._arn("cloudtrail", f"trail/{rid}"), homeRegion=self.region)
-            return out
-        if typ == "aws:lambda/function:Function":
-            arn = self._arn("lambda", f"function:{rid}")
-            out.update(
-                arn=arn,
-                invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/{arn}/invocations",
-                qualifiedArn=f"{arn}:$LATEST",
-                version="$LATEST",
-            )
-            return out
-        if typ in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-            suffix = f"app/{inputs.get('name', name)}/{_digest(name, length=16)}"
-            out.update(
-                arn=self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"),
-                arnSuffix=suffix,
-                dnsName=f"{name}-{_digest(name, length=9)}.{self.region}.elb.amazonaws.com",
-                zoneId="Z35SXDOTRQ7X7K",
-            )
-            return out
-        if typ in ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"):
-            suffix = f"targetgroup/{inputs.get('name', name)[:32]}/{_digest(name, length=16)}"
-            out.update(arn=self._arn("elasticloadbalancing", suffix), arnSuffix=suffix)
-            return out
-        if typ in ("aws:lb/listener:Listener", "aws:alb/listener:Listener"):
-            out.update(arn=self._arn("elasticloadbalancing", f"listener/app/{name}/{_digest(name, length=16)}"))
-            return out
-        if typ == "aws:acm/certificate:Certificate":
-            domain = inputs.get("domainName", "example.com")
-            out.update(
-                arn=self._arn("acm", f"certificate/{_uuid(typ, name)}"),
-                domainValidationOptions=[
-                    {
-                        "domainName": domain,
-                        "resourceRecordName": f"_{_digest(domain, length=32)}.{domain}.",
-                        "resourceRecordType": "CNAME",
-                        "resourceRecordValue": f"_{_digest('v', domain, length=32)}.acm-validations.aws.",
-                    }
-                ],
-            )
-            return out
-        if typ == "aws:acm/certificateValidation:CertificateValidation":
-            out["certificateArn"] = inputs.get("certificateArn")
-            return out
-        if typ == "aws:route53/record:Record":
-            out["fqdn"] = str(inputs.get("name", name)).rstrip(".")
-            return out
-        if typ in ("aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup"):
-            kind = "subgrp" if typ == "aws:rds/subnetGroup:SubnetGroup" else "pg"
-            out.update(arn=self._arn("rds", f"{kind}:{rid}"), name=rid)
-            return out
-        if typ == "aws:rds/instance:Instance":
-            port = int(inputs.get("port", 5432))
-            address = f"{rid}.{_digest(rid, length=12)}.{self.region}.rds.amazonaws.com"
-            out.update(
-                arn=self._arn("rds", f"db:{rid}"),
-                address=address,
-                endpoint=f"{address}:{port}",
-                port=port,
-                resourceId=f"db-{_digest(rid, length=26).upper()}",
-            )
-            if inputs.get("manageMasterUserPassword"):
-                out["masterUserSecrets"] = [
-                    {
-                        "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
-                        "secretArn": self._arn(
-                            "secretsmanager", f"secret:rds!db-{_uuid(rid)}-{_digest(rid, length=6)}"
-                        ),
-                        "secretStatus": "active",
-                    }
-                ]
-            return out
-        if typ == "aws:ec2/vpc:Vpc":
-            out.update(
-                arn=self._arn("ec2", f"vpc/{rid}"),
-                defaultSecurityGroupId=f"sg-{_digest('default', rid)}",
-                mainRouteTableId=f"rtb-{_digest('main', rid)}",
-                defaultNetworkAclId=f"acl-{_digest('acl', rid)}",
-            )
-            return out
-        if typ == "aws:ec2/launchTemplate:LaunchTemplate":
-            out.update(arn=self._arn("ec2", f"launch-template/{rid}"), latestVersion=1, defaultVersion=1)
-            return out
-        if typ == "aws:ec2/eip:Eip":
-            out.update(publicIp=f"198.51.100.{int(_digest(name, length=2), 16) % 250 + 1}", allocationId=rid)
-            return out
-        if typ == "aws:cloudwatch/eventRule:EventRule":
-            out.update(arn=self._arn("events", f"rule/{inputs.get('name', rid)}"), name=inputs.get("name", rid))
-            return out
-        if typ == "aws:autoscaling/group:Group":
-            out.update(
-                arn=self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
-                name=inputs.get("name", rid),
-            )
-            return out
+            return {}
+        compute = _COMPUTED.get(typ)
+        if compute is not None:
+            return compute(self, typ, name, rid, inputs)
+        module = typ.split(":")[1].split("/")[0] if ":" in typ else ""
         if module and "arn" not in inputs:
             service = {"cloudwatch": "cloudwatch", "ec2": "ec2", "vpc": "ec2", "rds": "rds"}.get(module, module)
-            out["arn"] = self._arn(service, f"{typ.split(':')[-1].lower()}/{rid}")
+            return {"arn": self._arn(service, f"{typ.split(':')[-1].lower()}/{rid}")}
+        return {}
+
+    # One method per type (or family of types) with computed attributes; `_COMPUTED` below maps type tokens to them.
+
+    def _random_id(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        raw = hashlib.sha256(name.encode()).digest()[: int(inputs.get("byteLength", 8))]
+        return {"hex": raw.hex(), "dec": str(int.from_bytes(raw, "big")), "b64Url": raw.hex(), "b64Std": raw.hex()}
+
+    def _random_string(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"result": _digest("random", name, length=int(inputs.get("length", 8))).lower()}
+
+    def _random_password(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"result": _digest("password", name, length=int(inputs.get("length", 16)))}
+
+    def _bucket(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "bucket": rid,
+            "arn": f"arn:aws:s3:::{rid}",
+            "bucketDomainName": f"{rid}.s3.amazonaws.com",
+            "bucketRegionalDomainName": f"{rid}.s3.{self.region}.amazonaws.com",
+            "region": self.region,
+        }
+
+    def _kms_key(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("kms", f"key/{rid}"), "keyId": rid}
+
+    def _kms_alias(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("kms", inputs.get("name", f"alias/{name}")), "targetKeyArn": None}
+
+    def _iam_role(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": f"arn:aws:iam::{self.account_id}:role/{rid}", "name": rid, "uniqueId": f"AROA{_digest(rid)}"}
+
+    def _instance_profile(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": f"arn:aws:iam::{self.account_id}:instance-profile/{rid}", "name": rid}
+
+    def _iam_policy(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": f"arn:aws:iam::{self.account_id}:policy/{inputs.get('name', rid)}"}
+
+    def _log_group(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("logs", f"log-group:{rid}"), "name": rid}
+
+    def _sns_topic(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        topic = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
+        return {"arn": self._arn("sns", topic), "name": topic}
+
+    def _sqs_queue(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        queue = inputs.get("name") or f"{name}-{_digest(name, length=7)}"
+        return {
+            "arn": self._arn("sqs", queue),
+            "name": queue,
+            "url": f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{queue}",
+        }
+
+    def _trail(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("cloudtrail", f"trail/{rid}"), "homeRegion": self.region}
+
+    def _lambda_function(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        arn = self._arn("lambda", f"function:{rid}")
+        return {
+            "arn": arn,
+            "invokeArn": f"arn:aws:apigateway:{self.region}:lambda:path/2015-03-31/functions/{arn}/invocations",
+            "qualifiedArn": f"{arn}:$LATEST",
+            "version": "$LATEST",
+        }
+
+    def _load_balancer(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        suffix = f"app/{inputs.get('name', name)}/{_digest(name, length=16)}"
+        return {
+            "arn": self._arn("elasticloadbalancing", f"loadbalancer/{suffix}"),
+            "arnSuffix": suffix,
+            "dnsName": f"{name}-{_digest(name, length=9)}.{self.region}.elb.amazonaws.com",
+            "zoneId": "Z35SXDOTRQ7X7K",
+        }
+
+    def _target_group(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        suffix = f"targetgroup/{inputs.get('name', name)[:32]}/{_digest(name, length=16)}"
+        return {"arn": self._arn("elasticloadbalancing", suffix), "arnSuffix": suffix}
+
+    def _listener(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("elasticloadbalancing", f"listener/app/{name}/{_digest(name, length=16)}")}
+
+    def _certificate(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        domain = inputs.get("domainName", "example.com")
+        return {
+            "arn": self._arn("acm", f"certificate/{_uuid(typ, name)}"),
+            "domainValidationOptions": [
+                {
+                    "domainName": domain,
+                    "resourceRecordName": f"_{_digest(domain, length=32)}.{domain}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{_digest('v', domain, length=32)}.acm-validations.aws.",
+                }
+            ],
+        }
+
+    def _certificate_validation(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"certificateArn": inputs.get("certificateArn")}
+
+    def _dns_record(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"fqdn": str(inputs.get("name", name)).rstrip(".")}
+
+    def _rds_group(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        kind = "subgrp" if typ == "aws:rds/subnetGroup:SubnetGroup" else "pg"
+        return {"arn": self._arn("rds", f"{kind}:{rid}"), "name": rid}
+
+    def _rds_instance(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        port = int(inputs.get("port", 5432))
+        address = f"{rid}.{_digest(rid, length=12)}.{self.region}.rds.amazonaws.com"
+        out: dict[str, Any] = {
+            "arn": self._arn("rds", f"db:{rid}"),
+            "address": address,
+            "endpoint": f"{address}:{port}",
+            "port": port,
+            "resourceId": f"db-{_digest(rid, length=26).upper()}",
+        }
+        if inputs.get("manageMasterUserPassword"):
+            out["masterUserSecrets"] = [
+                {
+                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
+                    "secretArn": self._arn("secretsmanager", f"secret:rds!db-{_uuid(rid)}-{_digest(rid, length=6)}"),
+                    "secretStatus": "active",
+                }
+            ]
         return out
+
+    def _vpc(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "arn": self._arn("ec2", f"vpc/{rid}"),
+            "defaultSecurityGroupId": f"sg-{_digest('default', rid)}",
+            "mainRouteTableId": f"rtb-{_digest('main', rid)}",
+            "defaultNetworkAclId": f"acl-{_digest('acl', rid)}",
+        }
+
+    def _launch_template(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("ec2", f"launch-template/{rid}"), "latestVersion": 1, "defaultVersion": 1}
+
+    def _eip(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"publicIp": f"198.51.100.{int(_digest(name, length=2), 16) % 250 + 1}", "allocationId": rid}
+
+    def _event_rule(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": self._arn("events", f"rule/{inputs.get('name', rid)}"), "name": inputs.get("name", rid)}
+
+    def _autoscaling_group(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "arn": self._arn("autoscaling", f"autoScalingGroup:{_uuid(rid)}:autoScalingGroupName/{rid}"),
+            "name": inputs.get("name", rid),
+        }
 
     # Invokes -------------------------------------------------------------------------------------------------
 
     # A plain dict (no check failures) is what the SDK's MockMonitor.Invoke also accepts.
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]  # noqa: C901
-        token, a = args.token, args.args
-        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {
-                "names": list(AVAILABILITY_ZONES),
-                "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
-                "id": self.region,
-                "groupNames": [self.region],
-            }
-        if token == "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
-            types = [v for f in a.get("filters") or [] if f.get("name") == "instance-type" for v in f["values"]]
-            regular = [zone for zone in AVAILABILITY_ZONES if zone not in _ZONES_WITHOUT_CURRENT_TYPES]
-            pairs = [(kind, zone) for kind in types for zone in _FEW_ZONE_TYPES.get(kind, regular)]
-            return {
-                "instanceTypes": [kind for kind, _ in pairs],
-                "locations": [zone for _, zone in pairs],
-                "locationTypes": [a.get("locationType", "region")] * len(pairs),
-                "id": self.region,
-            }
-        if token == "aws:ec2/getInstanceType:getInstanceType":
-            kind = str(a.get("instanceType"))
-            architectures = ["arm64"] if _ARM64_FAMILY.match(kind) else ["x86_64"]
-            return {"instanceType": kind, "supportedArchitectures": architectures, "id": kind}
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
-                "userId": "AIDAPREFLIGHT",
-                "id": self.account_id,
-            }
-        if token == "aws:index/getRegion:getRegion":
-            return {
-                "name": self.region,
-                "region": self.region,
-                "id": self.region,
-                "endpoint": f"ec2.{self.region}.amazonaws.com",
-                "description": "US East (N. Virginia)",
-            }
-        if token == "aws:index/getPartition:getPartition":
-            return {
-                "partition": PARTITION,
-                "dnsSuffix": "amazonaws.com",
-                "id": PARTITION,
-                "reverseDnsPrefix": "com.amazonaws",
-            }
-        if token == "aws:iam/getPolicyDocument:getPolicyDocument":
-            document = render_policy_document(a)
-            return {
-                "json": document,
-                "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
-                "id": _digest(document),
-            }
-        if token == "aws:ssm/getParameter:getParameter":
-            return {
-                "name": a.get("name"),
-                "value": f"ami-{_digest(str(a.get('name')))}",
-                "type": "String",
-                "insecureValue": f"ami-{_digest(str(a.get('name')))}",
-                "id": a.get("name"),
-                "version": 1,
-            }
-        if token == "aws:ec2/getAmi:getAmi":
-            return {
-                "id": f"ami-{_digest('ami', json.dumps(a, sort_keys=True, default=str))}",
-                "architecture": "x86_64",
-                "name": "al2023-ami",
-            }
-        if token == "aws:elb/getServiceAccount:getServiceAccount":
-            return {"arn": "arn:aws:iam::127311923021:root", "id": "127311923021"}
-        if token == "aws:iam/getPolicy:getPolicy":
-            arn = a.get("arn") or f"arn:aws:iam::aws:policy/{a.get('name')}"
-            return {"arn": arn, "name": arn.rsplit("/", 1)[-1], "id": arn, "policy": "{}"}
-        if token == "aws:route53/getZone:getZone":
-            return {"zoneId": a.get("zoneId", "Z0123456789ABCDEFGHIJ"), "name": a.get("name", "example.com")}
-        return {}
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        answer = _INVOKES.get(args.token)
+        return answer(self, dict(args.args)) if answer is not None else {}
+
+    # One method per invoke token; `_INVOKES` below maps the tokens to them.
+
+    def _availability_zones(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "names": list(AVAILABILITY_ZONES),
+            "zoneIds": [f"use1-az{i + 1}" for i in range(6)],
+            "id": self.region,
+            "groupNames": [self.region],
+        }
+
+    def _instance_type_offerings(self, a: dict[str, Any]) -> dict[str, Any]:
+        types = [v for f in a.get("filters") or [] if f.get("name") == "instance-type" for v in f["values"]]
+        regular = [zone for zone in AVAILABILITY_ZONES if zone not in _ZONES_WITHOUT_CURRENT_TYPES]
+        pairs = [(kind, zone) for kind in types for zone in _FEW_ZONE_TYPES.get(kind, regular)]
+        return {
+            "instanceTypes": [kind for kind, _ in pairs],
+            "locations": [zone for _, zone in pairs],
+            "locationTypes": [a.get("locationType", "region")] * len(pairs),
+            "id": self.region,
+        }
+
+    def _instance_type(self, a: dict[str, Any]) -> dict[str, Any]:
+        kind = str(a.get("instanceType"))
+        architectures = ["arm64"] if _ARM64_FAMILY.match(kind) else ["x86_64"]
+        return {"instanceType": kind, "supportedArchitectures": architectures, "id": kind}
+
+    def _caller_identity(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "accountId": self.account_id,
+            "arn": f"arn:aws:iam::{self.account_id}:user/preflight",
+            "userId": "AIDAPREFLIGHT",
+            "id": self.account_id,
+        }
+
+    def _region(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": self.region,
+            "region": self.region,
+            "id": self.region,
+            "endpoint": f"ec2.{self.region}.amazonaws.com",
+            "description": "US East (N. Virginia)",
+        }
+
+    def _partition(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "partition": PARTITION,
+            "dnsSuffix": "amazonaws.com",
+            "id": PARTITION,
+            "reverseDnsPrefix": "com.amazonaws",
+        }
+
+    def _policy_document(self, a: dict[str, Any]) -> dict[str, Any]:
+        document = render_policy_document(a)
+        return {
+            "json": document,
+            "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
+            "id": _digest(document),
+        }
+
+    def _ssm_parameter(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": a.get("name"),
+            "value": f"ami-{_digest(str(a.get('name')))}",
+            "type": "String",
+            "insecureValue": f"ami-{_digest(str(a.get('name')))}",
+            "id": a.get("name"),
+            "version": 1,
+        }
+
+    def _ami(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": f"ami-{_digest('ami', json.dumps(a, sort_keys=True, default=str))}",
+            "architecture": "x86_64",
+            "name": "al2023-ami",
+        }
+
+    def _elb_service_account(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": "arn:aws:iam::127311923021:root", "id": "127311923021"}
+
+    def _iam_managed_policy(self, a: dict[str, Any]) -> dict[str, Any]:
+        arn = a.get("arn") or f"arn:aws:iam::aws:policy/{a.get('name')}"
+        return {"arn": arn, "name": arn.rsplit("/", 1)[-1], "id": arn, "policy": "{}"}
+
+    def _hosted_zone(self, a: dict[str, Any]) -> dict[str, Any]:
+        return {"zoneId": a.get("zoneId", "Z0123456789ABCDEFGHIJ"), "name": a.get("name", "example.com")}
+
+
+_COMPUTED = {
+    "random:index/randomId:RandomId": AwsMocks._random_id,
+    "random:index/randomString:RandomString": AwsMocks._random_string,
+    "random:index/randomPassword:RandomPassword": AwsMocks._random_password,
+    "aws:s3/bucket:Bucket": AwsMocks._bucket,
+    "aws:kms/key:Key": AwsMocks._kms_key,
+    "aws:kms/alias:Alias": AwsMocks._kms_alias,
+    "aws:iam/role:Role": AwsMocks._iam_role,
+    "aws:iam/instanceProfile:InstanceProfile": AwsMocks._instance_profile,
+    "aws:iam/policy:Policy": AwsMocks._iam_policy,
+    "aws:cloudwatch/logGroup:LogGroup": AwsMocks._log_group,
+    "aws:sns/topic:Topic": AwsMocks._sns_topic,
+    "aws:sqs/queue:Queue": AwsMocks._sqs_queue,
+    "aws:cloudtrail/trail:Trail": AwsMocks._trail,
+    "aws:lambda/function:Function": AwsMocks._lambda_function,
+    "aws:lb/loadBalancer:LoadBalancer": AwsMocks._load_balancer,
+    "aws:alb/loadBalancer:LoadBalancer": AwsMocks._load_balancer,
+    "aws:lb/targetGroup:TargetGroup": AwsMocks._target_group,
+    "aws:alb/targetGroup:TargetGroup": AwsMocks._target_group,
+    "aws:lb/listener:Listener": AwsMocks._listener,
+    "aws:alb/listener:Listener": AwsMocks._listener,
+    "aws:acm/certificate:Certificate": AwsMocks._certificate,
+    "aws:acm/certificateValidation:CertificateValidation": AwsMocks._certificate_validation,
+    "aws:route53/record:Record": AwsMocks._dns_record,
+    "aws:rds/subnetGroup:SubnetGroup": AwsMocks._rds_group,
+    "aws:rds/parameterGroup:ParameterGroup": AwsMocks._rds_group,
+    "aws:rds/instance:Instance": AwsMocks._rds_instance,
+    "aws:ec2/vpc:Vpc": AwsMocks._vpc,
+    "aws:ec2/launchTemplate:LaunchTemplate": AwsMocks._launch_template,
+    "aws:ec2/eip:Eip": AwsMocks._eip,
+    "aws:cloudwatch/eventRule:EventRule": AwsMocks._event_rule,
+    "aws:autoscaling/group:Group": AwsMocks._autoscaling_group,
+}
+
+_INVOKES = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": AwsMocks._availability_zones,
+    "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": AwsMocks._instance_type_offerings,
+    "aws:ec2/getInstanceType:getInstanceType": AwsMocks._instance_type,
+    "aws:index/getCallerIdentity:getCallerIdentity": AwsMocks._caller_identity,
+    "aws:index/getRegion:getRegion": AwsMocks._region,
+    "aws:index/getPartition:getPartition": AwsMocks._partition,
+    "aws:iam/getPolicyDocument:getPolicyDocument": AwsMocks._policy_document,
+    "aws:ssm/getParameter:getParameter": AwsMocks._ssm_parameter,
+    "aws:ec2/getAmi:getAmi": AwsMocks._ami,
+    "aws:elb/getServiceAccount:getServiceAccount": AwsMocks._elb_service_account,
+    "aws:iam/getPolicy:getPolicy": AwsMocks._iam_managed_policy,
+    "aws:route53/getZone:getZone": AwsMocks._hosted_zone,
+}
 
 
 def _one_or_many(values: list[Any]) -> Any:
