@@ -151,12 +151,22 @@ class _Builder(Resources):
                 ident(gateway.name), "Internet gateway", GATEWAY, cluster or self.cluster_of(gateway), [gateway]
             )
 
-    def services(self) -> None:  # noqa: C901
+    def services(self) -> None:
+        self._load_balancers()
+        self._compute()
+        self._databases()
+        self._functions()
+        self._schedules()
+        self._buckets()
+
+    def _load_balancers(self) -> None:
         for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
             lb_type = str(lb.inputs.get("loadBalancerType"))
             kind = {"network": "Network", "gateway": "Gateway"}.get(lb_type, "Application")
             scheme = "internal" if lb.inputs.get("internal") is True else "internet-facing"
             self.resource_node(lb, f"{kind} Load Balancer<br/>{lb.name}, {scheme}", SERVICE)
+
+    def _compute(self) -> None:
         for group in self.of_type("aws:autoscaling/group:Group"):
             low, high = group.inputs.get("minSize"), group.inputs.get("maxSize")
             size = f", {number_text(low)}-{number_text(high)} instances" if known(low) and known(high) else ""
@@ -166,31 +176,43 @@ class _Builder(Resources):
                 self.node_of[template.urn] = self.node_of[group.urn]
         for instance in self.of_type("aws:ec2/instance:Instance"):
             self.resource_node(instance, f"EC2 instance<br/>{instance.name}", SERVICE)
+
+    def _databases(self) -> None:
         for db in self.of_type("aws:rds/instance:Instance", "aws:rds/cluster:Cluster"):
             engine = db.inputs.get("engine")
             multi_az = ", Multi-AZ" if db.inputs.get("multiAz") is True else ""
             what = f"RDS {engine}" if known(engine) else "RDS"
             self.resource_node(db, f"{what}{multi_az}<br/>{db.name}", DATABASE)
+
+    def _functions(self) -> None:
         for function in self.of_type("aws:lambda/function:Function"):
             runtime = function.inputs.get("runtime")
             suffix = f", {runtime}" if known(runtime) else ""
             self.resource_node(function, f"Lambda function<br/>{function.name}{suffix}", SERVICE)
+
+    def _schedules(self) -> None:
+        """A schedule is drawn only when it invokes something drawn."""
         for rule in self.of_type("aws:cloudwatch/eventRule:EventRule", "aws:scheduler/schedule:Schedule"):
-            schedule = rule.inputs.get("scheduleExpression")
-            what = f"<br/>{schedule}" if known(schedule) else ""
-            targets = [
-                t
-                for t in self.of_type("aws:cloudwatch/eventTarget:EventTarget")
-                if any(d.urn == rule.urn for d in self.deps(t, "rule"))
-            ]
-            aimed = [d for t in targets for d in self.deps(t, "arn")]
-            aimed += self.deps(rule, "target") if rule.type == "aws:scheduler/schedule:Schedule" else []
-            aimed = [d for d in aimed if d.urn in self.node_of]
+            aimed = self._scheduled_targets(rule)
             if not aimed:
                 continue
+            schedule = rule.inputs.get("scheduleExpression")
+            what = f"<br/>{schedule}" if known(schedule) else ""
             node = self.resource_node(rule, f"EventBridge schedule{what}", FLOW)
             for target in aimed:
                 self.add_edge(node, self.node_of[target.urn], "invokes", DATA)
+
+    def _scheduled_targets(self, rule: RecordedResource) -> list[RecordedResource]:
+        targets = [
+            t
+            for t in self.of_type("aws:cloudwatch/eventTarget:EventTarget")
+            if any(d.urn == rule.urn for d in self.deps(t, "rule"))
+        ]
+        aimed = [d for t in targets for d in self.deps(t, "arn")]
+        aimed += self.deps(rule, "target") if rule.type == "aws:scheduler/schedule:Schedule" else []
+        return [d for d in aimed if d.urn in self.node_of]
+
+    def _buckets(self) -> None:
         for bucket in self.of_type("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
             role = role_in_name(bucket, self.component_of(bucket), "bucket")
             self.resource_node(bucket, f"S3 {role} bucket", STORAGE)
@@ -199,8 +221,22 @@ class _Builder(Resources):
                 if bucket.urn in self.node_of:
                     self.add_edge(self.node_of[lb.urn], self.node_of[bucket.urn], "access logs", DATA)
 
-    def traffic(self) -> None:  # noqa: C901
-        users: dict[str, list[str]] = {}  # security group URN -> nodes using it
+    def traffic(self) -> None:
+        users = self._security_group_users()
+        for target, source, cidrs, port in self.ingress_rules():
+            if source and not self._egress_allows(source, target, port):
+                continue  # admitted by the target, but its source group may not send there: no traffic flows
+            for source_node in self._rule_sources(source, cidrs, users):
+                for target_node in users.get(target, []):
+                    self.add_edge(source_node, target_node, port, TRAFFIC)
+        # Without security group rules, an internet-facing load balancer still takes traffic from the internet
+        # and forwards it to its listeners' target groups.
+        for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            self._load_balancer_traffic(lb)
+
+    def _security_group_users(self) -> dict[str, list[str]]:
+        """Security group URN -> the service and database nodes using it."""
+        users: dict[str, list[str]] = {}
         kinds = {n.id: n.kind for n in self.graph.nodes}
         for urn, node_id in sorted(self.node_of.items()):
             if kinds.get(node_id) not in (SERVICE, DATABASE):
@@ -208,39 +244,36 @@ class _Builder(Resources):
             for group in self.security_groups(self.resources[urn]):
                 if node_id not in users.setdefault(group, []):
                     users[group].append(node_id)
-        for target, source, cidrs, port in self.ingress_rules():
-            sources: list[str] = []
-            if source:
-                sources = users.get(source, [])
-            elif any(c in ANYWHERE for c in cidrs):
-                sources = [self.add_node("internet", "Internet", EXTERNAL)]
-            elif cidrs:
-                node = self.add_node("allowed_networks", "Allowed networks", EXTERNAL)
-                self.graph.node(node).label = _merge_label(self.graph.node(node).label, cidrs)
-                sources = [node]
-            if source and not self._egress_allows(source, target, port):
-                continue  # admitted by the target, but its source group may not send there: no traffic flows
-            for source_node in sources:
-                for target_node in users.get(target, []):
-                    self.add_edge(source_node, target_node, port, TRAFFIC)
-        # Without security group rules, an internet-facing load balancer still takes traffic from the internet
-        # and forwards it to its listeners' target groups.
-        for lb in self.of_type("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-            lb_node = self.node_of[lb.urn]
-            listeners = [
-                listener
-                for listener in self.of_type("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-                if any(d.urn == lb.urn for d in self.deps(listener, "loadBalancerArn"))
-            ]
-            if lb.inputs.get("internal") is not True and not any(e.target == lb_node for e in self.graph.edges):
-                ports = ", ".join(number_text(x.inputs.get("port")) for x in listeners if known(x.inputs.get("port")))
-                self.add_edge(self.add_node("internet", "Internet", EXTERNAL), lb_node, ports, TRAFFIC)
-            groups = {d.urn for x in listeners for d in self.deps(x, "defaultActions")}
-            for attached in self.recording.resources:
-                if attached.urn in self.node_of and {d.urn for d in self.deps(attached, "targetGroupArns")} & groups:
-                    target_node = self.node_of[attached.urn]
-                    if not any(e.source == lb_node and e.target == target_node for e in self.graph.edges):
-                        self.add_edge(lb_node, target_node, "forwards", TRAFFIC)
+        return users
+
+    def _rule_sources(self, source: str, cidrs: list[str], users: dict[str, list[str]]) -> list[str]:
+        """The nodes an ingress rule admits: its source group's users, the internet, or the allowed networks."""
+        if source:
+            return users.get(source, [])
+        if any(c in ANYWHERE for c in cidrs):
+            return [self.add_node("internet", "Internet", EXTERNAL)]
+        if cidrs:
+            node = self.add_node("allowed_networks", "Allowed networks", EXTERNAL)
+            self.graph.node(node).label = _merge_label(self.graph.node(node).label, cidrs)
+            return [node]
+        return []
+
+    def _load_balancer_traffic(self, lb: RecordedResource) -> None:
+        lb_node = self.node_of[lb.urn]
+        listeners = [
+            listener
+            for listener in self.of_type("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+            if any(d.urn == lb.urn for d in self.deps(listener, "loadBalancerArn"))
+        ]
+        if lb.inputs.get("internal") is not True and not any(e.target == lb_node for e in self.graph.edges):
+            ports = ", ".join(number_text(x.inputs.get("port")) for x in listeners if known(x.inputs.get("port")))
+            self.add_edge(self.add_node("internet", "Internet", EXTERNAL), lb_node, ports, TRAFFIC)
+        groups = {d.urn for x in listeners for d in self.deps(x, "defaultActions")}
+        for attached in self.recording.resources:
+            if attached.urn in self.node_of and {d.urn for d in self.deps(attached, "targetGroupArns")} & groups:
+                target_node = self.node_of[attached.urn]
+                if not any(e.source == lb_node and e.target == target_node for e in self.graph.edges):
+                    self.add_edge(lb_node, target_node, "forwards", TRAFFIC)
 
     def _egress_allows(self, source: str, target: str, port: str) -> bool:
         """Whether the source group's egress lets `port` reach the target group.
@@ -257,37 +290,58 @@ class _Builder(Resources):
             for destination, cidrs, rule_port in rules
         )
 
-    def egress(self) -> None:  # noqa: C901
+    def egress(self) -> None:
         """Subnets -> NAT gateway -> internet gateway, from the routes of their route tables."""
-        tables: dict[str, list[RecordedResource]] = {}
-        for association in self.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation"):
-            for table in self.deps(association, "routeTableId"):
-                tables.setdefault(table.urn, []).extend(self.deps(association, "subnetId"))
-        routes: list[tuple[str, RecordedResource]] = []
-        for route in self.of_type("aws:ec2/route:Route"):
-            for table in self.deps(route, "routeTableId"):
-                routes += [(table.urn, hop) for hop in self.deps(route, "natGatewayId", "gatewayId")]
-        for table_urn, hop in routes:
+        tables = self._subnets_by_route_table()
+        for table_urn, hop in self._route_hops():
             if hop.urn not in self.node_of:
                 continue
-            hop_node = self.node_of[hop.urn]
             for subnet in tables.get(table_urn, []):
-                subnet_node = self.node_of.get(subnet.urn)
-                if subnet_node is None:
-                    continue
-                if hop.type == "aws:ec2/natGateway:NatGateway":
-                    self.add_edge(subnet_node, hop_node, "egress", EGRESS)
-                elif hop.type == "aws:ec2/internetGateway:InternetGateway":
-                    # A NAT gateway in a public subnet leaves through the internet gateway.
-                    for nat in self.of_type("aws:ec2/natGateway:NatGateway"):
-                        if any(s.urn == subnet.urn for s in self.deps(nat, "subnetId")):
-                            self.add_edge(self.node_of[nat.urn], hop_node, "", EGRESS)
+                if subnet.urn in self.node_of:
+                    self._egress_hop(subnet, hop)
         for gateway in self.of_type("aws:ec2/internetGateway:InternetGateway"):
             if any(e.target == self.node_of[gateway.urn] for e in self.graph.edges):
                 self.add_edge(self.node_of[gateway.urn], self.add_node("internet", "Internet", EXTERNAL), "", EGRESS)
 
-    def audit_flow(self) -> None:  # noqa: C901
+    def _subnets_by_route_table(self) -> dict[str, list[RecordedResource]]:
+        tables: dict[str, list[RecordedResource]] = {}
+        for association in self.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation"):
+            for table in self.deps(association, "routeTableId"):
+                tables.setdefault(table.urn, []).extend(self.deps(association, "subnetId"))
+        return tables
+
+    def _route_hops(self) -> list[tuple[str, RecordedResource]]:
+        """(route table URN, the NAT or internet gateway a route of it leads to)."""
+        routes: list[tuple[str, RecordedResource]] = []
+        for route in self.of_type("aws:ec2/route:Route"):
+            for table in self.deps(route, "routeTableId"):
+                routes += [(table.urn, hop) for hop in self.deps(route, "natGatewayId", "gatewayId")]
+        return routes
+
+    def _egress_hop(self, subnet: RecordedResource, hop: RecordedResource) -> None:
+        """A subnet's route to a NAT gateway, or (a NAT gateway in a public subnet) through the internet gateway."""
+        hop_node = self.node_of[hop.urn]
+        if hop.type == "aws:ec2/natGateway:NatGateway":
+            self.add_edge(self.node_of[subnet.urn], hop_node, "egress", EGRESS)
+        elif hop.type == "aws:ec2/internetGateway:InternetGateway":
+            for nat in self.of_type("aws:ec2/natGateway:NatGateway"):
+                if any(s.urn == subnet.urn for s in self.deps(nat, "subnetId")):
+                    self.add_edge(self.node_of[nat.urn], hop_node, "", EGRESS)
+
+    def audit_flow(self) -> None:
         """Trail -> log group -> metric filters -> alarms -> topic -> subscriptions; who else alerts the topic."""
+        self._trails()
+        filters_by_metric = self._metric_filters()
+        for topic in self.of_type("aws:sns/topic:Topic"):
+            self.resource_node(topic, f"SNS topic<br/>{topic.name}", FLOW)
+        self._alarms(filters_by_metric)
+        self._subscriptions()
+        for function in self.of_type("aws:lambda/function:Function"):
+            for topic in self.deps(function, "environment"):
+                if topic.type == "aws:sns/topic:Topic" and topic.urn in self.node_of:
+                    self.add_edge(self.node_of[function.urn], self.node_of[topic.urn], "alerts", DATA)
+
+    def _trails(self) -> None:
         for trail in self.of_type("aws:cloudtrail/trail:Trail"):
             multi = ", multi-region" if trail.inputs.get("isMultiRegionTrail") is True else ""
             trail_node = self.resource_node(trail, f"CloudTrail{multi}<br/>{trail.name}", FLOW)
@@ -297,6 +351,9 @@ class _Builder(Resources):
             for group in self.deps(trail, "cloudWatchLogsGroupArn"):
                 group_node = self.resource_node(group, f"CloudWatch log group<br/>{group.name}", FLOW)
                 self.add_edge(trail_node, group_node, "events", DATA)
+
+    def _metric_filters(self) -> dict[tuple[str, str], str]:
+        """One node per log group's metric filters; returns (namespace, metric name) -> that node."""
         filters_by_metric: dict[tuple[str, str], str] = {}
         filters = self.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
         for group_urn in sorted({d.urn for f in filters for d in self.deps(f, "logGroupName")}):
@@ -317,9 +374,10 @@ class _Builder(Resources):
                 transformation = metric_filter.inputs.get("metricTransformation") or {}
                 key = (str(transformation.get("namespace")), str(transformation.get("name")))
                 filters_by_metric[key] = node
-        topics = self.of_type("aws:sns/topic:Topic")
-        for topic in topics:
-            self.resource_node(topic, f"SNS topic<br/>{topic.name}", FLOW)
+        return filters_by_metric
+
+    def _alarms(self, filters_by_metric: dict[tuple[str, str], str]) -> None:
+        """Alarms as one node per tier and source (on the metric filters, or on anything else)."""
         alarms_by_place: dict[tuple[str, str], list[RecordedResource]] = {}
         for alarm in self.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
             source = filters_by_metric.get((str(alarm.inputs.get("namespace")), str(alarm.inputs.get("metricName"))))
@@ -333,6 +391,8 @@ class _Builder(Resources):
                 for topic in self.deps(alarm, "alarmActions"):
                     if topic.urn in self.node_of:
                         self.add_edge(node, self.node_of[topic.urn], "alarm", DATA)
+
+    def _subscriptions(self) -> None:
         for subscription in self.of_type("aws:sns/topicSubscription:TopicSubscription"):
             protocol = subscription.inputs.get("protocol")
             label = f"{protocol} subscription" if known(protocol) else "subscription"
@@ -340,20 +400,25 @@ class _Builder(Resources):
             for topic in self.deps(subscription, "topic", "topicArn"):
                 if topic.urn in self.node_of:
                     self.add_edge(self.node_of[topic.urn], node, "notifies", DATA)
-        for function in self.of_type("aws:lambda/function:Function"):
-            for topic in self.deps(function, "environment"):
-                if topic.type == "aws:sns/topic:Topic" and topic.urn in self.node_of:
-                    self.add_edge(self.node_of[function.urn], self.node_of[topic.urn], "alerts", DATA)
 
-    def detection(self) -> None:  # noqa: C901
+    def detection(self) -> None:
         """The web ACL in front of its load balancer; detective services; finding routes to the alert topic."""
+        self._web_acls()
+        self._detective_services()
+        self._account_settings()
+        self._finding_routes()
+
+    def _web_acls(self) -> None:
         for acl in self.of_type("aws:wafv2/webAcl:WebAcl"):
             node = self.resource_node(acl, f"WAF web ACL<br/>{len(acl.inputs.get('rules') or [])} rules", SERVICE)
             for association in self.of_type("aws:wafv2/webAclAssociation:WebAclAssociation"):
-                if any(d.urn == acl.urn for d in self.deps(association, "webAclArn")):
-                    for target in self.deps(association, "resourceArn"):
-                        if target.urn in self.node_of:
-                            self.add_edge(node, self.node_of[target.urn], "filters", DATA)
+                if not any(d.urn == acl.urn for d in self.deps(association, "webAclArn")):
+                    continue
+                for target in self.deps(association, "resourceArn"):
+                    if target.urn in self.node_of:
+                        self.add_edge(node, self.node_of[target.urn], "filters", DATA)
+
+    def _detective_services(self) -> None:
         for token, label in (
             ("aws:guardduty/detector:Detector", "GuardDuty detector"),
             ("aws:securityhub/account:Account", "Security Hub"),
@@ -377,6 +442,8 @@ class _Builder(Resources):
                 self.cluster_of(rules[0]),
                 rules,
             )
+
+    def _account_settings(self) -> None:
         baseline_settings = [r for r in self.recording.resources if r.type in _ACCOUNT_SETTINGS]
         if baseline_settings:
             self.add_node(
@@ -386,6 +453,8 @@ class _Builder(Resources):
                 self.cluster_of(baseline_settings[0]),
                 baseline_settings,
             )
+
+    def _finding_routes(self) -> None:
         routes: dict[str, list[RecordedResource]] = {}
         for target in self.of_type("aws:cloudwatch/eventTarget:EventTarget"):
             topics = [d for d in self.deps(target, "arn") if d.type == "aws:sns/topic:Topic" and d.urn in self.node_of]
