@@ -26,60 +26,72 @@ def render_diagnostics(preview: Recording, diagnostics: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def render(outcome: Outcome) -> str:  # noqa: C901
+def render(outcome: Outcome) -> str:
     """Violations grouped by policy (mandatory first), then remediations, exemptions, undecided, a summary."""
-    lines: list[str] = []
+    lines = _violations(outcome)
+    lines += _listed(
+        "Policy Remediations:",
+        [(f"[remediate]  {f.policy}  {_where(outcome, f.urn)}", f.description) for f in outcome.remediations],
+    )
+    lines += _listed(
+        "Exemptions:",
+        [
+            (f"{f.policy}  {_where(outcome, f.urn)}", f.exemption_reason or "(no reason given)")
+            for f in outcome.exemptions
+        ],
+    )
+    lines += _listed(
+        "Policies that could not decide:",
+        [(f"{f.policy}  {_where(outcome, f.urn)}", undecided_reason(f)) for f in outcome.undecided],
+    )
+    return "\n".join(lines + _summary(outcome)) + "\n"
+
+
+def _violations(outcome: Outcome) -> list[str]:
+    if not outcome.violations:
+        return []
     order = {r.urn: i for i, r in enumerate(sorted(outcome.apply.resources, key=source_order))}
     descriptions = {p.name: p.description for p in outcome.policies}
     violations = sorted(
         outcome.violations, key=lambda f: (verdict(f) is not Verdict.BLOCKING, f.policy, order.get(f.urn, -1))
     )
-    if violations:
-        lines.append("Policy Violations:")
-        for (level, policy), group in _grouped(violations):
-            severity = f", {group[0].severity}" if group[0].severity else ""
-            lines.append(f"    [{level}]  {policy}  ({outcome.pack_name} v{outcome.pack_version}{severity})")
-            lines.append(f"    {group[0].description or descriptions.get(policy, '')}")
-            for finding in group:
-                lines.append(f"      - {_where(outcome, finding.urn)}")
-                for message_line in (finding.message or "").splitlines():
-                    lines.append(f"          {message_line}")
-        lines.append("")
-    if outcome.remediations:
-        lines.append("Policy Remediations:")
-        for finding in outcome.remediations:
-            lines.append(f"    [remediate]  {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {finding.description}")
-        lines.append("")
-    if outcome.exemptions:
-        lines.append("Exemptions:")
-        for finding in outcome.exemptions:
-            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {finding.exemption_reason or '(no reason given)'}")
-        lines.append("")
-    if outcome.undecided:
-        lines.append("Policies that could not decide:")
-        for finding in outcome.undecided:
-            lines.append(f"    {finding.policy}  {_where(outcome, finding.urn)}")
-            lines.append(f"          {undecided_reason(finding)}")
-        lines.append("")
+    lines = ["Policy Violations:"]
+    for (level, policy), group in _grouped(violations):
+        severity = f", {group[0].severity}" if group[0].severity else ""
+        lines.append(f"    [{level}]  {policy}  ({outcome.pack_name} v{outcome.pack_version}{severity})")
+        lines.append(f"    {group[0].description or descriptions.get(policy, '')}")
+        for finding in group:
+            lines.append(f"      - {_where(outcome, finding.urn)}")
+            lines += [f"          {message_line}" for message_line in (finding.message or "").splitlines()]
+    return [*lines, ""]
+
+
+def _listed(title: str, entries: list[tuple[str, str]]) -> list[str]:
+    """A section of one headline and one explaining line per finding; nothing when there is no finding."""
+    if not entries:
+        return []
+    lines = [title]
+    for headline, explanation in entries:
+        lines += [f"    {headline}", f"          {explanation}"]
+    return [*lines, ""]
+
+
+def _summary(outcome: Outcome) -> list[str]:
     counts = outcome.counts
-    lines.append(
+    config = _shown(outcome.pack_config) if outcome.pack_config else "none (each policy at the pack's own level)"
+    lines = [
         f"Policy packs run: {outcome.pack_name} v{outcome.pack_version} ({counts.policies} policies), "
-        "on the preview and on an apply-mode run"
-    )
-    lines.append(
+        "on the preview and on an apply-mode run",
         f"    {_count(counts.mandatory_violations, 'mandatory violation')}, "
         f"{_count(counts.advisory_violations, 'advisory violation')}, "
-        f"{_count(counts.exemptions, 'exemption')}, {_count(counts.undecided, 'undecided policy')}"
-    )
-    config = _shown(outcome.pack_config) if outcome.pack_config else "none (each policy at the pack's own level)"
-    lines.append(f"    policy pack config: {config}")
+        f"{_count(counts.exemptions, 'exemption')}, {_count(counts.undecided, 'undecided policy')}",
+        f"    policy pack config: {config}",
+    ]
     if outcome.disabled_policies:
         lines.append(f"    disabled, never ran: {', '.join(outcome.disabled_policies)}")
     for policy, name in outcome.unmatched_exemptions:
         lines.append(f"    warning: the exemption of {name} from {policy} matched no resource (misspelt or left over?)")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _grouped(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:
