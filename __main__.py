@@ -7,10 +7,15 @@ import pulumi
 
 from components.audit import Audit, AuditArgs
 from components.baseline import AccountBaseline, AccountBaselineArgs
-from components.database import Database, DatabaseArgs
+from components.database import Database, DatabaseArgs, DatabaseEngineArgs, DatabaseNetworkArgs
 from components.detection import Detection, DetectionArgs, finding_rule_prefix
 from components.encryption import Encryption, EncryptionArgs, stack_trail_name
-from components.function import ComplianceAuditor, ComplianceAuditorArgs
+from components.function import (
+    ComplianceAuditor,
+    ComplianceAuditorArgs,
+    ComplianceAuditorNetworkArgs,
+    ComplianceAuditorRunArgs,
+)
 from components.network import Network, NetworkArgs
 from components.storage import Storage, StorageArgs
 from components.web import (
@@ -158,14 +163,19 @@ auditor = ComplianceAuditor(
     "function",
     ComplianceAuditorArgs(
         function_name=f"{settings.project}-{settings.stack}-compliance-auditor",
-        vpc_id=network.vpc_id,
-        app_subnet_ids=network.app_subnet_ids,
+        network=ComplianceAuditorNetworkArgs(
+            vpc_id=network.vpc_id,
+            app_subnet_ids=network.app_subnet_ids,
+            egress_routes=network.app_egress_routes,
+        ),
+        run=ComplianceAuditorRunArgs(
+            schedule=settings.function.audit_schedule,
+            reserved_concurrency=settings.function.reserved_concurrency,
+        ),
         kms_key_arn=encryption.key_arn,
         alert_topic_arn=audit.alert_topic_arn,
         allowed_ssh_cidrs=settings.corporate_cidrs,
         region=settings.region,
-        schedule=settings.function.audit_schedule,
-        reserved_concurrency=settings.function.reserved_concurrency,
         log_retention_days=settings.log_retention_days,
         is_production=settings.is_production,
     ),
@@ -175,22 +185,26 @@ database = Database(
     "database",
     DatabaseArgs(
         identifier=f"{settings.project}-{settings.stack}-db".lower(),
-        vpc_id=network.vpc_id,
-        data_subnet_ids=network.data_subnet_ids,
+        network=DatabaseNetworkArgs(
+            vpc_id=network.vpc_id,
+            data_subnet_ids=network.data_subnet_ids,
+            port=settings.database.port,
+            # The only security groups that may reach PostgreSQL. The app instances connect (this tier also opens
+            # their egress); the auditor is admitted, but its own group sends nothing but HTTPS.
+            connecting_security_group_ids={"app": web.app_security_group_id},
+            admitted_security_group_ids={"auditor": auditor.security_group_id},
+        ),
+        engine=DatabaseEngineArgs(
+            engine_version=settings.database.engine_version,
+            instance_class=settings.database.instance_class,
+            allocated_storage_gb=settings.database.allocated_storage_gb,
+            max_allocated_storage_gb=settings.database.max_allocated_storage_gb,
+            master_username=settings.database.master_username,
+            db_name=settings.database.db_name,
+        ),
         kms_key_arn=encryption.key_arn,
         alert_topic_arn=audit.alert_topic_arn,
-        # The only security groups that may reach PostgreSQL. The app instances connect (this tier also opens
-        # their egress); the auditor is admitted, but its own group sends nothing but HTTPS.
-        connecting_security_group_ids={"app": web.app_security_group_id},
-        admitted_security_group_ids={"auditor": auditor.security_group_id},
-        engine_version=settings.database.engine_version,
-        instance_class=settings.database.instance_class,
-        allocated_storage_gb=settings.database.allocated_storage_gb,
-        max_allocated_storage_gb=settings.database.max_allocated_storage_gb,
-        port=settings.database.port,
         backup_retention_days=settings.database.backup_retention_days,
-        master_username=settings.database.master_username,
-        db_name=settings.database.db_name,
         log_retention_days=settings.log_retention_days,
         is_production=settings.is_production,
     ),

@@ -41,17 +41,13 @@ _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$")
 
 
 @dataclass(kw_only=True)
-class DatabaseArgs:
-    """What the database tier needs from the rest of the stack, plus its own settings."""
+class DatabaseNetworkArgs:
+    """Where the database lives, its port, and the only security groups that may reach it."""
 
-    identifier: str
-    """The DB instance identifier (unique per account and region), e.g. "secure-aws-prod-db". Fixed rather
-    than auto-named so the log groups RDS exports to can be created, encrypted, before the instance."""
     vpc_id: pulumi.Input[str]
     data_subnet_ids: Sequence[pulumi.Input[str]]
     """Isolated subnets (no route to the internet) in at least two AZs."""
-    kms_key_arn: pulumi.Input[str]
-    alert_topic_arn: pulumi.Input[str]
+    port: int
     connecting_security_group_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Groups whose members connect to the database, keyed by a stable client name ("app"): the database's group
     admits each, and this tier writes the matching egress (the database port to the database's group) on it.
@@ -60,17 +56,35 @@ class DatabaseArgs:
     """Groups the database's group admits without this tier touching their egress, keyed by a stable name
     ("auditor"): their own tier decides what they may send. Together with connecting_security_group_ids, the
     only groups that may reach the database."""
+
+
+@dataclass(kw_only=True)
+class DatabaseEngineArgs:
+    """The PostgreSQL instance itself: version, size, storage and its first database."""
+
     engine_version: str
     """The PostgreSQL major version only ("16"): RDS picks the current minor and keeps it current."""
     instance_class: str
     allocated_storage_gb: int
     max_allocated_storage_gb: int
     """Storage autoscaling's ceiling; above allocated_storage_gb."""
-    port: int
-    backup_retention_days: int
     master_username: str
     """A custom administrator name (FSBP RDS.25): none of conventions.RESERVED_DB_USERNAMES."""
     db_name: str
+
+
+@dataclass(kw_only=True)
+class DatabaseArgs:
+    """What the database tier needs from the rest of the stack, plus its own settings."""
+
+    identifier: str
+    """The DB instance identifier (unique per account and region), e.g. "secure-aws-prod-db". Fixed rather
+    than auto-named so the log groups RDS exports to can be created, encrypted, before the instance."""
+    network: DatabaseNetworkArgs
+    engine: DatabaseEngineArgs
+    kms_key_arn: pulumi.Input[str]
+    alert_topic_arn: pulumi.Input[str]
+    backup_retention_days: int
     log_retention_days: int
     is_production: bool
     """Deletion protection, a final snapshot, retained automated backups and `protect`."""
@@ -80,30 +94,32 @@ def validate_database_args(args: DatabaseArgs) -> None:
     """Refuses args that would build an insecure or broken database. Exported for testing."""
     if not _IDENTIFIER.match(args.identifier):
         raise ValueError(f"Database: {args.identifier!r} is not a valid RDS DB identifier")
-    if args.engine_version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
+    if args.engine.engine_version not in SUPPORTED_POSTGRES_MAJOR_VERSIONS:
         raise ValueError(
-            f"Database: PostgreSQL {args.engine_version} is not a supported major version (give "
+            f"Database: PostgreSQL {args.engine.engine_version} is not a supported major version (give "
             f"{' or '.join(SUPPORTED_POSTGRES_MAJOR_VERSIONS)}: with automatic minor upgrades a pinned minor version "
             "would be rolled back on the next update)"
         )
     if args.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
         raise ValueError(f"Database: backup retention must be at least {MIN_BACKUP_RETENTION_DAYS} days")
-    if args.max_allocated_storage_gb < min_max_allocated_storage_gb(args.allocated_storage_gb):
+    if args.engine.max_allocated_storage_gb < min_max_allocated_storage_gb(args.engine.allocated_storage_gb):
         # RDS refuses a storage autoscaling ceiling less than 10 % above the allocated storage (config_limits.py).
         raise ValueError(
             "Database: max_allocated_storage_gb must be at least 10 % above allocated_storage_gb "
-            f"({min_max_allocated_storage_gb(args.allocated_storage_gb)} for {args.allocated_storage_gb})"
+            f"({min_max_allocated_storage_gb(args.engine.allocated_storage_gb)} for {args.engine.allocated_storage_gb})"
         )
-    if len(args.data_subnet_ids) < MIN_AZ_COUNT:
+    if len(args.network.data_subnet_ids) < MIN_AZ_COUNT:
         raise ValueError(f"Database: Multi-AZ needs data subnets in at least {MIN_AZ_COUNT} AZs")
     for field_name in ("connecting_security_group_ids", "admitted_security_group_ids"):
-        if not isinstance(getattr(args, field_name), Mapping):
+        if not isinstance(getattr(args.network, field_name), Mapping):
             raise TypeError(f"Database: {field_name} maps a client name to its security group id")
-    both = set(args.connecting_security_group_ids) & set(args.admitted_security_group_ids)
+    both = set(args.network.connecting_security_group_ids) & set(args.network.admitted_security_group_ids)
     if both:
         raise ValueError(f"Database: {', '.join(sorted(both))} is both a connecting and an admitted client")
-    if args.master_username.lower() in RESERVED_DB_USERNAMES:
-        raise ValueError(f"Database: {args.master_username!r} is reserved or guessable; use a custom master user name")
+    if args.engine.master_username.lower() in RESERVED_DB_USERNAMES:
+        raise ValueError(
+            f"Database: {args.engine.master_username!r} is reserved or guessable; use a custom master user name"
+        )
 
 
 class Database(pulumi.ComponentResource):
@@ -128,7 +144,7 @@ class Database(pulumi.ComponentResource):
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnet-group",
             description="Isolated data subnets of the database",
-            subnet_ids=list(args.data_subnet_ids),
+            subnet_ids=list(args.network.data_subnet_ids),
             opts=self._child,
         )
         parameter_group = self._create_parameter_group()
@@ -161,7 +177,7 @@ class Database(pulumi.ComponentResource):
             f"{self._name}-sg",
             name_prefix=f"{self._name}-",
             description="PostgreSQL: the database port from the app and auditor security groups only",
-            vpc_id=self._args.vpc_id,
+            vpc_id=self._args.network.vpc_id,
             opts=self._child,
         )
 
@@ -169,8 +185,11 @@ class Database(pulumi.ComponentResource):
         # Connecting clients: the database tier owns both halves of the path, the ingress on its own group and
         # the egress on the client's, so removing a client here removes its access in both directions and no
         # other tier needs to know the database's port or group. Admitted clients: the ingress only.
-        port = self._args.port
-        admitted = {**self._args.connecting_security_group_ids, **self._args.admitted_security_group_ids}
+        port = self._args.network.port
+        admitted = {
+            **self._args.network.connecting_security_group_ids,
+            **self._args.network.admitted_security_group_ids,
+        }
         for client, client_group_id in admitted.items():
             aws.vpc.SecurityGroupIngressRule(
                 f"{self._name}-from-{client}",
@@ -182,7 +201,7 @@ class Database(pulumi.ComponentResource):
                 referenced_security_group_id=client_group_id,
                 opts=self._child,
             )
-        for client, client_group_id in self._args.connecting_security_group_ids.items():
+        for client, client_group_id in self._args.network.connecting_security_group_ids.items():
             aws.vpc.SecurityGroupEgressRule(
                 f"{self._name}-{client}-egress",
                 security_group_id=client_group_id,
@@ -197,7 +216,7 @@ class Database(pulumi.ComponentResource):
     # Section: instance ---------------------------------------------------------------------------------------
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:
-        major = self._args.engine_version
+        major = self._args.engine.engine_version
         # Each parameter with the apply method RDS reports back for it, or the group never converges: the
         # provider compares the declared method with the one DescribeDBParameters returns. On postgres16/17,
         # rds.force_ssl set with "immediate" reads back as "pending-reboot", a diff on every preview that no
@@ -305,13 +324,13 @@ class Database(pulumi.ComponentResource):
             identifier=args.identifier,
             engine=ENGINE,
             # The major version only: RDS picks the current minor and auto_minor_version_upgrade keeps it current.
-            engine_version=args.engine_version,
+            engine_version=args.engine.engine_version,
             allow_major_version_upgrade=False,
             auto_minor_version_upgrade=True,
-            instance_class=args.instance_class,
-            db_name=args.db_name,
-            port=args.port,
-            username=args.master_username,
+            instance_class=args.engine.instance_class,
+            db_name=args.engine.db_name,
+            port=args.network.port,
+            username=args.engine.master_username,
             # RDS generates the password into a Secrets Manager secret encrypted with our key: it never appears
             # in config, code or state, and RDS rotates it.
             manage_master_user_password=True,
@@ -323,8 +342,8 @@ class Database(pulumi.ComponentResource):
             publicly_accessible=False,
             parameter_group_name=parameter_group.name,
             storage_type="gp3",
-            allocated_storage=args.allocated_storage_gb,
-            max_allocated_storage=args.max_allocated_storage_gb,
+            allocated_storage=args.engine.allocated_storage_gb,
+            max_allocated_storage=args.engine.max_allocated_storage_gb,
             storage_encrypted=True,
             kms_key_id=args.kms_key_arn,
             backup_retention_period=args.backup_retention_days,
@@ -356,7 +375,7 @@ class Database(pulumi.ComponentResource):
 
     def _create_alarms(self) -> None:
         dimensions = {"DBInstanceIdentifier": self.instance.identifier}
-        ten_percent_of_storage = self._args.allocated_storage_gb * 1024**3 // 10
+        ten_percent_of_storage = self._args.engine.allocated_storage_gb * 1024**3 // 10
         for role, metric, operator, threshold, description in (
             ("cpu-high", "CPUUtilization", "GreaterThanThreshold", 80, "CPU above 80% for 15 minutes"),
             (

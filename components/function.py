@@ -95,26 +95,23 @@ def not_running_window(schedule: str) -> tuple[int, int]:
 
 
 @dataclass(kw_only=True)
-class ComplianceAuditorArgs:
-    """What the auditor needs from the rest of the stack."""
+class ComplianceAuditorNetworkArgs:
+    """Where the function runs: a network interface in each private application subnet."""
 
-    function_name: str
-    """The Lambda function's name; its log group is /aws/lambda/<function_name>."""
     vpc_id: pulumi.Input[str]
     app_subnet_ids: Sequence[pulumi.Input[str]]
     """The private application subnets, one per AZ: the function gets a network interface in each."""
-    kms_key_arn: pulumi.Input[str]
-    """Our key: environment variables, log group and dead-letter queue."""
-    alert_topic_arn: pulumi.Input[str]
-    """Where findings are published and the alarms notify (the audit tier's KMS-encrypted topic)."""
-    allowed_ssh_cidrs: Sequence[str]
-    """The only ranges SSH/RDP may come from (the stack's corporateCidrs); anything else is a finding."""
-    region: str
+    egress_routes: Sequence[pulumi.Resource] = ()
+    """The app subnets' NAT routes (the network tier's `app_egress_routes`): the schedule starts invoking the
+    function only once they exist, since every audit calls AWS APIs through them."""
+
+
+@dataclass(kw_only=True)
+class ComplianceAuditorRunArgs:
+    """When and how the function runs, and where its code and metrics are."""
+
     schedule: str
     """An EventBridge schedule expression that runs at least daily (schedules.py)."""
-    log_retention_days: int
-    is_production: bool
-    """Production protects the log group from deletion."""
     code_path: str = "lambda/compliance_auditor"
     """The function's code, relative to the project directory (the program's working directory)."""
     metric_namespace: str | None = None
@@ -125,27 +122,47 @@ class ComplianceAuditorArgs:
     leaves the account fewer than 100 unreserved executions, and new accounts start with a quota of 10."""
 
 
+@dataclass(kw_only=True)
+class ComplianceAuditorArgs:
+    """What the auditor needs from the rest of the stack."""
+
+    function_name: str
+    """The Lambda function's name; its log group is /aws/lambda/<function_name>."""
+    network: ComplianceAuditorNetworkArgs
+    run: ComplianceAuditorRunArgs
+    kms_key_arn: pulumi.Input[str]
+    """Our key: environment variables, log group and dead-letter queue."""
+    alert_topic_arn: pulumi.Input[str]
+    """Where findings are published and the alarms notify (the audit tier's KMS-encrypted topic)."""
+    allowed_ssh_cidrs: Sequence[str]
+    """The only ranges SSH/RDP may come from (the stack's corporateCidrs); anything else is a finding."""
+    region: str
+    log_retention_days: int
+    is_production: bool
+    """Production protects the log group from deletion."""
+
+
 def validate_compliance_auditor_args(args: ComplianceAuditorArgs) -> None:
     """Refuses args that would build a broken or unsafe auditor. Exported for testing."""
     if not _FUNCTION_NAME.match(args.function_name):
         raise ValueError(
             f"ComplianceAuditor: {args.function_name!r} is not a Lambda function name (1-64 of A-Za-z0-9_-)"
         )
-    if len(args.app_subnet_ids) < MIN_AZ_COUNT:
+    if len(args.network.app_subnet_ids) < MIN_AZ_COUNT:
         raise ValueError(
             f"ComplianceAuditor: give the app subnets of at least {MIN_AZ_COUNT} AZs, so one AZ down is no outage"
         )
-    problem = schedule_problem(args.schedule)
+    problem = schedule_problem(args.run.schedule)
     if problem:
-        raise ValueError(f"ComplianceAuditor: the schedule {args.schedule!r} {problem}")
+        raise ValueError(f"ComplianceAuditor: the schedule {args.run.schedule!r} {problem}")
     if not args.allowed_ssh_cidrs:
         raise ValueError("ComplianceAuditor: allowed_ssh_cidrs is empty; every SSH/RDP rule would be a finding")
-    if args.reserved_concurrency is not None and args.reserved_concurrency < 1:
+    if args.run.reserved_concurrency is not None and args.run.reserved_concurrency < 1:
         # Lambda reads 0 as "never run": the auditor would be switched off.
         raise ValueError("ComplianceAuditor: reserved_concurrency must be at least 1, or None for no reservation")
-    if not (Path(args.code_path) / "handler.py").is_file():
+    if not (Path(args.run.code_path) / "handler.py").is_file():
         raise ValueError(
-            f"ComplianceAuditor: {args.code_path}/handler.py not found (the working directory must be "
+            f"ComplianceAuditor: {args.run.code_path}/handler.py not found (the working directory must be "
             "the project directory)"
         )
 
@@ -176,7 +193,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
-        self._namespace = args.metric_namespace or f"ComplianceAuditor/{args.function_name}"
+        self._namespace = args.run.metric_namespace or f"ComplianceAuditor/{args.function_name}"
         self._account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         security_group = self._create_security_group()
@@ -209,7 +226,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             f"{self._name}-sg",
             name_prefix=f"{self._name}-auditor-",
             description="Compliance auditor function: HTTPS out to AWS APIs, nothing in",
-            vpc_id=self._args.vpc_id,
+            vpc_id=self._args.network.vpc_id,
             opts=self._child,
         )
         # The AWS APIs the auditor calls are public endpoints reached through the NAT gateways.
@@ -328,12 +345,12 @@ class ComplianceAuditor(pulumi.ComponentResource):
             runtime=RUNTIME,
             architectures=[ARCHITECTURE],
             handler=HANDLER,
-            code=code_archive(args.code_path),
+            code=code_archive(args.run.code_path),
             role=role.arn,
             timeout=TIMEOUT_SECONDS,
             memory_size=MEMORY_MB,
             # Unset (None) leaves the provider's default, -1: no reservation. See ComplianceAuditorArgs.
-            reserved_concurrent_executions=args.reserved_concurrency,
+            reserved_concurrent_executions=args.run.reserved_concurrency,
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={
                     "FINDINGS_TOPIC_ARN": args.alert_topic_arn,
@@ -343,7 +360,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             ),
             kms_key_arn=args.kms_key_arn,
             vpc_config=aws.lambda_.FunctionVpcConfigArgs(
-                subnet_ids=list(args.app_subnet_ids), security_group_ids=[security_group.id]
+                subnet_ids=list(args.network.app_subnet_ids), security_group_ids=[security_group.id]
             ),
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=dead_letter_queue.arn),
@@ -359,7 +376,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
         rule = aws.cloudwatch.EventRule(
             f"{self._name}-schedule",
             description="Runs the compliance auditor",
-            schedule_expression=self._args.schedule,
+            schedule_expression=self._args.run.schedule,
             state="ENABLED",
             opts=self._child,
         )
@@ -377,7 +394,8 @@ class ComplianceAuditor(pulumi.ComponentResource):
             f"{self._name}-schedule-target",
             rule=rule.name,
             arn=function.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
+            # Invoked before the NAT routes exist, the function would time out on its first AWS call.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission, *self._args.network.egress_routes]),
         )
         return rule
 
@@ -387,7 +405,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
         self, function: aws.lambda_.Function, dead_letter_queue: aws.sqs.Queue, schedule: aws.cloudwatch.EventRule
     ) -> None:
         topic = self._args.alert_topic_arn
-        period = alarm_period_seconds(self._args.schedule)
+        period = alarm_period_seconds(self._args.run.schedule)
         metric_alarm(
             self,
             f"{self._name}-errors-alarm",
@@ -455,7 +473,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
         leaves the first alarm silent, so the rule's own FailedInvocations metric is watched as well.
         """
         topic = self._args.alert_topic_arn
-        period, periods = not_running_window(self._args.schedule)
+        period, periods = not_running_window(self._args.run.schedule)
         metric_alarm(
             self,
             f"{self._name}-not-running-alarm",
@@ -487,7 +505,7 @@ class ComplianceAuditor(pulumi.ComponentResource):
             metric_name="FailedInvocations",
             dimensions={"RuleName": schedule.name},
             statistic="Sum",
-            period=alarm_period_seconds(self._args.schedule),
+            period=alarm_period_seconds(self._args.run.schedule),
             evaluation_periods=1,
             threshold=0,
             comparison_operator="GreaterThanThreshold",

@@ -68,6 +68,19 @@ def test_every_tier_has_a_typed_args_dataclass():
             assert "Settings" not in field.type, f"{cls.__name__}.{field.name} takes the settings object"
 
 
+MAX_ARGS_FIELDS = 10
+
+
+def test_large_args_are_grouped_into_nested_dataclasses():
+    """A tier's args stay readable at the call site: past ten fields, related ones move into a nested dataclass
+    (WebTierArgs.network, DatabaseArgs.engine, ComplianceAuditorArgs.run, ...)."""
+    classes = _args_classes()
+    assert len(classes) >= 7  # every tier's args were found: the check below is not vacuous
+    for cls in classes:
+        fields = dataclasses.fields(cls)
+        assert len(fields) <= MAX_ARGS_FIELDS, f"{cls.__name__} has {len(fields)} fields: group related ones"
+
+
 def test_the_production_flag_has_one_name_across_tiers():
     for cls in _args_classes():
         names = {field.name for field in dataclasses.fields(cls)}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.database import DatabaseArgs, validate_database_args
+from components.database import DatabaseArgs, DatabaseEngineArgs, DatabaseNetworkArgs, validate_database_args
 from preflight.record import ProgramError, RecordedResource, Recording, is_unknown
 from tests.conftest import run_stack
 
@@ -367,26 +367,35 @@ def test_bad_database_config_names_the_key_and_registers_nothing(key, value, fra
 
 
 def _args(**changes: Any) -> DatabaseArgs:
-    base: dict[str, Any] = {
-        "identifier": "secure-aws-prod-db",
+    """Good args with `changes` applied, each by its field name wherever it is grouped."""
+    network: dict[str, Any] = {
         "vpc_id": "vpc-1",
         "data_subnet_ids": ["subnet-a", "subnet-b"],
-        "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
-        "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+        "port": 5432,
         "connecting_security_group_ids": {"app": "sg-1"},
         "admitted_security_group_ids": {"auditor": "sg-2"},
+    }
+    engine: dict[str, Any] = {
         "engine_version": "16",
         "instance_class": "db.t4g.medium",
         "allocated_storage_gb": 20,
         "max_allocated_storage_gb": 100,
-        "port": 5432,
-        "backup_retention_days": 7,
         "master_username": "appadmin",
         "db_name": "app",
+    }
+    top: dict[str, Any] = {
+        "identifier": "secure-aws-prod-db",
+        "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
+        "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+        "backup_retention_days": 7,
         "log_retention_days": 365,
         "is_production": True,
     }
-    return DatabaseArgs(**{**base, **changes})
+    for key, value in changes.items():
+        group = network if key in network else engine if key in engine else top
+        assert key in group, f"DatabaseArgs has no field {key}"
+        group[key] = value
+    return DatabaseArgs(network=DatabaseNetworkArgs(**network), engine=DatabaseEngineArgs(**engine), **top)
 
 
 @pytest.mark.parametrize(

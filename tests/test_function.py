@@ -16,6 +16,8 @@ from botocore import xform_name
 from components.function import (
     FINDINGS_METRIC,
     ComplianceAuditorArgs,
+    ComplianceAuditorNetworkArgs,
+    ComplianceAuditorRunArgs,
     alarm_period_seconds,
     code_archive,
     not_running_window,
@@ -413,6 +415,13 @@ def test_an_eventbridge_schedule_targets_the_function(prod):
     assert depends_on(target, "arn") == [function.urn]
 
 
+def test_the_schedule_invokes_the_function_only_after_the_app_subnets_nat_routes_exist(prod):
+    # Every audit calls AWS APIs through the NAT gateways; the function itself names only the subnets.
+    routes = [r for r in prod.of_type("aws:ec2/route:Route") if r.name.startswith("network-app-nat-route-")]
+    assert len(routes) == 2
+    assert {route.urn for route in routes} <= set(part(prod, "schedule-target").dependencies)
+
+
 def test_the_schedule_follows_audit_schedule():
     rec = run_stack(preview=True, auditSchedule="cron(0 6 * * ? *)")
     assert part(rec, "schedule").inputs["scheduleExpression"] == "cron(0 6 * * ? *)"
@@ -588,20 +597,25 @@ def test_the_not_running_window_is_two_intervals_within_cloudwatch_limits(schedu
 
 
 def _args(**changes: Any) -> ComplianceAuditorArgs:
-    args = {
+    """Good args with `changes` applied, each by its field name wherever it is grouped."""
+    network: dict[str, Any] = {"vpc_id": "vpc-1", "app_subnet_ids": ["subnet-1", "subnet-2"]}
+    run: dict[str, Any] = {"schedule": "rate(1 hour)", "code_path": str(CODE_DIR), "reserved_concurrency": None}
+    top: dict[str, Any] = {
         "function_name": "secure-aws-prod-compliance-auditor",
-        "vpc_id": "vpc-1",
-        "app_subnet_ids": ["subnet-1", "subnet-2"],
         "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k",
         "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:alerts",
         "allowed_ssh_cidrs": ["203.0.113.0/24"],
         "region": "us-east-1",
-        "schedule": "rate(1 hour)",
         "log_retention_days": 365,
         "is_production": True,
-        "code_path": str(CODE_DIR),
     }
-    return ComplianceAuditorArgs(**{**args, **changes})
+    for key, value in changes.items():
+        group = network if key in network else run if key in run else top
+        assert key in group, f"ComplianceAuditorArgs has no field {key}"
+        group[key] = value
+    return ComplianceAuditorArgs(
+        network=ComplianceAuditorNetworkArgs(**network), run=ComplianceAuditorRunArgs(**run), **top
+    )
 
 
 @pytest.mark.parametrize(
