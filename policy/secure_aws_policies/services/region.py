@@ -85,24 +85,31 @@ def _named_regions(found: Any, path: str = "") -> Iterator[tuple[str, str]]:
         },
     },
 )
-def aws_region_allowed(args: Any, report: Any, config: dict) -> None:  # noqa: C901
+def aws_region_allowed(args: Any, report: Any, config: dict) -> None:
     allowed = list(config["allowedRegions"])
     if args.resource_type.startswith("aws:"):
         for where, region in _named_regions(args.props):
             if where != "region" and region not in allowed:  # the resource's own region is judged below
                 report(f"{args.name} names region {region} in {where}; allowed: {allowed}.")
     if args.resource_type == AWS_PROVIDER:
-        region = value(args.props, "region")
-        if region is None:
-            report(
-                f"provider {args.name} sets no region, so it takes one from the environment (AWS_REGION) "
-                f"of whoever runs the deployment; set one of {allowed}."
-            )
-        elif region not in allowed:
-            report(f"provider {args.name} deploys to {region}; allowed: {allowed}.")
-        return
-    if not args.resource_type.startswith("aws:"):
-        return
+        _judge_provider(args, report, allowed)
+    elif args.resource_type.startswith("aws:"):
+        _judge_resource_region(args, report, allowed)
+
+
+def _judge_provider(args: Any, report: Any, allowed: list[str]) -> None:
+    region = value(args.props, "region")
+    if region is None:
+        report(
+            f"provider {args.name} sets no region, so it takes one from the environment (AWS_REGION) "
+            f"of whoever runs the deployment; set one of {allowed}."
+        )
+    elif region not in allowed:
+        report(f"provider {args.name} deploys to {region}; allowed: {allowed}.")
+
+
+def _judge_resource_region(args: Any, report: Any, allowed: list[str]) -> None:
+    """A resource's own `region`, else (with no provider sent) the default provider's stack config aws:region."""
     own_region = value(args.props, "region")
     if own_region is not None:
         if own_region not in allowed:

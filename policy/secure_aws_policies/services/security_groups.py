@@ -176,7 +176,7 @@ def security_group_world_ingress_restricted(args: Any, report: Any, config: dict
     remediation="Put internet-facing traffic behind the load balancer: open the world only on its security group "
     "(security_groups=[<sg>.id] on the load balancer), and let instances accept traffic from that group.",
 )
-def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, config: dict) -> None:  # noqa: C901
+def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, config: dict) -> None:
     """Joins rules to security groups, and groups to load balancers, through property dependencies."""
     deferred = Deferred()
     on_load_balancers = {
@@ -187,45 +187,55 @@ def security_group_world_ingress_only_on_load_balancers(args: Any, report: Any, 
     }
     for resource in args.resources:
         with deferred.guard():
-            for rule in ingress_rules(resource.resource_type, resource.props):
-                world = world_sources(rule.cidrs())
-                if not world:
-                    continue
-                if resource.resource_type == SECURITY_GROUP:
-                    groups = [resource]
-                else:
-                    groups = list(resource.property_dependencies.get("securityGroupId", []))
-                if not groups:
-                    report(
-                        f"{resource.name} opens {rule.ports()} to {', '.join(world)} on a security group given "
-                        "by a literal id, which cannot be checked for a load balancer.",
-                        resource.urn,
-                    )
-                for group in groups:
-                    if group.urn not in on_load_balancers:
-                        report(
-                            f"{resource.name}: {rule.where} opens {rule.ports()} to {', '.join(world)} on "
-                            f"security group {group.name}, which no load balancer uses.",
-                            resource.urn,
-                        )
+            _judge_world_rules(resource, on_load_balancers, report)
     for group in group_ingress(args.resources):
         if group.resource is not None and group.resource.urn in on_load_balancers:
             continue
         with deferred.guard():
-            sources = [(e, e.rule.cidrs()) for e in group.entries]
-            if any(world_sources(cidrs) for _, cidrs in sources):
-                continue  # a rule that takes the world alone is reported above
-            cidrs = [c for _, found in sources for c in found]
-            covered = covered_public_space(cidrs)
-            if covered:
-                names = ", ".join(e.label for e, found in sources if found)
-                report(
-                    f"security group {group.name}: its rules {names} together take the whole public "
-                    f"{' and '.join(covered)} space ({', '.join(world_sources(cidrs))}), and no load balancer "
-                    "uses the group.",
-                    group.urn,
-                )
+            _judge_rules_together(group, report)
     deferred.finish()
+
+
+def _judge_world_rules(resource: Any, on_load_balancers: set[str], report: Any) -> None:
+    """Each rule of `resource` that takes the world alone, on a group no load balancer uses."""
+    for rule in ingress_rules(resource.resource_type, resource.props):
+        world = world_sources(rule.cidrs())
+        if not world:
+            continue
+        if resource.resource_type == SECURITY_GROUP:
+            groups = [resource]
+        else:
+            groups = list(resource.property_dependencies.get("securityGroupId", []))
+        if not groups:
+            report(
+                f"{resource.name} opens {rule.ports()} to {', '.join(world)} on a security group given "
+                "by a literal id, which cannot be checked for a load balancer.",
+                resource.urn,
+            )
+        for group in groups:
+            if group.urn not in on_load_balancers:
+                report(
+                    f"{resource.name}: {rule.where} opens {rule.ports()} to {', '.join(world)} on "
+                    f"security group {group.name}, which no load balancer uses.",
+                    resource.urn,
+                )
+
+
+def _judge_rules_together(group: Any, report: Any) -> None:
+    """A group's rules that take the whole public space only together (split ranges, several rules)."""
+    sources = [(e, e.rule.cidrs()) for e in group.entries]
+    if any(world_sources(cidrs) for _, cidrs in sources):
+        return  # a rule that takes the world alone is reported by _judge_world_rules
+    cidrs = [c for _, found in sources for c in found]
+    covered = covered_public_space(cidrs)
+    if covered:
+        names = ", ".join(e.label for e, found in sources if found)
+        report(
+            f"security group {group.name}: its rules {names} together take the whole public "
+            f"{' and '.join(covered)} space ({', '.join(world_sources(cidrs))}), and no load balancer "
+            "uses the group.",
+            group.urn,
+        )
 
 
 def _segments(opened: list[tuple[GroupEntry, PortRange]]) -> list[PortRange]:
