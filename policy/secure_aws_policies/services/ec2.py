@@ -30,7 +30,9 @@ def _volume_problem(volume: Any) -> str | None:
 @resource_policy(
     name="ebs-encrypted-with-cmk",
     description="EBS volumes (standalone, on instances and in launch templates) are encrypted with our "
-    "customer-managed KMS key.",
+    "customer-managed KMS key, the root volume included: an instance declares its root_block_device, a launch "
+    "template maps the root device (/dev/xvda, /dev/sda1 or /dev/sda); a mapping under another device name adds "
+    "a data volume and leaves the root as the AMI makes it.",
     types=[EBS_VOLUME, EC2_INSTANCE, LAUNCH_TEMPLATE],
     severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
@@ -39,35 +41,49 @@ def _volume_problem(volume: Any) -> str | None:
     "volume: root_block_device and ebs_block_devices of instances, block_device_mappings[].ebs of launch "
     "templates (declare the root device, or it comes unencrypted from the AMI).",
 )
-def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:  # noqa: C901
+def ebs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    judge = {EBS_VOLUME: _judge_volume, EC2_INSTANCE: _judge_instance}.get(args.resource_type, _judge_launch_template)
+    judge(args, report)
+
+
+def _judge_volume(args: Any, report: Any) -> None:
+    problem = _volume_problem(args.props)
+    if problem:
+        report(f"volume {args.name} {problem}.")
+
+
+def _judge_instance(args: Any, report: Any) -> None:
     props = args.props
-    if args.resource_type == EBS_VOLUME:
-        problem = _volume_problem(props)
-        if problem:
-            report(f"volume {args.name} {problem}.")
-        return
-    if args.resource_type == EC2_INSTANCE:
-        devices = []
-        if has(props, "rootBlockDevice"):
-            devices.append(("rootBlockDevice", value(props, "rootBlockDevice")))
-        elif not is_set(props, "launchTemplate"):
-            report(
-                f"instance {args.name} declares no rootBlockDevice, so its root volume is created from the AMI "
-                "without our key."
-            )
-        for index, device in enumerate(items(value(props, "ebsBlockDevices", []))):
-            devices.append((f"ebsBlockDevices[{index}]", device))
-        for where, device in devices:
-            problem = _volume_problem(device or {})
-            if problem:
-                report(f"instance {args.name}: {where} {problem}.")
-        return
-    mappings = items(value(props, "blockDeviceMappings", []))
-    with_ebs = [(index, mapping) for index, mapping in enumerate(mappings) if has(mapping, "ebs")]
-    if not with_ebs:
+    devices = []
+    if has(props, "rootBlockDevice"):
+        devices.append(("rootBlockDevice", value(props, "rootBlockDevice")))
+    elif not is_set(props, "launchTemplate"):
         report(
-            f"launch template {args.name} declares no EBS block device mapping, so the root volume is created "
-            "from the AMI without our key."
+            f"instance {args.name} declares no rootBlockDevice, so its root volume is created from the AMI "
+            "without our key."
+        )
+    for index, device in enumerate(items(value(props, "ebsBlockDevices", []))):
+        devices.append((f"ebsBlockDevices[{index}]", device))
+    for where, device in devices:
+        problem = _volume_problem(device or {})
+        if problem:
+            report(f"instance {args.name}: {where} {problem}.")
+
+
+# The root device names of AWS's AMIs: /dev/xvda (Amazon Linux, most HVM images), /dev/sda1 (Ubuntu, RHEL, Windows,
+# ...), /dev/sda on a few. A launch template's mapping under any other name (/dev/sdf) adds a data volume and leaves
+# the root volume as the AMI's snapshot makes it: unencrypted, or encrypted with another key.
+_ROOT_DEVICE_NAMES = frozenset({"/dev/xvda", "/dev/sda1", "/dev/sda"})
+
+
+def _judge_launch_template(args: Any, report: Any) -> None:
+    mappings = items(value(args.props, "blockDeviceMappings", []))
+    with_ebs = [(index, mapping) for index, mapping in enumerate(mappings) if has(mapping, "ebs")]
+    if not any(peek(mapping, "deviceName") in (_ROOT_DEVICE_NAMES | {UNKNOWN}) for _, mapping in with_ebs):
+        report(
+            f"launch template {args.name} declares no EBS block device mapping for the root device "
+            f"({' or '.join(sorted(_ROOT_DEVICE_NAMES))}), so the root volume is created from the AMI without our "
+            "key (a mapping under another device name adds a volume; it does not encrypt the root)."
         )
     for index, mapping in with_ebs:
         problem = _volume_problem(value(mapping, "ebs") or {})
