@@ -4,6 +4,9 @@ import os
 import signal
 import sys
 
+# Bound now: while a program runs, `os._exit` is replaced by one that refuses to end the process (preflight.record).
+_exit_now = os._exit
+
 
 def _stop(signum: int, frame: object) -> None:
     """Ctrl-C, or a CI job cancelled (SIGTERM): stop the pack processes and exit 128+signal at once.
@@ -20,7 +23,7 @@ def _stop(signum: int, frame: object) -> None:
     if stderr is not None:  # None only without a console (pythonw)
         stderr.write(f"\ninterrupted ({signal.Signals(signum).name})\n")
         stderr.flush()
-    os._exit(128 + signum)
+    _exit_now(128 + signum)
 
 
 # Before anything else is imported, so an interrupt at any moment takes this path.

@@ -330,8 +330,13 @@ def _options(registration: _Registration) -> analyzer_pb2.AnalyzerResourceOption
 class PolicyPack:
     """A running Python policy pack, driven like the Pulumi engine drives it. Use as a context manager."""
 
-    def __init__(self, pack_dir: Path | str, python: Path | str | None = None) -> None:
+    def __init__(
+        self, pack_dir: Path | str, python: Path | str | None = None, call_timeout: float | None = None
+    ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        # How long one Analyzer call may take (None: no limit); a pack that hangs is then named, not waited on.
+        self.call_timeout = call_timeout
+        self._reconciled: dict[str, PolicyConfig] = {}
         # absolute(), not resolve(): a venv python is a symlink, and the venv is found from its path.
         self.python = Path(python).absolute() if python is not None else pack_python(self.pack_dir)
         if python is not None:
@@ -402,15 +407,60 @@ class PolicyPack:
 
     def _call(self, process: PackProcess, method: str, request: Any, urn: str) -> Any:
         try:
-            return getattr(process.analyzer, method)(request)
+            return getattr(process.analyzer, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as error:
-            details = error.details() if hasattr(error, "details") else str(error)
             where = f" on {urn}" if urn else ""
+            if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                self._retire(process)  # still busy with the call: of no further use
+                raise PolicyPackError(
+                    f"policy pack {self.pack_dir.name}: {method}{where} did not answer within "
+                    f"{self.call_timeout:g} s (--timeout): one of its policies hangs"
+                ) from error
+            details = error.details() if hasattr(error, "details") else str(error)
+            culprit = self._culprit(process, method, request) if method in ("Analyze", "AnalyzeStack") else None
             stderr = process.stderr.strip()
             raise PolicyPackError(
                 f"policy pack {self.pack_dir.name}: {method}{where} failed: {details}"
+                + (f" (raised by policy {culprit})" if culprit else "")
                 + (f"\n{stderr}" if stderr else "")
             ) from error
+
+    def _culprit(self, process: PackProcess, method: str, request: Any) -> str | None:
+        """The policy whose validation raised: the failed call again with one policy enabled at a time.
+
+        The pack's error names no policy (pulumi-policy reports the exception only). The search reconfigures the
+        process, so it is retired afterwards; the next analysis starts a fresh one.
+        """
+        policies = [policy.name for policy in self.info.policies]
+        try:
+            for suspect in policies:
+                configure = analyzer_pb2.ConfigureAnalyzerRequest()
+                for name in policies:
+                    entry = self._reconciled.get(name, PolicyConfig())
+                    level = "disabled"
+                    if name == suspect:  # at its own level, or advisory when it had none or was off
+                        level = (
+                            entry.enforcement_level if entry.enforcement_level not in ("", "disabled") else "advisory"
+                        )
+                    configure.policyConfig[name].enforcementLevel = LEVEL_VALUES[level]
+                    if name == suspect and entry.properties:
+                        configure.policyConfig[name].properties.update(entry.properties)
+                process.analyzer.Configure(configure, timeout=self.call_timeout)
+                try:
+                    getattr(process.analyzer, method)(request, timeout=self.call_timeout)
+                except grpc.RpcError:
+                    return suspect
+            return None
+        except grpc.RpcError:
+            return None  # the pack cannot be reconfigured: the error stands without a name
+        finally:
+            self._retire(process)
+
+    def _retire(self, process: PackProcess) -> None:
+        for context, running in list(self._processes.items()):
+            if running is process and running is not self._first:
+                del self._processes[context]
+                process.close()
 
     def check_config(self, config: Mapping[str, Any] | None) -> dict[str, PolicyConfig]:
         """The config as the engine reconciles it with this pack's policies; PolicyConfigError if it does not fit."""
@@ -428,6 +478,7 @@ class PolicyPack:
                 policy_config.properties.update(entry.properties)
         if request.policyConfig:
             self._call(process, "Configure", request, "")
+        self._reconciled = reconciled
         return reconciled
 
     def analyze(self, recording: Recording, config: Mapping[str, Any] | None = None) -> list[Finding]:

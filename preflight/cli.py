@@ -43,6 +43,8 @@ from preflight.reports import terminal, write_reports
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = REPO_DIR / "policy"
 REPORT_KINDS = ("json", "sarif", "markdown", "diagram")
+# The prod stack runs in seconds: ten minutes means something waits forever, not that it is slow.
+DEFAULT_TIMEOUT_SECONDS = 600.0
 
 
 class Failure(Exception):
@@ -97,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_config_pair,
         help="a config value overriding the stack file (repeatable); KEY without a namespace is in the project's",
     )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help="how long the program may run, and the policy pack may take for one resource, before the run fails "
+        f"naming what hung (default: {DEFAULT_TIMEOUT_SECONDS:g}; 0: no limit)",
+    )
     for kind, what in (
         ("json", "every resource and finding as JSON"),
         ("sarif", "findings as SARIF 2.1.0"),
@@ -105,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         parser.add_argument(f"--{kind}", metavar="FILE", type=Path, default=None, help=f"write {what} to FILE")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more seconds, got {text}")
+    return seconds
 
 
 def _config_pair(text: str) -> tuple[str, str]:
@@ -161,10 +181,13 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
     with futures.ThreadPoolExecutor(max_workers=2) as background:
         # The pack starts while the program runs, and analyzes the preview while the apply-mode run goes:
         # the pack is another process, so the two overlap on a multi-core machine.
-        starting = background.submit(PolicyPack, pack_dir) if pack is None else None
+        timeout = options.timeout or None
+        starting = background.submit(PolicyPack, pack_dir, call_timeout=timeout) if pack is None else None
         try:
             progress(f"Running the program for stack {options.stack} (preview)...")
-            preview, diagnostics = _record(project_dir, options.stack, preview=True, overrides=overrides)
+            preview, diagnostics = _record(
+                project_dir, options.stack, preview=True, overrides=overrides, timeout=timeout
+            )
             running = starting.result() if starting is not None else pack
             assert running is not None
             try:  # a config the pack cannot take fails before the plan, in plain words
@@ -180,7 +203,7 @@ def run(options: argparse.Namespace, *, out: TextIO, err: TextIO, pack: PolicyPa
             progress("Analyzing the preview, and running the program as `pulumi up` would...")
             analyzing = background.submit(running.analyze, preview, policy_config)
             try:
-                apply, _ = _record(project_dir, options.stack, preview=False, overrides=overrides)
+                apply, _ = _record(project_dir, options.stack, preview=False, overrides=overrides, timeout=timeout)
             finally:
                 preview_findings = analyzing.result()
             progress("Analyzing the apply-mode run...")
@@ -239,12 +262,14 @@ def check_report_paths(requested: dict[str, Path]) -> None:
             raise Failure(f"--{kind} {target}: permission denied")
 
 
-def _record(project_dir: Path, stack: str, *, preview: bool, overrides: dict[str, str]) -> tuple[Recording, str]:
+def _record(
+    project_dir: Path, stack: str, *, preview: bool, overrides: dict[str, str], timeout: float | None = None
+) -> tuple[Recording, str]:
     """Runs the program; its own prints and log lines are kept apart so an error message comes first."""
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            recording = run_program(project_dir, stack, preview=preview, config_overrides=overrides)
+            recording = run_program(project_dir, stack, preview=preview, config_overrides=overrides, timeout=timeout)
     except ProgramError as error:
         output = captured.getvalue().strip()
         raise Failure(str(error) + (f"\n\nprogram output:\n{output}" if output else "")) from error

@@ -3,7 +3,8 @@
 The CLI's Python language host runs `<venv python> -u -m pulumi.policy <engine address> <pack dir>` with the
 pack directory as working directory and the stack's context in `PULUMI_*` variables (its `PolicyProxy` sets
 them from the engine's `ConfigureStack`), then reads exactly one stdout line: the port the pack serves the
-Analyzer gRPC interface on. `PackProcess` does the same and hands back a connected `AnalyzerStub`.
+Analyzer gRPC interface on. `PackProcess` does the same and hands back a connected `AnalyzerStub`. On Linux the
+command runs under `setpriv --pdeathsig KILL`, so a pack never outlives preflight, even a SIGKILLed one.
 
 The engine address a pack gets is served here by `EngineServer`, a tiny in-process `pulumirpc.Engine` that
 keeps what the pack logs. (pulumi-policy's Python runtime does not dial it today: `pulumi.log` in a pack writes
@@ -17,7 +18,9 @@ import atexit
 import contextlib
 import json
 import os
+import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from concurrent import futures
@@ -33,6 +36,20 @@ from pulumi.runtime.proto import analyzer_pb2_grpc, engine_pb2, engine_pb2_grpc
 # The message size limit the engine and pulumi-policy both use (400 MB).
 GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 START_TIMEOUT_SECONDS = 60.0
+
+
+def _lifeline() -> tuple[str, ...]:
+    """A command prefix that makes Linux SIGKILL the pack when preflight ends, however it ends (even by SIGKILL,
+    which no handler or atexit sees): util-linux's `setpriv --pdeathsig`, which sets PR_SET_PDEATHSIG and execs
+    the pack's command unchanged. (Setting it from Python between fork and exec would run gRPC's fork handlers in
+    the child.) The signal follows the thread that started the process, so packs are started from threads that
+    outlive them: the main thread, or a pool closed after the packs. Without setpriv (macOS) a pack outlives only
+    a SIGKILLed preflight."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()
+
+
+_LIFELINE = _lifeline()
 
 
 class PolicyPackError(Exception):
@@ -143,7 +160,7 @@ class PackProcess:
         env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         if context is not None:
             env.update(context.environment())
-        command = [str(python), "-u", "-m", "pulumi.policy", engine_address, str(pack_dir)]
+        command = [*_LIFELINE, str(python), "-u", "-m", "pulumi.policy", engine_address, str(pack_dir)]
         try:
             self.process = subprocess.Popen(
                 command,

@@ -12,8 +12,8 @@
 
 Rows nest under their parent (components, the stack). As in the CLI, types are shown simplified
 (`aws:s3/bucket:Bucket` as `aws:s3:Bucket`), the engine's default providers are not shown, and the stack
-counts as one of the resources to create. Siblings are in source order (file, line, then name) rather than
-the CLI's registration order, which varies from run to run with the program's async resolution.
+counts as one of the resources to create. Siblings are in registration order as the program declares them
+(`Recording.declared`): the CLI's order, without the run-to-run jitter of the SDK's async registrations.
 """
 
 from __future__ import annotations
@@ -53,11 +53,16 @@ def source_order(resource: RecordedResource) -> tuple[str, int, int, str]:
 
 
 def plan_rows(recording: Recording) -> list[PlanRow]:
-    """Every resource to create, depth first in source order, under the root stack."""
+    """Every resource to create, depth first in declaration order, under the root stack."""
     stack_name = recording.stack_urn.rsplit("::", 1)[-1]
     children: dict[str, list[tuple[str, str, str]]] = {}
     known = {recording.stack_urn} | {r.urn for r in recording.resources}
-    for resource in sorted(recording.resources, key=source_order):
+    last = len(recording.declared)  # what the program did not declare (the engine's default provider) goes last
+
+    def declaration_order(resource: RecordedResource) -> tuple[int, tuple[str, int, int, str]]:
+        return recording.declared.get((resource.type, resource.name), last), source_order(resource)
+
+    for resource in sorted(recording.resources, key=declaration_order):
         parent = resource.parent if resource.parent in known else recording.stack_urn
         children.setdefault(parent, []).append((resource.urn, display_type(resource.type), resource.name))
     rows = [PlanRow("", STACK_TYPE, stack_name, recording.stack_urn)]

@@ -15,7 +15,9 @@ import json
 import logging
 import os
 import runpy
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +93,9 @@ class Recording:
     stack_urn: str = ""
     # The stack's config as the engine hands it to the program and to a policy pack (namespaced keys).
     config: dict[str, str] = field(default_factory=dict)
+    # (type, name) -> the order the program declared the resource in: the registration order the engine would
+    # see without the SDK's async jitter (registrations race on resolving their inputs; declarations do not).
+    declared: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -301,10 +306,12 @@ def run_program(
     *,
     preview: bool = True,
     config_overrides: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Recording:
     """Runs the program under the mock engine and records its registrations.
 
-    Raises ProgramError with the program's message when the program or its config fails.
+    Raises ProgramError with the program's message when the program or its config fails, when it ends the
+    process itself (`os._exit`), or when it has not finished after `timeout` seconds.
     """
     project_dir = Path(project_dir).resolve()
     project, config = read_stack_config(project_dir, stack)
@@ -322,8 +329,15 @@ def run_program(
         )
         pulumi.runtime.set_all_config(config)
         try:
-            mocks.test(lambda: runpy.run_path(str(program), run_name="__main__"))()
-            asyncio.get_event_loop().run_until_complete(_resolve_stack_outputs(recording))
+            with _exit_refused(), _time_limit(timeout):
+                mocks.test(lambda: _run_declaring(program, recording))()
+                asyncio.get_event_loop().run_until_complete(_resolve_stack_outputs(recording))
+        except _TimedOut as timed_out:
+            raise ProgramError(
+                f"the program did not finish within {timed_out.seconds:g} s (--timeout): it waits on something "
+                "that never comes, or loops",
+                recording,
+            ) from None
         except Exception as error:  # the program's own failure, reported by its message
             raise ProgramError(_message(error, program_dir), recording) from error
         except SystemExit as exit_:  # `sys.exit(...)` in a program ends the program, not this process
@@ -333,6 +347,62 @@ def run_program(
         finally:
             pulumi.runtime.set_all_config({})
     return recording
+
+
+def _run_declaring(program: Path, recording: Recording) -> None:
+    """Runs the program, numbering its resources in the order it declares them (a stack transformation runs in
+    each resource's constructor, before its registration goes async; it changes nothing)."""
+
+    def number(args: pulumi.ResourceTransformationArgs) -> None:
+        recording.declared.setdefault((args.type_, args.name), len(recording.declared))
+
+    pulumi.runtime.register_stack_transformation(number)
+    runpy.run_path(str(program), run_name="__main__")
+
+
+class _TimedOut(BaseException):
+    """Raised into the program when its time is up: a BaseException, so the program's own `except Exception`
+    cannot swallow it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupts the program after `seconds` (a real-time timer: also while it sleeps or waits on a socket).
+    Only the main thread can take a signal; elsewhere (a test's worker thread) there is no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _TimedOut(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _exit_refused() -> Iterator[None]:
+    """`os._exit` in a program would end this process with the program's status, 0 included: a run that never
+    reached the policy pack would look like a pass. While the program runs it ends the program instead."""
+    real_exit = os._exit
+
+    def refuse(status: int) -> None:
+        raise SystemExit(f"the program ended the process itself with os._exit({status}); nothing was checked")
+
+    os._exit = refuse  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = real_exit
 
 
 async def _resolve_stack_outputs(recording: Recording) -> None:

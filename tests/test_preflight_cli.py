@@ -176,9 +176,9 @@ def test_the_plan_hides_the_engines_default_provider() -> None:
     assert [row.name for row in rows if row.type == "pulumi:providers:aws"] == ["fixture-aws"]
 
 
-def test_the_plan_is_the_same_on_every_run_in_source_order(prod_preview: Recording) -> None:
+def test_the_plan_is_the_same_on_every_run_in_declaration_order(prod_preview: Recording) -> None:
     again = run_program(ROOT, "prod", preview=True)
-    assert render_plan(again) == render_plan(prod_preview)  # registration order varies from run to run
+    assert render_plan(again) == render_plan(prod_preview)  # the SDK's registration order varies from run to run
     names = [row.name for row in plan_rows(prod_preview)]
     assert names.index("encryption") < names.index("network") < names.index("storage")  # as __main__.py goes
 
