@@ -7,6 +7,7 @@ reports; this one is just printed instead of written to a file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -27,23 +28,15 @@ def render_diagnostics(preview: Recording, diagnostics: str) -> str:
 
 
 def render(outcome: Outcome) -> str:
-    """Violations grouped by policy (mandatory first), then remediations, exemptions, undecided, a summary."""
+    """Violations grouped by policy (mandatory first), then remediations, exemptions, undecided, a summary.
+
+    Identical findings (one policy, one message) on several resources are printed once, under the list of those
+    resources and with their count; the counts in the summary stay per finding, as in every report.
+    """
     lines = _violations(outcome)
-    lines += _listed(
-        "Policy Remediations:",
-        [(f"[remediate]  {f.policy}  {_where(outcome, f.urn)}", f.description) for f in outcome.remediations],
-    )
-    lines += _listed(
-        "Exemptions:",
-        [
-            (f"{f.policy}  {_where(outcome, f.urn)}", f.exemption_reason or "(no reason given)")
-            for f in outcome.exemptions
-        ],
-    )
-    lines += _listed(
-        "Policies that could not decide:",
-        [(f"{f.policy}  {_where(outcome, f.urn)}", undecided_reason(f)) for f in outcome.undecided],
-    )
+    lines += _listed(outcome, "Policy Remediations:", outcome.remediations, lambda f: f.description, "[remediate]  ")
+    lines += _listed(outcome, "Exemptions:", outcome.exemptions, lambda f: f.exemption_reason or "(no reason given)")
+    lines += _listed(outcome, "Policies that could not decide:", outcome.undecided, undecided_reason)
     return "\n".join(lines + _summary(outcome)) + "\n"
 
 
@@ -60,20 +53,41 @@ def _violations(outcome: Outcome) -> list[str]:
         severity = f", {group[0].severity}" if group[0].severity else ""
         lines.append(f"    [{level}]  {policy}  ({outcome.pack_name} v{outcome.pack_version}{severity})")
         lines.append(f"    {group[0].description or descriptions.get(policy, '')}")
-        for finding in group:
-            lines.append(f"      - {_where(outcome, finding.urn)}")
-            lines += [f"          {message_line}" for message_line in (finding.message or "").splitlines()]
+        for message, alike in _alike(group, lambda f: f.message or "").items():
+            lines += [f"      - {_where(outcome, finding.urn)}" for finding in alike]
+            lines += [f"          {message_line}" for message_line in message.splitlines()]
+            if len(alike) > 1:
+                lines.append(f"          (the same finding on {len(alike)} resources)")
     return [*lines, ""]
 
 
-def _listed(title: str, entries: list[tuple[str, str]]) -> list[str]:
-    """A section of one headline and one explaining line per finding; nothing when there is no finding."""
-    if not entries:
+def _listed(
+    outcome: Outcome, title: str, findings: list[Finding], explain: Callable[[Finding], str], prefix: str = ""
+) -> list[str]:
+    """A section of one headline per finding (policy and resource) and its explanation; nothing when empty. One
+    policy's findings with the same explanation share it: their resources are listed under the first."""
+    if not findings:
         return []
     lines = [title]
-    for headline, explanation in entries:
-        lines += [f"    {headline}", f"          {explanation}"]
+    by_policy: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_policy.setdefault(finding.policy, []).append(finding)
+    for policy, group in by_policy.items():
+        for explanation, alike in _alike(group, explain).items():
+            headline = f"    {prefix}{policy}  "
+            lines.append(headline + _where(outcome, alike[0].urn))
+            lines += [" " * len(headline) + _where(outcome, finding.urn) for finding in alike[1:]]
+            count = f" ({len(alike)} resources)" if len(alike) > 1 else ""
+            lines.append(f"          {explanation}{count}")
     return [*lines, ""]
+
+
+def _alike(findings: list[Finding], text: Callable[[Finding], str]) -> dict[str, list[Finding]]:
+    """The findings grouped by their text, in the order each text first appears."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(text(finding), []).append(finding)
+    return groups
 
 
 def _summary(outcome: Outcome) -> list[str]:
