@@ -252,3 +252,12 @@ AMI_BLOCK_PUBLIC_ACCESS = "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess
 SERIAL_CONSOLE_ACCESS = "aws:ec2/serialConsoleAccess:SerialConsoleAccess"
 S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 IAM_ACCOUNT_PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+
+# Where a secret is given to AWS as an argument (issue 13, secrets never in plaintext).
+CODEBUILD_PROJECT = "aws:codebuild/project:Project"
+DOCDB_CLUSTER = "aws:docdb/cluster:Cluster"
+DOCDB_ELASTIC_CLUSTER = "aws:docdb/elasticCluster:ElasticCluster"
+REDSHIFT_SERVERLESS_NAMESPACE = "aws:redshiftserverless/namespace:Namespace"
+ELASTICACHE_REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+ELASTICACHE_USER = "aws:elasticache/user:User"
+MQ_BROKER = "aws:mq/broker:Broker"

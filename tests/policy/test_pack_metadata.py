@@ -95,6 +95,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "ec2_hardening": ("ec2-",),
         "ecr": ("ecr-",),
         "ecs": ("ecs-",),
+        "plaintext_secrets": ("ec2-", "codebuild-", "database-", "stack-"),
         "efs": ("efs-",),
         "eks": ("eks-",),
         "elb": ("lb-", "alb-"),

@@ -10,7 +10,6 @@ it embeds another resource's output: the policies then say they cannot decide, r
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,15 +17,9 @@ from pulumi_policy import Severity
 
 from ..props import truthy, value
 from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..secret_values import secret_reason
 from ..types import ECS_TASK_DEFINITION
 
-# The keys AWS Config's ecs-no-environment-secrets rule (behind ECS.8) checks by default, and names that say secret.
-ECS8_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
-SECRET_NAME = re.compile(
-    r"pass(word|wd|phrase)?|secret|token|api[_-]?key|private[_-]?key|credential|auth", re.IGNORECASE
-)
-# Names that point at a secret or describe one rather than hold it (DB_PASSWORD_SECRET_ARN, TOKEN_TTL, ...).
-NOT_A_SECRET = re.compile(r"_(ARN|FILE|PATH|NAME|LENGTH|URL|ENABLED|TTL|HEADER)$", re.IGNORECASE)
 ROOT_USERS = frozenset({"root", "0"})
 
 
@@ -76,15 +69,13 @@ def ecs_container_not_root(args: Any, report: Any, config: dict) -> None:
             report(f"task definition {args.name}: container {name} runs as user {user!r}, which is root.")
 
 
-def _secret_named(key: str) -> bool:
-    return key in ECS8_KEYS or (SECRET_NAME.search(key) is not None and not NOT_A_SECRET.search(key))
-
-
 @resource_policy(
     name="ecs-container-no-plaintext-secrets",
     description="ECS containers take credentials from `secrets` (Secrets Manager or SSM SecureString references), "
-    "never from plain `environment` variables, which anyone who can describe the task definition reads. Judged by "
-    "name: the AWS keys ECS.8 lists and names with password, secret, token, api_key, credential or auth.",
+    "never from plain `environment` variables, which anyone who can describe the task definition reads. Judged "
+    "like every plaintext-secret policy (policy/secure_aws_policies/secret_values.py): by name (the AWS keys ECS.8 "
+    "lists, and names with password, secret, token, api_key, credential or auth, not those naming where a secret "
+    "lives such as *_SECRET_ARN), by known credential format and by entropy. The message never prints the value.",
     types=[ECS_TASK_DEFINITION],
     severity=Severity.HIGH,
     category=Category.ACCESS,
@@ -95,11 +86,14 @@ def _secret_named(key: str) -> bool:
 def ecs_container_no_plaintext_secrets(args: Any, report: Any, config: dict) -> None:
     for name, container in containers(args):
         for variable in container.get("environment") or []:
-            key = str(variable.get("name", "")) if isinstance(variable, Mapping) else ""
-            if key and variable.get("value") not in (None, "") and _secret_named(key):
+            if not isinstance(variable, Mapping):
+                continue
+            key = str(variable.get("name", ""))
+            reason = secret_reason(key, variable.get("value"))
+            if key and reason:
                 report(
                     f"task definition {args.name}: container {name} passes {key} as a plain environment "
-                    "variable; reference it from `secrets` (Secrets Manager or SSM SecureString)."
+                    f"variable, which {reason}; reference it from `secrets` (Secrets Manager or SSM SecureString)."
                 )
 
 
