@@ -237,7 +237,12 @@ def engine_view(recording: Recording) -> list[_Registration]:
     """Every resource the engine would register for this program, in the order it would see them."""
     stack_name = recording.stack_urn.rsplit("::", 1)[-1] if recording.stack_urn else ""
     stack_outputs = struct_pb2.Struct()
-    stack_outputs.update(_wire_value(recording.stack_outputs))
+    stack_outputs.update(
+        {
+            name: _secret(_wire_value(value)) if name in recording.secret_outputs else _wire_value(value)
+            for name, value in recording.stack_outputs.items()
+        }
+    )
     view = [_Registration(recording.stack_urn, STACK_TYPE, stack_name, custom=False, outputs=stack_outputs)]
     defaults: dict[str, str] = {}
     for resource in recording.resources:
@@ -286,6 +291,11 @@ def _wire_value(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def _secret(value: Any) -> Any:
+    """A value wrapped as the engine sends a secret (its signature, as in `rpc.serialize_property`)."""
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
 
 
 def _default_provider(recording: Recording, package: str, name: str, urn: str, version: str) -> _Registration:
@@ -401,6 +411,7 @@ class PolicyPack:
                 organization=context.organization,
                 dry_run=context.dry_run,
                 config=dict(context.config),
+                config_secret_keys=list(context.secret_keys),
             )
             self._call(process, "ConfigureStack", request, "")
         return process
@@ -483,7 +494,13 @@ class PolicyPack:
 
     def analyze(self, recording: Recording, config: Mapping[str, Any] | None = None) -> list[Finding]:
         """Configure, Analyze every registration, then AnalyzeStack; returns every diagnostic as a Finding."""
-        context = StackContext(recording.project, recording.stack, recording.preview, config_tuple(recording.config))
+        context = StackContext(
+            recording.project,
+            recording.stack,
+            recording.preview,
+            config_tuple(recording.config),
+            secret_keys=tuple(sorted(recording.secret_config_keys)),
+        )
         with self._lock:
             process = self._process(context)
             reconciled = self.configure(process, config)

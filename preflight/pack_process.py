@@ -65,6 +65,7 @@ class StackContext:
     dry_run: bool
     config: tuple[tuple[str, str], ...] = ()
     organization: str = "organization"
+    secret_keys: tuple[str, ...] = ()
 
     def environment(self) -> dict[str, str]:
         return {
@@ -73,7 +74,7 @@ class StackContext:
             "PULUMI_STACK": self.stack,
             "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
             "PULUMI_CONFIG": json.dumps(dict(self.config)),
-            "PULUMI_CONFIG_SECRET_KEYS": "[]",
+            "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(self.secret_keys)),
         }
 
 

@@ -90,9 +90,14 @@ class Recording:
     preview: bool
     resources: list[RecordedResource] = field(default_factory=list)
     stack_outputs: dict[str, Any] = field(default_factory=dict)
+    # The exports the program marked secret (pulumi.Output.secret, config.require_secret, ...): the engine sends
+    # them to a policy pack wrapped as secrets.
+    secret_outputs: set[str] = field(default_factory=set)
     stack_urn: str = ""
     # The stack's config as the engine hands it to the program and to a policy pack (namespaced keys).
     config: dict[str, str] = field(default_factory=dict)
+    # The config keys whose values are secrets (`secure:` in the stack file, given here with --config).
+    secret_config_keys: set[str] = field(default_factory=set)
     # (type, name) -> the order the program declared the resource in: the registration order the engine would
     # see without the SDK's async jitter (registrations race on resolving their inputs; declarations do not).
     declared: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -230,8 +235,9 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     return document
 
 
-def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str]]:
-    """Returns the project name and the stack's config in the engine's form: namespaced keys, string values."""
+def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], set[str]]:
+    """Returns the project name, the stack's config in the engine's form (namespaced keys, string values) and the
+    keys whose values are encrypted (`secure:`), which are not in the config: only `--config` can give them here."""
     project_file = project_dir / "Pulumi.yaml"
     project = read_yaml_mapping(project_file).get("name")
     if not isinstance(project, str) or not project:
@@ -245,12 +251,14 @@ def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str
     if not isinstance(raw, dict):
         raise ProgramError(f"{stack_file}: `config:` must be a mapping of keys to values")
     config: dict[str, str] = {}
+    secure: set[str] = set()
     for key, value in raw.items():
-        if isinstance(value, dict) and "secure" in value:
-            raise ProgramError(f"config key '{key}' is an encrypted secret; pass it with --config {key}=VALUE")
         full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, dict) and "secure" in value:
+            secure.add(full_key)
+            continue
         config[full_key] = value if isinstance(value, str) else json.dumps(value)
-    return project, config
+    return project, config, secure
 
 
 @contextlib.contextmanager
@@ -314,11 +322,16 @@ def run_program(
     process itself (`os._exit`), or when it has not finished after `timeout` seconds.
     """
     project_dir = Path(project_dir).resolve()
-    project, config = read_stack_config(project_dir, stack)
+    project, config, secure = read_stack_config(project_dir, stack)
     program_dir, program = _program_path(project_dir)
     for key, value in (config_overrides or {}).items():
         config[key if ":" in key else f"{project}:{key}"] = value
-    recording = Recording(project=project, stack=stack, preview=preview, config=dict(config))
+    for key in sorted(secure - set(config)):
+        short = key.removeprefix(f"{project}:")
+        raise ProgramError(f"config key '{key}' is an encrypted secret; pass its value with --config {short}=VALUE")
+    recording = Recording(
+        project=project, stack=stack, preview=preview, config=dict(config), secret_config_keys=set(secure)
+    )
     aws_mocks = AwsMocks(preview=preview)
     with _program_context(program_dir):
         monitor = RecordingMonitor(aws_mocks, recording)
@@ -327,7 +340,7 @@ def run_program(
         pulumi.runtime.set_mocks(
             aws_mocks, project=project, stack=stack, preview=preview, monitor=monitor, logger=_PROGRAM_LOG
         )
-        pulumi.runtime.set_all_config(config)
+        pulumi.runtime.set_all_config(config, sorted(secure))
         try:
             with _exit_refused(), _time_limit(timeout):
                 mocks.test(lambda: _run_declaring(program, recording))()
@@ -409,8 +422,11 @@ async def _resolve_stack_outputs(recording: Recording) -> None:
     """Resolves the program's `pulumi.export`s; at preview an unknown one is kept as UNKNOWN."""
     root = pulumi.runtime.get_root_resource()
     for name, value in dict(getattr(root, "outputs", {}) or {}).items():
-        resolved = await pulumi.Output.from_input(value).future(with_unknowns=True)
+        output = pulumi.Output.from_input(value)
+        resolved = await output.future(with_unknowns=True)
         recording.stack_outputs[name] = rpc.UNKNOWN if isinstance(resolved, Unknown) else resolved
+        if await output.is_secret():
+            recording.secret_outputs.add(name)
 
 
 def _program_path(project_dir: Path) -> tuple[Path, Path]:

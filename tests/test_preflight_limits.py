@@ -133,3 +133,16 @@ def test_the_plan_follows_the_order_the_program_declares_resources(tmp_path: Pat
     recording = run_program(project(tmp_path, program), "test", preview=True)
     names = [row.name for row in plan_rows(recording)]
     assert names.index("declared-first") < names.index("declared-second")
+
+
+def test_an_encrypted_config_value_needs_its_value_on_the_command_line(tmp_path: Path) -> None:
+    directory = project(tmp_path, "import pulumi\npulumi.Config().require_secret('dbPassword')\n")
+    (directory / "Pulumi.test.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  scratch:dbPassword:\n    secure: AAABAGVuY3J5cHRlZA==\n"
+    )
+    result = preflight("--cwd", str(directory))
+    assert result.returncode == 2
+    assert "config key 'scratch:dbPassword' is an encrypted secret" in result.stderr
+    assert "--config dbPassword=VALUE" in result.stderr
+    given = run_program(directory, "test", preview=True, config_overrides={"dbPassword": "not-a-real-one"})
+    assert given.secret_config_keys == {"scratch:dbPassword"}  # handed to the pack as a secret key

@@ -11,6 +11,10 @@ they are given. The memo holds a reference to that object, so its identity canno
 entry lives. The proxies the policies read are then shared between policies: a policy only reads its resource
 (see "Adding a policy" in policy/README.md), never writes into it.
 
+The decoding also remembers which values arrived as secrets: the SDK unwraps them (a policy reads a secret
+password as a plain string), but whether a credential is a secret is the difference between "encrypted in the
+state, hidden in diffs" and "in plaintext". `secret_at(props, path)` answers it for the props a policy was given.
+
 Only the pulumi-policy version this was written against is patched; with any other version `install()` leaves the
 SDK alone (the pack is then correct and slower) and tests/policy/test_decode_once.py fails, so a version bump is
 looked at.
@@ -52,6 +56,75 @@ class IdentityMemo:
         return result
 
 
+# The engine's wrapping of a secret value in wire form (pulumi/sdk/go/common/resource/properties.go).
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+Path = tuple[str | int, ...]
+
+
+def secret_paths(raw: Any, path: Path = ()) -> frozenset[Path]:
+    """Where in a resource's wire-form properties (MessageToDict's output) a secret was sent."""
+    if isinstance(raw, dict):
+        if raw.get(_SIG_KEY) == _SECRET_SIG:
+            return frozenset({path})
+        return frozenset().union(*(secret_paths(v, (*path, k)) for k, v in raw.items()))
+    if isinstance(raw, list):
+        return frozenset().union(*(secret_paths(v, (*path, i)) for i, v in enumerate(raw)))
+    return frozenset()
+
+
+class _Secrets:
+    """The secret paths of each decoded properties object (and of its proxy), by identity, bounded like a memo."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self.entries: OrderedDict[int, tuple[Any, frozenset[Path]]] = OrderedDict()
+
+    def remember(self, props: Any, paths: frozenset[Path]) -> None:
+        self.entries[id(props)] = (props, paths)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+    def of(self, props: Any) -> frozenset[Path] | None:
+        entry = self.entries.get(id(props))
+        return entry[1] if entry is not None and entry[0] is props else None
+
+
+_SECRETS = _Secrets()
+
+
+class _DeserializeRemembering(IdentityMemo):
+    """The SDK's `deserialize_properties`, memoized, remembering where the wire form had secrets."""
+
+    def __call__(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().__call__(value, *args, **kwargs)
+        if not args and not kwargs and _SECRETS.of(result) is None:
+            _SECRETS.remember(result, secret_paths(value))
+        return result
+
+
+class _ProxyRemembering(IdentityMemo):
+    """The SDK's `unknown_checking_proxy`, memoized; the proxy has the secret paths of what it wraps."""
+
+    def __call__(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().__call__(value, *args, **kwargs)
+        paths = _SECRETS.of(value)
+        if paths is not None and _SECRETS.of(result) is None:
+            _SECRETS.remember(result, paths)
+        return result
+
+
+def secret_at(props: Any, *path: str | int) -> bool | None:
+    """Whether the value at `path` of a policy's `args.props` (or a stack resource's `props`) arrived as a secret,
+    or is inside one; None when it cannot be told (props this module did not decode: another pulumi-policy
+    version, where `install()` leaves the SDK alone)."""
+    paths = _SECRETS.of(props)
+    if paths is None:
+        return None
+    return any(path[: len(secret)] == secret for secret in paths)
+
+
 class _JsonFormat:
     """The SDK's `json_format` module with a memoized `MessageToDict`; every other name passes through."""
 
@@ -70,6 +143,6 @@ def install() -> bool:
     if isinstance(sdk_policy.json_format, _JsonFormat):
         return True
     sdk_policy.json_format = _JsonFormat(sdk_policy.json_format)  # type: ignore[assignment]
-    sdk_policy.deserialize_properties = IdentityMemo(sdk_policy.deserialize_properties)  # type: ignore[assignment]
-    sdk_policy.unknown_checking_proxy = IdentityMemo(sdk_policy.unknown_checking_proxy)  # type: ignore[assignment]
+    sdk_policy.deserialize_properties = _DeserializeRemembering(sdk_policy.deserialize_properties)  # type: ignore[assignment]
+    sdk_policy.unknown_checking_proxy = _ProxyRemembering(sdk_policy.unknown_checking_proxy)  # type: ignore[assignment]
     return True

@@ -8,6 +8,7 @@ with `pulumi.runtime.get_config`. A resource on the default provider is configur
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -22,3 +23,28 @@ def available() -> bool:
 def get(key: str) -> Any:
     """A namespaced stack config value (`aws:region`), or None."""
     return pulumi.runtime.get_config(key)
+
+
+# Shorter values (a count, "true", a region) say nothing about where a credential came from.
+_MIN_MATCHED_LENGTH = 6
+
+
+def values_by_secrecy() -> tuple[dict[str, str], set[str]]:
+    """(value -> key for the plain config values, the secret config values): which config key a credential was
+    read from, and whether that key is a secret (PULUMI_CONFIG_SECRET_KEYS, which the engine's policy proxy sets
+    from ConfigureStack's config_secret_keys: the `secure:` keys of the stack file)."""
+    try:
+        config = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+        secret_keys = set(json.loads(os.environ.get("PULUMI_CONFIG_SECRET_KEYS") or "[]"))
+    except json.JSONDecodeError:
+        return {}, set()
+    plain: dict[str, str] = {}
+    secret: set[str] = set()
+    for key, value in config.items():
+        if not isinstance(value, str) or len(value) < _MIN_MATCHED_LENGTH:
+            continue
+        if key in secret_keys:
+            secret.add(value)
+        else:
+            plain.setdefault(value, key)
+    return plain, secret

@@ -86,6 +86,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "autoscaling": ("autoscaling-",),
         "awsconfig": ("config-",),
         "cloudtrail": ("cloudtrail-",),
+        "credentials": ("database-", "stack-"),
         "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
         "backup": ("backup-",),
         "dms": ("dms-",),
