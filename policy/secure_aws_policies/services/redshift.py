@@ -6,7 +6,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import truthy, value
+from ..keys import customer_key_problem
+from ..props import UNKNOWN, falsy, peek, truthy, value
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import REDSHIFT_CLUSTER, REDSHIFT_SERVERLESS_WORKGROUP
 
@@ -42,3 +43,26 @@ def redshift_serverless_workgroup_not_public(args: Any, report: Any, config: dic
     # can be accessed from a public network."
     if truthy(value(args.props, "publiclyAccessible", False)):
         report(f"workgroup {args.name} sets publiclyAccessible, so it is reachable from the internet.")
+
+
+@resource_policy(
+    name="redshift-cluster-encrypted-with-cmk",
+    description="Redshift clusters encrypt data at rest with our customer-managed KMS key: `encrypted` is not false "
+    "and `kms_key_id` is our key (left out, Redshift encrypts with an AWS owned or managed key, not ours; "
+    "pulumi-aws 7 redshift.Cluster: 'When specifying kms_key_id, encrypted needs to be set to true').",
+    types=[REDSHIFT_CLUSTER],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[FSBP("Redshift.10"), PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set encrypted='true' and kms_key_id=<our key ARN> on aws.redshift.Cluster.",
+)
+def redshift_cluster_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    encrypted = peek(args.props, "encrypted")
+    if encrypted is UNKNOWN:
+        return
+    if falsy(encrypted):
+        report(f"Redshift cluster {args.name}: encrypted is false, so its data is stored unencrypted.")
+        return
+    problem = customer_key_problem(args.props, "kmsKeyId")
+    if problem:
+        report(f"Redshift cluster {args.name}: {problem}.")

@@ -11,9 +11,19 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..keys import customer_key_problem
 from ..props import is_set, value
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import SAGEMAKER_DOMAIN, SAGEMAKER_NOTEBOOK_INSTANCE
+
+SAGEMAKER_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+# The key argument of each (pulumi-aws 7): the notebook's storage volume, the endpoint's ML storage volumes, the
+# domain's EFS volume.
+_KEY_ARGUMENT = {
+    SAGEMAKER_NOTEBOOK_INSTANCE: "kmsKeyId",
+    SAGEMAKER_ENDPOINT_CONFIGURATION: "kmsKeyArn",
+    SAGEMAKER_DOMAIN: "kmsKeyId",
+}
 
 
 @resource_policy(
@@ -68,3 +78,20 @@ def sagemaker_domain_vpc_only(args: Any, report: Any, config: dict) -> None:
     access = str(value(args.props, "appNetworkAccessType", "PublicInternetOnly"))
     if access != "VpcOnly":
         report(f"domain {args.name} has appNetworkAccessType {access} (the default when left out).")
+
+
+@resource_policy(
+    name="sagemaker-encrypted-with-cmk",
+    description="SageMaker notebook instances, endpoint configurations and Studio domains encrypt their storage "
+    "volumes with our customer-managed KMS key (`kms_key_id`, `kms_key_arn` on endpoint configurations). Left "
+    "out, SageMaker uses an AWS managed key.",
+    types=sorted(_KEY_ARGUMENT),
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set kms_key_id=<our key ARN> (kms_key_arn on aws.sagemaker.EndpointConfiguration).",
+)
+def sagemaker_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    problem = customer_key_problem(args.props, _KEY_ARGUMENT[args.resource_type])
+    if problem:
+        report(f"{args.name}: {problem}.")

@@ -1,0 +1,77 @@
+"""OpenSearch (and legacy Elasticsearch) domains: encrypted at rest with our key, node-to-node encryption, HTTPS
+only with a TLS 1.2+ policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ..keys import key_problem_at
+from ..props import UNKNOWN, items, peek, truthy
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import OPENSEARCH_DOMAINS
+
+# The TLS policies whose minimum is TLS 1.2 (the other, Policy-Min-TLS-1-0-2019-07, also accepts 1.0 and 1.1).
+TLS_1_2_POLICIES = frozenset({"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"})
+
+
+def _block(props: Any, key: str) -> Any:
+    """A single nested block (sent as an object, or a one-element list); None when absent, UNKNOWN when unknown."""
+    found = peek(props, key)
+    if isinstance(found, list | tuple):
+        found = items(found)[0] if found else None
+    return found
+
+
+@resource_policy(
+    name="opensearch-domain-encrypted-with-cmk",
+    description="OpenSearch and Elasticsearch domains encrypt data at rest with our customer-managed KMS key and "
+    "between nodes. Left out, `encrypt_at_rest.enabled` and `node_to_node_encryption.enabled` are false ('If the "
+    "block is not provided then this defaults to false', pulumi-aws 7 opensearch.Domain), and `kms_key_id` left "
+    "out is the AWS managed key aws/es.",
+    types=sorted(OPENSEARCH_DOMAINS),
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[FSBP("Opensearch.1"), FSBP("Opensearch.3"), PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set encrypt_at_rest={'enabled': True, 'kms_key_id': <our key ARN>} and "
+    "node_to_node_encryption={'enabled': True}.",
+)
+def opensearch_domain_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    at_rest = _block(args.props, "encryptAtRest")
+    enabled = peek(at_rest, "enabled") if at_rest not in (None, UNKNOWN) else at_rest
+    if enabled is not UNKNOWN:
+        if not truthy(enabled):
+            report(f"domain {args.name}: encrypt_at_rest is not enabled, so its indices are stored unencrypted.")
+        elif problem := key_problem_at(args.props, "encryptAtRest.kmsKeyId"):
+            report(f"domain {args.name}: {problem}.")
+    node_to_node = _block(args.props, "nodeToNodeEncryption")
+    enabled = peek(node_to_node, "enabled") if node_to_node not in (None, UNKNOWN) else node_to_node
+    if enabled is not UNKNOWN and not truthy(enabled):
+        report(f"domain {args.name}: node_to_node_encryption is not enabled: nodes talk in plaintext.")
+
+
+@resource_policy(
+    name="opensearch-domain-https-only",
+    description="OpenSearch and Elasticsearch domains take HTTPS only with a TLS 1.2+ policy: "
+    "`domain_endpoint_options.enforce_https` is not false (it 'Defaults to true') and `tls_security_policy` is "
+    f"one of {', '.join(sorted(TLS_1_2_POLICIES))}: left out, the domain's policy is AWS's choice, and "
+    "Policy-Min-TLS-1-0-2019-07 (TLS 1.0 to 1.2) is one it accepts, so the minimum must be stated.",
+    types=sorted(OPENSEARCH_DOMAINS),
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[FSBP("Opensearch.8")],
+    remediation="Set domain_endpoint_options={'enforce_https': True, 'tls_security_policy': "
+    "'Policy-Min-TLS-1-2-PFS-2023-10'}.",
+)
+def opensearch_domain_https_only(args: Any, report: Any, config: dict) -> None:
+    options = _block(args.props, "domainEndpointOptions")
+    if options is UNKNOWN:
+        return
+    enforce = peek(options, "enforceHttps") if options else None
+    if enforce is not UNKNOWN and enforce is not None and not truthy(enforce):
+        report(f"domain {args.name}: enforce_https is false: the endpoint answers plain HTTP.")
+    policy = peek(options, "tlsSecurityPolicy") if options else None
+    if policy is not UNKNOWN and policy not in TLS_1_2_POLICIES:
+        shown = f"is {policy}" if policy else "is left out (AWS's choice, not a stated TLS 1.2 minimum)"
+        report(f"domain {args.name}: tls_security_policy {shown}, which accepts TLS older than 1.2.")
