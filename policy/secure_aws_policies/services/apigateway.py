@@ -14,7 +14,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..props import UNKNOWN, is_set, peek, value
-from ..registry import PROJECT, Category, stack_policy
+from ..registry import PROJECT, Category, resource_policy, stack_policy
 from ..types import API_GATEWAY_METHOD, API_GATEWAY_V2_API, API_GATEWAY_V2_ROUTE
 
 # An HTTP API route key: `$default` or "<METHOD> <path>" (apigatewayv2/route.py). A WebSocket API takes an
@@ -84,3 +84,28 @@ def apigateway_routes_require_authorization(args: Any, report: Any, config: dict
                 report(
                     f"method {resource.name} ({method}) has authorization NONE, so anyone can call it.", resource.urn
                 )
+
+
+API_GATEWAY_DOMAIN_NAME = "aws:apigateway/domainName:DomainName"
+# REST API custom domain security policies with TLS 1.2 as the minimum. API Gateway's newer enhanced policies are
+# not listed yet: until they are, a domain on one is refused and can be exempted by name with the policy it uses.
+TLS_1_2_DOMAIN_POLICIES = frozenset({"TLS_1_2"})
+
+
+@resource_policy(
+    name="apigateway-domain-tls-1-2",
+    description="REST API custom domain names state the TLS 1.2 security policy (TLS_1_2): `security_policy` "
+    "left out is API Gateway's choice ('Must be configured to perform "
+    "drift detection', pulumi-aws 7 apigateway.DomainName), and TLS_1_0 accepts TLS 1.0 and 1.1. (HTTP and "
+    "WebSocket API domain names, apigatewayv2, accept only TLS_1_2.)",
+    types=[API_GATEWAY_DOMAIN_NAME],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[PROJECT("encryption-in-transit")],
+    remediation="Set security_policy='TLS_1_2' on aws.apigateway.DomainName.",
+)
+def apigateway_domain_tls_1_2(args: Any, report: Any, config: dict) -> None:
+    policy = peek(args.props, "securityPolicy")
+    if policy is not UNKNOWN and policy not in TLS_1_2_DOMAIN_POLICIES:
+        shown = policy or "left out (API Gateway's choice)"
+        report(f"domain name {args.name}: security_policy is {shown}, not a TLS 1.2 minimum.")

@@ -490,3 +490,22 @@ def _judge_classic(
             if problem:
                 report(f"attachment {attachment.name} puts {problem} behind {classic[urn]}.", attachment.urn)
     _judge_groups_of_instances(graph, classic, tier, report, "loadBalancers", AUTOSCALING_ATTACHMENT, "elb")
+
+
+@resource_policy(
+    name="lb-classic-listeners-encrypted",
+    description="Classic Load Balancer listeners terminate HTTPS or SSL (TLS): an HTTP or TCP listener carries "
+    "plaintext, and a classic load balancer cannot redirect HTTP to HTTPS, so there is no exemption-worthy "
+    "redirect listener as on an ALB.",
+    types=[CLASSIC_LOAD_BALANCER],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[FSBP("ELB.3")],
+    remediation="Give every listener lb_protocol 'HTTPS' or 'SSL' with an ACM ssl_certificate_id (or replace the "
+    "classic load balancer with an ALB, which can redirect HTTP).",
+)
+def lb_classic_listeners_encrypted(args: Any, report: Any, config: dict) -> None:
+    for index, listener in enumerate(items(value(args.props, "listeners", []))):
+        protocol = str(value(listener, "lbProtocol", "")).upper()
+        if protocol not in ("HTTPS", "SSL"):
+            report(f"classic load balancer {args.name}: listeners[{index}] accepts {protocol or 'an unset protocol'}.")

@@ -1,4 +1,5 @@
-"""SNS and SQS: topics and queues encrypted with our key, and topics that refuse plain-HTTP publishing."""
+"""SNS and SQS: topics and queues encrypted with our key, topics that refuse plain-HTTP publishing, and no
+subscription delivered over plain HTTP."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pulumi_policy import Severity
 
 from .. import documents
 from ..keys import report_key
-from ..props import Deferred, is_set, linked_to, peek, truthy, value
+from ..props import UNKNOWN, Deferred, is_set, linked_to, peek, truthy, value
 from ..registry import CDK_NAG, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
 from ..types import (
     SNS_TOPIC,
@@ -87,3 +88,23 @@ def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         f"queue {args.name} has no kmsMasterKeyId, so it is encrypted (if at all) with SSE-SQS, an SQS-owned "
         "key, not our customer-managed key."
     )
+
+
+SNS_TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+
+
+@resource_policy(
+    name="sns-subscription-https-only",
+    description="SNS subscriptions are not delivered over plain HTTP: protocol `http` sends every message, and the "
+    "subscription confirmation token, in plaintext; `https` (and the other protocols, which AWS delivers over "
+    "its own TLS endpoints) pass.",
+    types=[SNS_TOPIC_SUBSCRIPTION],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[PROJECT("encryption-in-transit")],
+    remediation="Use protocol='https' with an https:// endpoint.",
+)
+def sns_subscription_https_only(args: Any, report: Any, config: dict) -> None:
+    protocol = peek(args.props, "protocol")
+    if protocol is not UNKNOWN and str(protocol).lower() == "http":
+        report(f"subscription {args.name} delivers messages over plain HTTP.")
