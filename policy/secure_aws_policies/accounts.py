@@ -10,6 +10,16 @@ from typing import Any
 from .props import UNKNOWN, items, peek
 from .types import AWS_PROVIDER
 
+# The one schema of the `accountIds` config every account rule takes (kms, resource policies, sharing, network
+# paths, trust): the same accounts, said once per policy in the pack config.
+ACCOUNT_IDS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^\\d{12}$"},
+    "default": [],
+    "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds): the only "
+    "accounts anything here is shared with or gives access to.",
+}
+
 
 def guarded_accounts(resources: Iterable[Any], configured: Iterable[Any]) -> set[str]:
     """Config `accountIds` plus every AWS provider's `allowedAccountIds` (a provider input arrives JSON-encoded or

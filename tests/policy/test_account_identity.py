@@ -47,3 +47,14 @@ def test_a_lambda_service_principal_without_a_source_is_any_account(identity, mo
             "the function (no sourceArn or sourceAccount)."
         ]
     }
+
+
+def test_every_account_rule_takes_the_one_account_ids_schema():
+    """One fact, one schema: the pack config's accountIds means the same accounts for every policy that takes it."""
+    from secure_aws_policies import ALL_POLICIES
+    from secure_aws_policies.accounts import ACCOUNT_IDS_SCHEMA
+
+    taking = [p for p in ALL_POLICIES if p.config_schema and "accountIds" in p.config_schema.properties]
+    assert len(taking) >= 6  # kms, resource policies (2), sharing (2), network paths, trust
+    for policy in taking:
+        assert policy.config_schema.properties["accountIds"] == ACCOUNT_IDS_SCHEMA, policy.name

@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..accounts import guarded_accounts
+from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, has, is_set, items, peek, truthy, value
 from ..registry import CDK_NAG, FSBP, Category, resource_policy
@@ -168,15 +168,7 @@ def imdsv2_required(args: Any, report: Any, config: dict) -> None:
 
 
 # The guarded accounts an image or snapshot may be shared with (this policy's and rds-snapshot-not-shared's).
-SHARING_CONFIG = {
-    "accountIds": {
-        "type": "array",
-        "items": {"type": "string", "pattern": "^[0-9]{12}$"},
-        "default": [],
-        "description": "The AWS accounts this pack guards: the only accounts an AMI or snapshot may be shared with "
-        "(besides the provider's allowedAccountIds; with neither: no sharing at all).",
-    },
-}
+SHARING_CONFIG = {"accountIds": ACCOUNT_IDS_SCHEMA}
 
 
 def shared_outside(grantees: list[Any], allowed: list[str]) -> list[str]:

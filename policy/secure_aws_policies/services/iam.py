@@ -21,6 +21,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from .. import documents
+from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..props import UNKNOWN, attempt, items, peek, value
 from ..registry import CDK_NAG, FSBP, PROJECT, Category, resource_policy
 from ..types import (
@@ -253,6 +254,120 @@ def iam_trust_policy_names_principal(args: Any, report: Any, config: dict) -> No
             report(f'role {args.name}: trust statement {where} lets any principal ("*") assume the role.')
         elif not documents.principal_values(statement):
             report(f"role {args.name}: trust statement {where} names no principal.")
+
+
+# Trust, scoped ##################################################################################################
+
+# What a federated identity provider puts in front of the subject it asserts: a subject pinned to nothing more
+# than one of these is anyone of the provider (every GitHub repository, every Kubernetes service account).
+_SUBJECT_PREFIXES = ("repo:", "system:serviceaccount:", "project_path:", "organization:")
+# Cognito identity pools assert identities of one pool: the pool id in `:aud` is the pin, not the subject.
+_AUDIENCE_PINNED_PROVIDERS = frozenset({"cognito-identity.amazonaws.com"})
+
+
+def _provider_host(federated: str) -> str | None:
+    """The condition-key prefix of an OIDC provider (`token.actions.githubusercontent.com`,
+    `oidc.eks.<region>.amazonaws.com/id/<id>`), or None for a SAML provider (which asserts its own users)."""
+    if ":saml-provider/" in federated:
+        return None
+    return federated.split(":oidc-provider/", 1)[1] if ":oidc-provider/" in federated else federated
+
+
+def _positive_string_tests(statement: dict) -> dict[str, list[str]]:
+    """Condition key (lower case) -> the values of the tests that admit only matching values (StringEquals,
+    StringLike and their IgnoreCase/ForAnyValue forms; a negated or ForAllValues test pins nothing)."""
+    found: dict[str, list[str]] = {}
+    condition = statement.get("Condition")
+    for operator, tests in condition.items() if isinstance(condition, dict) else []:
+        bare = str(operator).removeprefix("ForAnyValue:")
+        if not bare.startswith("String") or bare.startswith("StringNot") or not isinstance(tests, dict):
+            continue
+        for key, values in tests.items():
+            found.setdefault(str(key).lower(), []).extend(str(v) for v in documents.as_list(values))
+    return found
+
+
+def _too_broad(subject: str) -> bool:
+    """A subject pattern that names no one in particular: `*`, or a wildcard right after a provider prefix."""
+    first_wildcard = min((i for i, c in enumerate(subject) if c in "*?"), default=len(subject))
+    head = subject[:first_wildcard]
+    for prefix in _SUBJECT_PREFIXES:
+        if head.startswith(prefix):
+            head = head[len(prefix) :]
+            break
+    return first_wildcard < len(subject) and not head.strip(":/")
+
+
+def _federated_problems(statement: dict, where: str) -> list[str]:
+    problems = []
+    tests = _positive_string_tests(statement)
+    for federated in documents.principal_values(statement).get("Federated", []):
+        host = _provider_host(federated)
+        if host is None:
+            continue
+        pin = "aud" if host in _AUDIENCE_PINNED_PROVIDERS else "sub"
+        values = tests.get(f"{host.lower()}:{pin}")
+        if not values:
+            problems.append(
+                f"{where} trusts {host} with no condition on {host}:{pin}: any of its identities can assume the role"
+            )
+        elif any(_too_broad(v) for v in values):
+            problems.append(f"{where} pins {host}:{pin} to a pattern that admits any of its identities")
+    return problems
+
+
+def _cross_account_problems(statement: dict, where: str, trusted: set[str]) -> list[str]:
+    others = sorted(
+        account
+        for principal in documents.principal_values(statement).get("AWS", [])
+        if (account := documents.account_of(principal)) and account not in trusted
+    )
+    if not others or "sts:externalid" in _positive_string_tests(statement):
+        return []
+    return [
+        f"{where} lets account {', '.join(others)} assume the role without an sts:ExternalId condition (the "
+        "confused-deputy guard); list the account in accountIds or trustedAccountIds if it is one of ours"
+    ]
+
+
+@resource_policy(
+    name="iam-trust-policy-scoped",
+    description="Role trust policies name who exactly may assume the role. A federated OIDC provider "
+    "(sts:AssumeRoleWithWebIdentity: GitHub Actions, EKS service accounts, ...) is pinned by a positive string "
+    "condition on `<provider>:sub` that names a subject (`*`, `repo:*` or `system:serviceaccount:*` admit "
+    "anyone of the provider; Cognito identity pools are pinned by `:aud`). An AWS principal of another account "
+    "(not in the pack's accountIds, the providers' allowedAccountIds or trustedAccountIds) needs an "
+    "sts:ExternalId condition. A principal unknown at preview (a role this stack creates) is judged once known.",
+    types=[ROLE],
+    severity=Severity.HIGH,
+    category=Category.ACCESS,
+    controls=[PROJECT("least-privilege"), PROJECT("account-identity")],
+    remediation="Add Condition StringEquals {'<provider>:sub': 'repo:<org>/<repo>:ref:refs/heads/main'} (and "
+    "'<provider>:aud': 'sts.amazonaws.com') to a federated trust; add Condition StringEquals {'sts:ExternalId': "
+    "<the id the other party gave you>} to another account's trust, or list the account in the pack config.",
+    config={
+        "accountIds": ACCOUNT_IDS_SCHEMA,
+        "trustedAccountIds": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^\\d{12}$"},
+            "default": [],
+            "description": "Other accounts whose principals may assume roles here without an sts:ExternalId "
+            "(e.g. the organization's security tooling account).",
+        },
+    },
+)
+def iam_trust_policy_scoped(args: Any, report: Any, config: dict) -> None:
+    try:
+        doc = documents.document(args.props, "assumeRolePolicy")
+    except documents.InvalidDocument:
+        return  # iam-trust-policy-names-principal reports it
+    trusted = guarded_accounts([args], config["accountIds"]) | {str(a) for a in config["trustedAccountIds"]}
+    for index, statement in enumerate(documents.statements(doc)):
+        if not documents.allows(statement) or documents.names_everyone(statement):
+            continue  # "*" is iam-trust-policy-names-principal's finding
+        where = f"trust statement {statement.get('Sid') or index}"
+        for problem in _federated_problems(statement, where) + _cross_account_problems(statement, where, trusted):
+            report(f"role {args.name}: {problem}.")
 
 
 # Privilege, not spelling ########################################################################################

@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from .. import documents
-from ..accounts import guarded_accounts
+from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..props import Deferred, as_int, is_set, truthy, value
 from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_policy, stack_policy
 from ..types import AWS_PROVIDER, KMS_GRANT, KMS_KEY, KMS_KEY_POLICY
@@ -74,12 +74,7 @@ def kms_key_deletion_window(args: Any, report: Any, config: dict) -> None:
     remediation="Give the key only to principals of the guarded accounts; share data with another account through "
     "a role it assumes in ours, or list that account in the pack's accountIds if it is ours.",
     config={
-        "accountIds": {
-            "type": "array",
-            "items": {"type": "string", "pattern": "^\\d{12}$"},
-            "default": [],
-            "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
-        },
+        "accountIds": ACCOUNT_IDS_SCHEMA,
     },
 )
 def kms_key_access_this_account(args: Any, report: Any, config: dict) -> None:

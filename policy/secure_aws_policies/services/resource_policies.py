@@ -22,7 +22,7 @@ import yaml
 from pulumi_policy import Severity
 
 from .. import access, documents
-from ..accounts import guarded_accounts
+from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..props import UNKNOWN, Deferred, is_set, peek, value
 from ..registry import FSBP, PROJECT, Category, resource_policy, stack_policy
 from ..resource_policy_backlog import NOT_RESOURCE_POLICIES
@@ -183,12 +183,7 @@ NOT_PUBLIC_TYPES = sorted(set(HOLDERS) - {LAMBDA_PERMISSION} - OPENSEARCH_DOMAIN
 NO_OTHER_ACCOUNT_TYPES = sorted(set(HOLDERS) - {KMS_KEY, KMS_KEY_POLICY})
 
 ACCOUNT_CONFIG = {
-    "accountIds": {
-        "type": "array",
-        "items": {"type": "string", "pattern": "^\\d{12}$"},
-        "default": [],
-        "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
-    },
+    "accountIds": ACCOUNT_IDS_SCHEMA,
     "organizationIds": {
         "type": "array",
         "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},

@@ -12,7 +12,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from .. import documents
-from ..accounts import guarded_accounts
+from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..data_tier import DataTier, data_tier, depends_on
 from ..net import ADMIN_PORTS, PortRange, first_match_allows_public_space, world_sources
 from ..props import Deferred, as_int, is_set, items, linked_to, peek, truthy, value
@@ -242,13 +242,6 @@ def vpc_data_route_table_isolated(args: Any, report: Any, config: dict) -> None:
 
 # Another account's way into the data tier ######################################################################
 
-ACCOUNT_IDS = {
-    "type": "array",
-    "items": {"type": "string", "pattern": "^\\d{12}$"},
-    "default": [],
-    "description": "The AWS accounts this pack guards (besides the providers' allowedAccountIds).",
-}
-
 
 def _outsider(principal: str, guarded: set[str]) -> bool:
     """A RAM principal outside the guarded accounts: another account's id or IAM ARN, or an organization or OU
@@ -328,7 +321,7 @@ def _shared_data_resources(resources: list[Any], tier: DataTier, attachments: li
     remediation="Share or peer only the application tier's VPC, or give the other account an API (a service "
     "endpoint or a role it assumes in ours) instead of a network path; list the account in the pack's accountIds "
     "if it is one of ours.",
-    config={"accountIds": ACCOUNT_IDS},
+    config={"accountIds": ACCOUNT_IDS_SCHEMA},
 )
 def vpc_data_tier_not_reachable_cross_account(args: Any, report: Any, config: dict) -> None:
     resources = list(args.resources)
