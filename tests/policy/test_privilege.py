@@ -23,8 +23,10 @@ def test_what_amounts_to_admin_is_refused_however_it_is_spelled(privilege, mode)
         "passrole-runinstances-policy",
         "iam-writes-on-all-roles-policy",
         "iam-question-mark-policy",
+        "service-wildcard-spelling-policy",
         "s3-full-access-attachment",
     }
+    assert "allows i*:*, se?retsmanager:Get* on every resource" in found["service-wildcard-spelling-policy"][0]
     assert "allows s3:Get* on every resource" in found["s3-get-everything-policy"][0]
     assert "allows kms:Decr* on every resource" in found["kms-prefix-wildcard-policy"][0]
     assert (

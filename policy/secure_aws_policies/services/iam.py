@@ -14,6 +14,7 @@ for any other principal is. A statement for `{"AWS": "*"}` limited by `kms:Calle
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -437,6 +438,13 @@ def _wildcard_resource(statement: dict) -> bool:
     )
 
 
+def _reaches_sensitive_service(pattern: str) -> bool:
+    """The action pattern's service part matches a sensitive service however it is spelled: `iam:*`, `i*:*`,
+    `*:Get*` (every service), `se?retsmanager:*`."""
+    service = pattern.strip().lower().split(":", 1)[0]
+    return any(fnmatch.fnmatchcase(sensitive, service) for sensitive in SENSITIVE_SERVICES)
+
+
 def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
     problems = []
     for where, statement, _ in statements:
@@ -446,7 +454,7 @@ def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
                 for a in documents.actions(statement)
                 if ("*" in a or "?" in a)
                 and not METADATA_READS.match(a.strip().lower())
-                and a.split(":", 1)[0].lower() in SENSITIVE_SERVICES
+                and _reaches_sensitive_service(a)
             ]
             if wild:
                 problems.append(f"{where} allows {', '.join(wild)} on every resource")

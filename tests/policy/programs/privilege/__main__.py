@@ -27,6 +27,7 @@ policy(
     "iam-writes-on-all-roles-policy", {"Action": "iam:AttachRolePolicy", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}
 )
 policy("iam-question-mark-policy", {"Action": "iam:Put?olePolicy", "Resource": "*"})
+policy("service-wildcard-spelling-policy", {"Action": ["i*:*", "se?retsmanager:Get*"], "Resource": "*"})
 
 role = aws.iam.Role(
     "role",
