@@ -105,6 +105,7 @@ class AwsMocks(pulumi.runtime.Mocks):
             "aws:rds/instance:Instance",
             "aws:rds/subnetGroup:SubnetGroup",
             "aws:rds/parameterGroup:ParameterGroup",
+            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
         ):
             return args.inputs.get("name") or f"{name}-{_digest(name, length=7)}"
         return f"{name}-{_digest(typ, name, length=8)}"
@@ -227,7 +228,9 @@ class AwsMocks(pulumi.runtime.Mocks):
         return {"fqdn": str(inputs.get("name", name)).rstrip(".")}
 
     def _rds_group(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        kind = "subgrp" if typ == "aws:rds/subnetGroup:SubnetGroup" else "pg"
+        kind = {"aws:rds/subnetGroup:SubnetGroup": "subgrp", "aws:rds/parameterGroup:ParameterGroup": "pg"}.get(
+            typ, "cluster-pg"
+        )
         return {"arn": self._arn("rds", f"{kind}:{rid}"), "name": rid}
 
     def _rds_instance(self, typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +396,7 @@ _COMPUTED = {
     "aws:route53/record:Record": AwsMocks._dns_record,
     "aws:rds/subnetGroup:SubnetGroup": AwsMocks._rds_group,
     "aws:rds/parameterGroup:ParameterGroup": AwsMocks._rds_group,
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": AwsMocks._rds_group,
     "aws:rds/instance:Instance": AwsMocks._rds_instance,
     "aws:ec2/vpc:Vpc": AwsMocks._vpc,
     "aws:ec2/launchTemplate:LaunchTemplate": AwsMocks._launch_template,

@@ -129,6 +129,77 @@ def rds_postgres_forces_ssl(args: Any, report: Any, config: dict) -> None:
     deferred.finish()
 
 
+RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+# The parameter that refuses unencrypted connections, per engine family prefix, and the values that turn it on.
+_TLS_PARAMETER = {
+    "mysql": ("require_secure_transport", {"1", "on"}),
+    "mariadb": ("require_secure_transport", {"1", "on"}),
+    "aurora-mysql": ("require_secure_transport", {"1", "on"}),
+    "aurora-postgresql": ("rds.force_ssl", {"1"}),
+}
+# (resource type, its engine, the input naming its group, the group type) judged here; RDS for PostgreSQL
+# instances are rds-postgres-forces-ssl's.
+_TLS_JUDGED = {
+    RDS_INSTANCE: ("parameterGroupName", RDS_PARAMETER_GROUP, ("mysql", "mariadb")),
+    RDS_CLUSTER: ("dbClusterParameterGroupName", RDS_CLUSTER_PARAMETER_GROUP, ("aurora-mysql", "aurora-postgresql")),
+}
+
+
+def _engine_family(found: Any) -> str | None:
+    family = str(found or "").lower()
+    return next((prefix for prefix in sorted(_TLS_PARAMETER, key=len, reverse=True) if family.startswith(prefix)), None)
+
+
+def _requires_tls(group: Any, engine: str) -> bool:
+    """The group sets the engine's TLS parameter on; with the parameter given twice, every entry must (the worst
+    one may be the one RDS keeps)."""
+    name, on = _TLS_PARAMETER[engine]
+    found = [
+        str(value(p, "value", "")).strip().lower()
+        for p in items(value(group.props, "parameters", []))
+        if str(value(p, "name", "")).lower() == name
+    ]
+    return bool(found) and all(v in on for v in found)
+
+
+@stack_policy(
+    name="rds-requires-tls",
+    description="RDS for MySQL and MariaDB instances and Aurora MySQL/PostgreSQL clusters refuse unencrypted "
+    "connections: each uses a parameter group of this stack that sets require_secure_transport=1 (MySQL, "
+    "MariaDB, Aurora MySQL) or rds.force_ssl=1 (Aurora PostgreSQL). Their default groups leave TLS optional "
+    "(require_secure_transport is OFF by default), and a group outside the stack cannot be shown to require it.",
+    types=[RDS_INSTANCE, RDS_CLUSTER, RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[PROJECT("encryption-in-transit")],
+    remediation="Create an aws.rds.ParameterGroup (aws.rds.ClusterParameterGroup for Aurora) of the engine's family "
+    "with parameters=[{name: 'require_secure_transport', value: '1'}] ('rds.force_ssl' for Aurora PostgreSQL) and "
+    "pass it as parameter_group_name (db_cluster_parameter_group_name).",
+)
+def rds_requires_tls(args: Any, report: Any, config: dict) -> None:
+    deferred = Deferred()
+    groups = {r.urn: r for r in args.resources if r.resource_type in (RDS_PARAMETER_GROUP, RDS_CLUSTER_PARAMETER_GROUP)}
+    for database in (r for r in args.resources if r.resource_type in _TLS_JUDGED):
+        with deferred.guard():
+            group_input, group_type, engines = _TLS_JUDGED[database.resource_type]
+            engine = _engine_family(value(database.props, "engine"))
+            if engine not in engines:
+                continue
+            linked = [
+                groups[u.urn]
+                for u in database.property_dependencies.get(group_input, [])
+                if u.urn in groups and groups[u.urn].resource_type == group_type
+            ]
+            name = _TLS_PARAMETER[engine][0]
+            if not linked:
+                given = value(database.props, group_input)
+                which = f"parameter group {given!r}, which is not in this stack" if given else "its default group"
+                report(f"database {database.name} uses {which}, which does not set {name}=1.", database.urn)
+            elif not all(_requires_tls(group, engine) for group in linked):
+                report(f"database {database.name} uses a parameter group that does not set {name}=1.", database.urn)
+    deferred.finish()
+
+
 @resource_policy(
     name="rds-not-publicly-accessible",
     description="RDS DB instances are not publicly accessible.",
