@@ -5,10 +5,9 @@ finding, as in the JSON, SARIF and Markdown reports."""
 from __future__ import annotations
 
 from preflight.analyze import Finding
-from preflight.outcome import Outcome
 from preflight.record import Recording, run_program
 from preflight.reports import terminal
-from tests.test_preflight_failclosed import FIXTURE_PACK, FIXTURE_PROGRAM
+from tests.test_preflight_failclosed import FIXTURE_PROGRAM, outcome_of
 
 
 def finding(recording: Recording, name: str, message: str, **flags: object) -> Finding:
@@ -24,19 +23,6 @@ def finding(recording: Recording, name: str, message: str, **flags: object) -> F
     )
 
 
-def outcome_of(recording: Recording, findings: list[Finding]) -> Outcome:
-    return Outcome(
-        project_dir=FIXTURE_PROGRAM,
-        stack="test",
-        preview=recording,
-        apply=recording,
-        findings=findings,
-        pack_dir=FIXTURE_PACK,
-        pack_name="fixture-minimal",
-        pack_version="0.1.0",
-    )
-
-
 def test_one_policys_identical_violations_are_printed_once_with_their_count() -> None:
     recording = run_program(FIXTURE_PROGRAM, "test", preview=True)
     same = "no default encryption with our key"
@@ -47,6 +33,7 @@ def test_one_policys_identical_violations_are_printed_once_with_their_count() ->
             finding(recording, "store-bucket-0", same),
             finding(recording, "store-key", "a different message"),
         ],
+        {},
     )
     text = terminal.render(outcome)
     assert text.count(same) == 1
@@ -61,8 +48,7 @@ def test_identical_undecided_notes_share_one_reason() -> None:
     recording = run_program(FIXTURE_PROGRAM, "test", preview=True)
     note = "can't run policy 'bucket-encrypted' during preview: the key's ARN is not known yet"
     outcome = outcome_of(
-        recording,
-        [finding(recording, name, note, undecided=True) for name in ("loose", "store-bucket-0")],
+        recording, [finding(recording, name, note, undecided=True) for name in ("loose", "store-bucket-0")], {}
     )
     text = terminal.render(outcome)
     section = text.split("Policies that could not decide:")[1]

@@ -76,6 +76,15 @@ def items(sequence: Any) -> list[Any]:
     return [sequence[i] for i in range(len(sequence))]
 
 
+def block(props: Any, key: str) -> Any:
+    """A single nested block (`encrypt_at_rest`, `viewer_certificate`), sent as an object or a one-element list;
+    None when absent (or `props` is not a mapping), UNKNOWN when not known yet."""
+    found = peek(props, key) if isinstance(props, Mapping) else None
+    if isinstance(found, list | tuple):
+        found = items(found)[0] if found else None
+    return found
+
+
 def as_int(found: Any, default: int = 0) -> int:
     """A number as the engine sends it (a float, or a string such as "22" where the schema types it so); `default`
     when absent or not a number at all (the provider refuses such a value before it is deployed)."""

@@ -3,12 +3,12 @@ to custom origin (HTTPS only, no SSLv3/TLS 1.0/1.1)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import Severity
 
-from ..props import UNKNOWN, items, peek, truthy
+from ..props import UNKNOWN, block, items, peek, truthy
 from ..registry import FSBP, Category, resource_policy
 
 CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -18,15 +18,8 @@ TLS_1_2_VIEWER_POLICIES = frozenset({"TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_20
 WEAK_ORIGIN_PROTOCOLS = frozenset({"SSLv3", "TLSv1", "TLSv1.1"})
 
 
-def _one(props: Any, key: str) -> Any:
-    found = peek(props, key) if isinstance(props, Mapping) else None
-    if isinstance(found, list | tuple):
-        found = items(found)[0] if found else None
-    return found
-
-
 def _behaviors(props: Any) -> Iterator[tuple[str, Any]]:
-    default = _one(props, "defaultCacheBehavior")
+    default = block(props, "defaultCacheBehavior")
     if default not in (None, UNKNOWN):
         yield "default_cache_behavior", default
     ordered = peek(props, "orderedCacheBehaviors")
@@ -63,7 +56,7 @@ def cloudfront_distribution_encrypted_in_transit(args: Any, report: Any, config:
 
 
 def _judge_viewer_certificate(args: Any, report: Any) -> None:
-    certificate = _one(args.props, "viewerCertificate")
+    certificate = block(args.props, "viewerCertificate")
     if certificate is UNKNOWN:
         return
     if certificate is None or truthy(peek(certificate, "cloudfrontDefaultCertificate")):
@@ -79,7 +72,7 @@ def _judge_viewer_certificate(args: Any, report: Any) -> None:
 
 
 def _judge_origin(args: Any, report: Any, index: int, origin: Any) -> None:
-    custom = _one(origin, "customOriginConfig")
+    custom = block(origin, "customOriginConfig")
     if custom in (None, UNKNOWN):
         return  # an S3 or VPC origin: CloudFront reaches it over AWS's HTTPS endpoints
     where = f"origin {index} ({peek(origin, 'originId')})"

@@ -7,7 +7,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..keys import customer_key_problem
-from ..props import UNKNOWN, items, peek, truthy
+from ..props import UNKNOWN, block, peek, truthy
 from ..registry import PROJECT, Category, resource_policy
 from ..types import MQ_BROKER
 
@@ -26,9 +26,7 @@ from ..types import MQ_BROKER
     "the key cannot change later).",
 )
 def mq_broker_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
-    options = peek(args.props, "encryptionOptions")
-    if isinstance(options, list | tuple):
-        options = items(options)[0] if options else None
+    options = block(args.props, "encryptionOptions")
     if options is UNKNOWN:
         return
     owned = peek(options, "useAwsOwnedKey") if options else None

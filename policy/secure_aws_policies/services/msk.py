@@ -8,17 +8,10 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..keys import key_problem_at
-from ..props import UNKNOWN, items, peek, truthy
+from ..props import UNKNOWN, block, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
 
 MSK_CLUSTER = "aws:msk/cluster:Cluster"
-
-
-def _block(props: Any, key: str) -> Any:
-    found = peek(props, key)
-    if isinstance(found, list | tuple):
-        found = items(found)[0] if found else None
-    return found
 
 
 @resource_policy(
@@ -38,8 +31,8 @@ def msk_cluster_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None
     problem = key_problem_at(args.props, "encryptionInfo.encryptionAtRestKmsKeyArn")
     if problem:
         report(f"MSK cluster {args.name}: {problem}.")
-    info = _block(args.props, "encryptionInfo")
-    transit = _block(info, "encryptionInTransit") if info not in (None, UNKNOWN) else info
+    info = block(args.props, "encryptionInfo")
+    transit = block(info, "encryptionInTransit") if info not in (None, UNKNOWN) else info
     if transit is UNKNOWN:
         return
     client_broker = peek(transit, "clientBroker") if transit else None

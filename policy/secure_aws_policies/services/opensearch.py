@@ -8,20 +8,12 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..keys import key_problem_at
-from ..props import UNKNOWN, items, peek, truthy
+from ..props import UNKNOWN, block, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import OPENSEARCH_DOMAINS
 
 # The TLS policies whose minimum is TLS 1.2 (the other, Policy-Min-TLS-1-0-2019-07, also accepts 1.0 and 1.1).
 TLS_1_2_POLICIES = frozenset({"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"})
-
-
-def _block(props: Any, key: str) -> Any:
-    """A single nested block (sent as an object, or a one-element list); None when absent, UNKNOWN when unknown."""
-    found = peek(props, key)
-    if isinstance(found, list | tuple):
-        found = items(found)[0] if found else None
-    return found
 
 
 @resource_policy(
@@ -38,14 +30,14 @@ def _block(props: Any, key: str) -> Any:
     "node_to_node_encryption={'enabled': True}.",
 )
 def opensearch_domain_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
-    at_rest = _block(args.props, "encryptAtRest")
+    at_rest = block(args.props, "encryptAtRest")
     enabled = peek(at_rest, "enabled") if at_rest not in (None, UNKNOWN) else at_rest
     if enabled is not UNKNOWN:
         if not truthy(enabled):
             report(f"domain {args.name}: encrypt_at_rest is not enabled, so its indices are stored unencrypted.")
         elif problem := key_problem_at(args.props, "encryptAtRest.kmsKeyId"):
             report(f"domain {args.name}: {problem}.")
-    node_to_node = _block(args.props, "nodeToNodeEncryption")
+    node_to_node = block(args.props, "nodeToNodeEncryption")
     enabled = peek(node_to_node, "enabled") if node_to_node not in (None, UNKNOWN) else node_to_node
     if enabled is not UNKNOWN and not truthy(enabled):
         report(f"domain {args.name}: node_to_node_encryption is not enabled: nodes talk in plaintext.")
@@ -65,7 +57,7 @@ def opensearch_domain_encrypted_with_cmk(args: Any, report: Any, config: dict) -
     "'Policy-Min-TLS-1-2-PFS-2023-10'}.",
 )
 def opensearch_domain_https_only(args: Any, report: Any, config: dict) -> None:
-    options = _block(args.props, "domainEndpointOptions")
+    options = block(args.props, "domainEndpointOptions")
     if options is UNKNOWN:
         return
     enforce = peek(options, "enforceHttps") if options else None
