@@ -24,8 +24,6 @@ _NAMED = (
     "aws:ebs/snapshotImport:SnapshotImport",
     "aws:glue/catalog:Catalog",
     "aws:glue/connection:Connection",
-    "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
-    "aws:glue/securityConfiguration:SecurityConfiguration",
     "aws:kinesis/videoStream:VideoStream",
     "aws:msk/channel:Channel",
     "aws:opensearch/application:Application",

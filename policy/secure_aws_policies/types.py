@@ -261,3 +261,7 @@ REDSHIFT_SERVERLESS_NAMESPACE = "aws:redshiftserverless/namespace:Namespace"
 ELASTICACHE_REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 ELASTICACHE_USER = "aws:elasticache/user:User"
 MQ_BROKER = "aws:mq/broker:Broker"
+
+# Encrypted with our key (issue 13, encryption at rest).
+GLUE_SECURITY_CONFIGURATION = "aws:glue/securityConfiguration:SecurityConfiguration"
+GLUE_DATA_CATALOG_ENCRYPTION_SETTINGS = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"
