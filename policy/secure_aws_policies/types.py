@@ -265,3 +265,7 @@ MQ_BROKER = "aws:mq/broker:Broker"
 # Encrypted with our key (issue 13, encryption at rest).
 GLUE_SECURITY_CONFIGURATION = "aws:glue/securityConfiguration:SecurityConfiguration"
 GLUE_DATA_CATALOG_ENCRYPTION_SETTINGS = "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"
+EBS_SNAPSHOT_IMPORT = "aws:ebs/snapshotImport:SnapshotImport"
+KINESIS_VIDEO_STREAM = "aws:kinesis/videoStream:VideoStream"
+RDS_SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy"
+RDS_CLUSTER_SNAPSHOT_COPY = "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"

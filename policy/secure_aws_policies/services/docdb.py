@@ -1,4 +1,4 @@
-"""DocumentDB and Neptune clusters: storage encrypted with our customer-managed key."""
+"""DocumentDB (instance-based and elastic) and Neptune clusters: storage encrypted with our customer-managed key."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pulumi_policy import Severity
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import DOCDB_CLUSTER
+from ..types import DOCDB_CLUSTER, DOCDB_ELASTIC_CLUSTER
 
 NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster"
 # The key argument of each: pulumi-aws 7 docdb.Cluster `kms_key_id`, neptune.Cluster `kms_key_arn`.
-_KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", NEPTUNE_CLUSTER: "kmsKeyArn"}
+_KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", DOCDB_ELASTIC_CLUSTER: "kmsKeyId", NEPTUNE_CLUSTER: "kmsKeyArn"}
 
 
 @resource_policy(
@@ -21,7 +21,9 @@ _KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", NEPTUNE_CLUSTER: "kmsKeyArn"}
     description="DocumentDB and Neptune clusters encrypt their storage with our customer-managed KMS key. Left out, "
     "`storage_encrypted` is false (pulumi-aws 7 docdb.Cluster: 'The default is false'; neptune.Cluster: 'The "
     "default is false if not specified'), and without a key argument the AWS managed key (aws/rds) is used. A "
-    "replica or restored cluster is judged by its own arguments, as AWS applies them.",
+    "replica or restored cluster is judged by its own arguments, as AWS applies them. An elastic cluster is always "
+    "encrypted; without `kms_key_id` it uses 'the default encryption key that KMS creates for your account' "
+    "(pulumi-aws 7 docdb.ElasticCluster), not ours.",
     types=sorted(_KEY_ARGUMENT),
     severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
@@ -30,7 +32,7 @@ _KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", NEPTUNE_CLUSTER: "kmsKeyArn"}
     "(Neptune); an existing cluster is encrypted by restoring a snapshot into a new encrypted cluster.",
 )
 def docdb_cluster_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
-    encrypted = peek(args.props, "storageEncrypted")
+    encrypted = True if args.resource_type == DOCDB_ELASTIC_CLUSTER else peek(args.props, "storageEncrypted")
     if encrypted is UNKNOWN:
         return
     if not truthy(encrypted):

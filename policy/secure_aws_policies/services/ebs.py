@@ -1,4 +1,4 @@
-"""EBS snapshots: copies encrypted with our customer-managed key (volumes are judged with EC2, in ec2.py)."""
+"""EBS snapshots: copies and imports encrypted with our customer-managed key (volumes: ec2.py)."""
 
 from __future__ import annotations
 
@@ -9,30 +9,30 @@ from pulumi_policy import Severity
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import EBS_SNAPSHOT_COPY
+from ..types import EBS_SNAPSHOT_COPY, EBS_SNAPSHOT_IMPORT
 
 
 @resource_policy(
     name="ebs-snapshot-copy-encrypted-with-cmk",
-    description="EBS snapshot copies are encrypted with our customer-managed KMS key. Left out, `encrypted` is "
-    "false and a copy of an unencrypted snapshot stays unencrypted (pulumi-aws 7 ebs.SnapshotCopy: 'Whether the "
-    "snapshot is encrypted'), and `kms_key_id` left out means the source's key or the AWS managed key aws/ebs.",
-    types=[EBS_SNAPSHOT_COPY],
+    description="EBS snapshot copies and imported snapshots are encrypted with our customer-managed KMS key. Left "
+    "out, `encrypted` is false and a copy of an unencrypted snapshot stays unencrypted (pulumi-aws 7 "
+    "ebs.SnapshotCopy: 'Whether the snapshot is encrypted'; an import is encrypted only when asked), and "
+    "`kms_key_id` left out means the source's key or the AWS managed key aws/ebs (ebs.SnapshotImport: 'if this "
+    "parameter is not specified, the default KMS key for EBS is used').",
+    types=[EBS_SNAPSHOT_COPY, EBS_SNAPSHOT_IMPORT],
     severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
     controls=[FSBP("EC2.3"), PROJECT("encryption-at-rest-with-cmk")],
-    remediation="Set encrypted=True and kms_key_id=<our key ARN> on aws.ebs.SnapshotCopy.",
+    remediation="Set encrypted=True and kms_key_id=<our key ARN> on aws.ebs.SnapshotCopy and aws.ebs.SnapshotImport.",
 )
 def ebs_snapshot_copy_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    what = "EBS snapshot copy" if args.resource_type == EBS_SNAPSHOT_COPY else "imported EBS snapshot"
     encrypted = peek(args.props, "encrypted")
     if encrypted is UNKNOWN:
         return
     if not truthy(encrypted):
-        report(
-            f"EBS snapshot copy {args.name}: `encrypted` is not true, so a copy of an unencrypted snapshot is "
-            "stored unencrypted."
-        )
+        report(f"{what} {args.name}: `encrypted` is not true, so it may be stored unencrypted.")
         return
     problem = customer_key_problem(args.props, "kmsKeyId")
     if problem:
-        report(f"EBS snapshot copy {args.name}: {problem}.")
+        report(f"{what} {args.name}: {problem}.")

@@ -1,4 +1,4 @@
-"""Kinesis: data streams and Firehose delivery streams encrypted with our customer-managed key."""
+"""Kinesis: data streams, video streams and Firehose delivery streams encrypted with our customer-managed key."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..keys import customer_key_problem, key_problem_at
+from ..keys import customer_key_problem, key_problem_at, report_key
 from ..props import UNKNOWN, has, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import FIREHOSE_DELIVERY_STREAM, KINESIS_STREAM
+from ..types import FIREHOSE_DELIVERY_STREAM, KINESIS_STREAM, KINESIS_VIDEO_STREAM
 
 
 @resource_policy(
@@ -74,3 +74,17 @@ def firehose_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         problem = key_problem_at(args.props, "serverSideEncryption.keyArn")
         if problem:
             report(f"Firehose delivery stream {args.name}: {problem}.")
+
+
+@resource_policy(
+    name="kinesis-video-stream-encrypted-with-cmk",
+    description="Kinesis video streams encrypt their media with our customer-managed KMS key: left out, `kms_key_id` "
+    "is 'the default, Kinesis Video-managed key (`aws/kinesisvideo`)' (pulumi-aws 7 kinesis.VideoStream).",
+    types=[KINESIS_VIDEO_STREAM],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set kms_key_id=<our key ARN> on aws.kinesis.VideoStream.",
+)
+def kinesis_video_stream_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    report_key(args, report, "kmsKeyId", "Kinesis video stream")
