@@ -18,6 +18,8 @@ def aws_provider(settings: Settings) -> aws.Provider:
         default_tags=aws.ProviderDefaultTagsArgs(tags=settings.tags),
         # Check the region name against the provider's list of known regions instead of trusting it blindly.
         skip_region_validation=False,
+        # With credentials for another account, the provider refuses before it creates anything there.
+        allowed_account_ids=[settings.account_id] if settings.account_id else None,
     )
 
 

@@ -44,6 +44,7 @@ MAX_RESERVED_CONCURRENCY = 1000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DB_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 _CERTIFICATE_ARN = re.compile(r"^arn:aws:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -136,6 +137,8 @@ class Settings:
     alert_email: str
     log_retention_days: int
     extra_tags: Mapping[str, str] = field(default_factory=dict)
+    account_id: str | None = None
+    """The only account the provider may deploy to (None: any the credentials reach)."""
     web: WebSettings | None = None
     database: DatabaseSettings | None = None
     function: FunctionSettings | None = None
@@ -518,6 +521,14 @@ KEYS: tuple[ConfigKey, ...] = (
         required="the IPv4 ranges allowed to reach SSH",
     ),
     ConfigKey(
+        "accountId",
+        "string",
+        "the 12-digit AWS account this stack deploys to: the provider refuses to act in any other "
+        "(`allowed_account_ids`), and the policy pack's account rules take it as ours; unset, neither happens",
+        "123456789012",
+        _matching(_ACCOUNT_ID, "a 12-digit AWS account id"),
+    ),
+    ConfigKey(
         "vpcCidr",
         "string",
         "an RFC 1918 range from `/16` (the widest AWS allows) to `/23` (each subnet "
@@ -856,6 +867,7 @@ def parse_settings(raw: Mapping[str, Any], *, project: str, stack: str) -> Setti
         alert_email=values["alertEmail"],
         log_retention_days=values["logRetentionDays"],
         extra_tags=values["extraTags"],
+        account_id=values["accountId"],
         web=web,
         database=_database(values),
         function=FunctionSettings(values["auditSchedule"], values["reservedConcurrency"]),

@@ -279,6 +279,10 @@ ACCEPTED = object()
 EDGE_VALUES = [
     ("aws:region", "us-east-1", ACCEPTED),
     ("aws:region", "us-east-2", "must be us-east-1"),
+    ("accountId", "111122223333", ACCEPTED),
+    ("accountId", "11112222333", "a 12-digit AWS account id"),
+    ("accountId", "1111-2222-3333", "a 12-digit AWS account id"),
+    ("accountId", " 111122223333 ", ACCEPTED),  # surrounding spaces are trimmed, as for every string key
     ("environment", "Staging", ACCEPTED),
     ("environment", "Prod-2 eu/west", ACCEPTED),
     ("environment", "x" * 256, ACCEPTED),

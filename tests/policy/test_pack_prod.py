@@ -7,6 +7,8 @@ that the stack with those exemptions violates nothing).
 
 from __future__ import annotations
 
+import json
+
 from preflight.analyze import load_policy_pack_config
 from tests.policy.conftest import POLICY_DIR, name_of
 
@@ -25,3 +27,16 @@ def test_without_exemptions_the_prod_stack_violates_exactly_what_the_shipped_con
 def test_the_prod_stack_is_never_blocked_by_a_value_unknown_at_preview(policy_pack, prod_preview):
     notes = [f for f in policy_pack.analyze(prod_preview) if f.undecided]
     assert all(f.enforcement_level == "advisory" for f in notes)
+
+
+def test_the_prod_stack_names_its_account_and_the_account_rules_judge_against_it(policy_pack, prod):
+    """accountId reaches the provider's allowed_account_ids, which the pack takes as the guarded account: with
+    the account the stack really runs in (the offline mock account) nothing is another's; told another account,
+    the same stack's own ARNs are foreign, so the rules do judge prod rather than skip it."""
+    from tests.conftest import run_stack
+
+    provider = next(r for r in prod.resources if r.type == "pulumi:providers:aws")
+    assert json.loads(provider.inputs["allowedAccountIds"]) == ["123456789012"]  # provider inputs arrive as JSON
+    elsewhere = run_stack(preview=False, accountId="210987654321")
+    found = {f.policy for f in policy_pack.analyze(elsewhere) if not f.undecided and not f.exempted}
+    assert "kms-key-access-this-account" in found
