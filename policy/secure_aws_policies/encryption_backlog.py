@@ -18,7 +18,6 @@ NOT_YET_NEEDED = (
 
 _NAMED = (
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
-    "aws:codebuild/reportGroup:ReportGroup",
     "aws:docdb/clusterInstance:ClusterInstance",
     "aws:glue/catalog:Catalog",
     "aws:glue/connection:Connection",
