@@ -15,7 +15,7 @@ from pulumi_policy import Severity
 
 from ..props import UNKNOWN, is_set, peek, value
 from ..registry import PROJECT, Category, resource_policy, stack_policy
-from ..types import API_GATEWAY_METHOD, API_GATEWAY_V2_API, API_GATEWAY_V2_ROUTE
+from ..types import API_GATEWAY_DOMAIN_NAME, API_GATEWAY_METHOD, API_GATEWAY_V2_API, API_GATEWAY_V2_ROUTE
 
 # An HTTP API route key: `$default` or "<METHOD> <path>" (apigatewayv2/route.py). A WebSocket API takes an
 # authorizer only on `$connect` (API Gateway's WebSocket authorization docs), so its other routes are not judged.
@@ -86,7 +86,6 @@ def apigateway_routes_require_authorization(args: Any, report: Any, config: dict
                 )
 
 
-API_GATEWAY_DOMAIN_NAME = "aws:apigateway/domainName:DomainName"
 # REST API custom domain security policies with TLS 1.2 as the minimum. API Gateway's newer enhanced policies are
 # not listed yet: until they are, a domain on one is refused and can be exempted by name with the policy it uses.
 TLS_1_2_DOMAIN_POLICIES = frozenset({"TLS_1_2"})

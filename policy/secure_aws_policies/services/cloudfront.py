@@ -10,8 +10,8 @@ from pulumi_policy import Severity
 
 from ..props import UNKNOWN, block, items, peek, truthy
 from ..registry import FSBP, Category, resource_policy
+from ..types import CLOUDFRONT_DISTRIBUTION
 
-CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 # Viewer security policies with TLS 1.2 as the minimum (CloudFront Developer Guide, supported protocols and ciphers
 # between viewers and CloudFront); the older TLSv1.2_2018 still offers CBC ciphers and is left out.
 TLS_1_2_VIEWER_POLICIES = frozenset({"TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"})

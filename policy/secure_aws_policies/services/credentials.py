@@ -24,6 +24,7 @@ from ..props import UNKNOWN, Deferred, attempt, peek
 from ..registry import PROJECT, Category, stack_policy
 from ..secret_values import secret_reason
 from ..types import (
+    DMS_ENDPOINT,
     DOCDB_CLUSTER,
     DOCDB_ELASTIC_CLUSTER,
     ELASTICACHE_REPLICATION_GROUP,
@@ -32,10 +33,8 @@ from ..types import (
     OPENSEARCH_DOMAINS,
     REDSHIFT_CLUSTER,
     REDSHIFT_SERVERLESS_NAMESPACE,
+    STACK,
 )
-
-DMS_ENDPOINT = "aws:dms/endpoint:Endpoint"
-STACK = "pulumi:pulumi:Stack"
 
 # Where each type takes a credential (pulumi-aws 7 argument names in wire form; "*" is every element of a list,
 # a nested name a single nested block). The write-only `..Wo` twins stay out of the state, but a plain value is

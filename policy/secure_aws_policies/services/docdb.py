@@ -9,9 +9,8 @@ from pulumi_policy import Severity
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import DOCDB_CLUSTER, DOCDB_ELASTIC_CLUSTER
+from ..types import DOCDB_CLUSTER, DOCDB_ELASTIC_CLUSTER, NEPTUNE_CLUSTER
 
-NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster"
 # The key argument of each: pulumi-aws 7 docdb.Cluster `kms_key_id`, neptune.Cluster `kms_key_arn`.
 _KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", DOCDB_ELASTIC_CLUSTER: "kmsKeyId", NEPTUNE_CLUSTER: "kmsKeyArn"}
 

@@ -10,9 +10,7 @@ from pulumi_policy import Severity
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, is_set, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import ELASTICACHE_REPLICATION_GROUP
-
-ELASTICACHE_SERVERLESS_CACHE = "aws:elasticache/serverlessCache:ServerlessCache"
+from ..types import ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_SERVERLESS_CACHE
 
 
 @resource_policy(

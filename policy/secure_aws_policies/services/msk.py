@@ -10,8 +10,7 @@ from pulumi_policy import Severity
 from ..keys import key_problem_at
 from ..props import UNKNOWN, block, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
-
-MSK_CLUSTER = "aws:msk/cluster:Cluster"
+from ..types import MSK_CLUSTER
 
 
 @resource_policy(

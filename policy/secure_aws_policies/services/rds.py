@@ -19,6 +19,7 @@ from ..registry import CDK_NAG, FSBP, PROJECT, SECURITY_HUB, Category, resource_
 from ..types import (
     RDS_CLUSTER,
     RDS_CLUSTER_INSTANCE,
+    RDS_CLUSTER_PARAMETER_GROUP,
     RDS_INSTANCE,
     RDS_PARAMETER_GROUP,
     RDS_SNAPSHOTS,
@@ -129,7 +130,6 @@ def rds_postgres_forces_ssl(args: Any, report: Any, config: dict) -> None:
     deferred.finish()
 
 
-RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 # The parameter that refuses unencrypted connections, per engine family prefix, and the values that turn it on.
 _TLS_PARAMETER = {
     "mysql": ("require_secure_transport", {"1", "on"}),

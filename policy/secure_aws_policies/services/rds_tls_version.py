@@ -9,8 +9,7 @@ from pulumi_policy import Severity
 
 from ..props import UNKNOWN, items, peek
 from ..registry import PROJECT, Category, resource_policy
-from ..types import RDS_PARAMETER_GROUP
-from .rds import RDS_CLUSTER_PARAMETER_GROUP
+from ..types import RDS_CLUSTER_PARAMETER_GROUP, RDS_PARAMETER_GROUP
 
 # The parameter naming the TLS versions a server accepts, per family prefix, and the versions that are 1.2 or newer.
 # Left out, the engine default applies: TLSv1.2 and TLSv1.3 on MySQL 8.0.28 and later (MySQL 8.0 manual, "MySQL

@@ -14,9 +14,8 @@ from pulumi_policy import Severity
 from ..keys import customer_key_problem
 from ..props import is_set, value
 from ..registry import FSBP, PROJECT, Category, resource_policy
-from ..types import SAGEMAKER_DOMAIN, SAGEMAKER_NOTEBOOK_INSTANCE
+from ..types import SAGEMAKER_DOMAIN, SAGEMAKER_ENDPOINT_CONFIGURATION, SAGEMAKER_NOTEBOOK_INSTANCE
 
-SAGEMAKER_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 # The key argument of each (pulumi-aws 7): the notebook's storage volume, the endpoint's ML storage volumes, the
 # domain's EFS volume.
 _KEY_ARGUMENT = {

@@ -14,6 +14,7 @@ from ..registry import CDK_NAG, PROJECT, SECURITY_HUB, Category, resource_policy
 from ..types import (
     SNS_TOPIC,
     SNS_TOPIC_POLICY,
+    SNS_TOPIC_SUBSCRIPTION,
     SQS_QUEUE,
 )
 
@@ -88,9 +89,6 @@ def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         f"queue {args.name} has no kmsMasterKeyId, so it is encrypted (if at all) with SSE-SQS, an SQS-owned "
         "key, not our customer-managed key."
     )
-
-
-SNS_TOPIC_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 
 
 @resource_policy(
