@@ -24,6 +24,7 @@ def services(policy_pack) -> Analyses:
                 "cache-defaults": "at_rest_encryption_enabled is not true",
                 "cache-aws-key": "AWS managed key",
                 "serverless-cache-default-key": "`kmsKeyId` is not set",
+                "redis-standalone-cluster": "cannot encrypt at rest",
             },
         ),
         (
@@ -31,6 +32,8 @@ def services(policy_pack) -> Analyses:
             {
                 "cache-defaults": "transit_encryption_enabled is not true",
                 "cache-preferred-no-auth": "'preferred' still accepts plaintext",
+                "redis-standalone-cluster": "cannot encrypt in transit",
+                "memcached-plain": "transit_encryption_enabled is not true",
             },
         ),
         (

@@ -38,6 +38,22 @@ aws.elasticache.ReplicationGroup(
 aws.elasticache.ServerlessCache("serverless-cache-default-key", engine="valkey")
 aws.elasticache.ServerlessCache("ok-serverless-cache", engine="valkey", kms_key_id=key.arn)
 
+# Standalone cache clusters: Redis/Valkey cannot encrypt; Memcached can in transit; a group member is the group's.
+aws.elasticache.Cluster("redis-standalone-cluster", engine="redis", node_type="cache.t4g.micro", num_cache_nodes=1)
+aws.elasticache.Cluster("memcached-plain", engine="memcached", node_type="cache.t4g.micro", num_cache_nodes=1)
+aws.elasticache.Cluster(
+    "ok-memcached", engine="memcached", node_type="cache.t4g.micro", num_cache_nodes=1, transit_encryption_enabled=True
+)
+ok_group = aws.elasticache.ReplicationGroup(
+    "ok-member-group",
+    description="d",
+    at_rest_encryption_enabled=True,
+    kms_key_id=key.arn,
+    transit_encryption_enabled=True,
+    auth_token=token,
+)
+aws.elasticache.Cluster("ok-group-member", replication_group_id=ok_group.id)
+
 # OpenSearch
 aws.opensearch.Domain("search-defaults")
 aws.opensearch.Domain(
