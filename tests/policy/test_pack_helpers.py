@@ -120,3 +120,25 @@ def test_an_encryption_configuration_given_one_rule_object_is_judged_like_a_list
 def test_a_value_that_is_not_a_number_never_crashes_a_policy_and_a_port_range_fails_closed(reads, net):
     assert reads.as_int("x", 5) == 5 and reads.as_int({"a": 1}, 5) == 5 and reads.as_int(True, 5) == 5
     assert net.PortRange.of("tcp", "x", "y").includes(22)
+
+
+@pytest.mark.parametrize(
+    ("policy", "accepted"),
+    [
+        ("TLS_1_2", True),
+        ("TLS_1_0", False),
+        ("SecurityPolicy_TLS13_1_3_2025_09", True),
+        ("SecurityPolicy_TLS13_1_2_2021_06", True),
+        ("SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09", True),
+        ("SecurityPolicy_TLS12_2018_EDGE", True),
+        ("SecurityPolicy_TLS12_PFS_2025_EDGE", True),
+        ("SecurityPolicy_TLS13_1_0_2025_09", False),
+        ("SecurityPolicy_TLS13_1_1_2025_09", False),
+        ("SecurityPolicy_TLS11_2019_EDGE", False),
+        ("TLS_1_2_BUT_NOT_REALLY", False),
+    ],
+)
+def test_api_gateway_security_policies_are_read_by_the_tls_minimum_their_name_carries(policy, accepted):
+    from secure_aws_policies.services.apigateway import accepts_only_tls_1_2_or_later
+
+    assert accepts_only_tls_1_2_or_later(policy) is accepted

@@ -32,7 +32,19 @@ def transit(policy_pack) -> Analyses:
         ("sns-subscription-https-only", {"http-subscription": "plain HTTP"}),
         (
             "apigateway-domain-tls-1-2",
-            {"domain-tls-1-0": "security_policy is TLS_1_0", "domain-policy-left-out": "left out"},
+            {
+                "domain-tls-1-0": "security_policy is TLS_1_0",
+                "domain-policy-left-out": "left out",
+                "domain-enhanced-tls-1-0": "SecurityPolicy_TLS13_1_0_2025_09, not a TLS 1.2 minimum",
+            },
+        ),
+        (
+            "apigateway-rest-api-tls-1-2",
+            {
+                "api-policy-left-out": "its EDGE execute-api endpoint accepts TLS 1.0",
+                "api-regional-left-out": "its REGIONAL execute-api endpoint accepts TLS 1.0",
+                "api-tls-1-0": "security_policy is TLS_1_0",
+            },
         ),
         ("aws-provider-verifies-tls", {"insecure-provider": "insecure=true"}),
     ],

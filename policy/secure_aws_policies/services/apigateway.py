@@ -13,9 +13,16 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from ..keys import key_at
 from ..props import UNKNOWN, is_set, peek, value
 from ..registry import PROJECT, Category, resource_policy, stack_policy
-from ..types import API_GATEWAY_DOMAIN_NAME, API_GATEWAY_METHOD, API_GATEWAY_V2_API, API_GATEWAY_V2_ROUTE
+from ..types import (
+    API_GATEWAY_DOMAIN_NAME,
+    API_GATEWAY_METHOD,
+    API_GATEWAY_V2_API,
+    API_GATEWAY_V2_ROUTE,
+    REST_API,
+)
 
 # An HTTP API route key: `$default` or "<METHOD> <path>" (apigatewayv2/route.py). A WebSocket API takes an
 # authorizer only on `$connect` (API Gateway's WebSocket authorization docs), so its other routes are not judged.
@@ -86,25 +93,86 @@ def apigateway_routes_require_authorization(args: Any, report: Any, config: dict
                 )
 
 
-# REST API custom domain security policies with TLS 1.2 as the minimum. API Gateway's newer enhanced policies are
-# not listed yet: until they are, a domain on one is refused and can be exempted by name with the policy it uses.
-TLS_1_2_DOMAIN_POLICIES = frozenset({"TLS_1_2"})
+# API Gateway's security policies (developer guide, "Security policies for REST APIs"): the legacy TLS_1_0 and
+# TLS_1_2, and the enhanced `SecurityPolicy_...` ones, whose names carry the TLS versions they accept:
+# SecurityPolicy_TLS13_1_3_2025_09 accepts TLS 1.3 only, SecurityPolicy_TLS13_1_2_2021_06 TLS 1.3 down to 1.2, and
+# the edge ones (SecurityPolicy_TLS12_2018_EDGE, SecurityPolicy_TLS12_PFS_2025_EDGE) TLS 1.2. A name whose minimum is
+# 1.0 or 1.1 is refused, as is a name this reading does not understand.
+ENHANCED_POLICY = re.compile(r"^SecurityPolicy_TLS1([23])_(?:1_(\d)_)?\w+$")
+
+
+def accepts_only_tls_1_2_or_later(policy: str) -> bool:
+    """Whether an API Gateway security policy refuses TLS 1.0 and 1.1."""
+    if policy == "TLS_1_2":
+        return True
+    found = ENHANCED_POLICY.match(policy)
+    if not found:
+        return False
+    highest, lowest = found.groups()
+    return int(lowest if lowest is not None else highest) >= 2
 
 
 @resource_policy(
     name="apigateway-domain-tls-1-2",
-    description="REST API custom domain names state the TLS 1.2 security policy (TLS_1_2): `security_policy` "
-    "left out is API Gateway's choice ('Must be configured to perform "
-    "drift detection', pulumi-aws 7 apigateway.DomainName), and TLS_1_0 accepts TLS 1.0 and 1.1. (HTTP and "
-    "WebSocket API domain names, apigatewayv2, accept only TLS_1_2.)",
+    description="REST API custom domain names state a security policy with TLS 1.2 as the minimum (TLS_1_2, or an "
+    "enhanced SecurityPolicy_TLS13_1_2_..., _TLS13_1_3_... or _TLS12_..._EDGE): `security_policy` left out is "
+    "API Gateway's choice ('Must be configured to perform drift detection', pulumi-aws 7 apigateway.DomainName), "
+    "and TLS_1_0 accepts TLS 1.0 and 1.1. (HTTP and WebSocket API domain names, apigatewayv2, accept only TLS_1_2.)",
     types=[API_GATEWAY_DOMAIN_NAME],
     severity=Severity.MEDIUM,
     category=Category.TRANSIT,
     controls=[PROJECT("encryption-in-transit")],
-    remediation="Set security_policy='TLS_1_2' on aws.apigateway.DomainName.",
+    remediation="Set security_policy='TLS_1_2' (or an enhanced 'SecurityPolicy_TLS13_1_2_2021_06' with "
+    "endpoint_access_mode='STRICT') on aws.apigateway.DomainName.",
 )
 def apigateway_domain_tls_1_2(args: Any, report: Any, config: dict) -> None:
     policy = peek(args.props, "securityPolicy")
-    if policy is not UNKNOWN and policy not in TLS_1_2_DOMAIN_POLICIES:
+    if policy is not UNKNOWN and not (isinstance(policy, str) and accepts_only_tls_1_2_or_later(policy)):
         shown = policy or "left out (API Gateway's choice)"
         report(f"domain name {args.name}: security_policy is {shown}, not a TLS 1.2 minimum.")
+
+
+def _endpoint_types(props: Any) -> Any:
+    """The REST API's endpoint types: EDGE when endpoint_configuration is left out (apigateway/rest_api.py:
+    endpoint_configuration.types "If unspecified, defaults to `EDGE`")."""
+    found = key_at(props, "endpointConfiguration.types")
+    if found is UNKNOWN:
+        return UNKNOWN
+    if found is None:
+        return ["EDGE"]
+    holder, key = found
+    types = peek(holder, key)
+    if types is UNKNOWN:
+        return UNKNOWN
+    # pulumi-aws 7 takes one string ("currently only supports managing a single value"); older programs a list.
+    return [types] if isinstance(types, str) else list(types or ["EDGE"])
+
+
+@resource_policy(
+    name="apigateway-rest-api-tls-1-2",
+    description="A REST API's default execute-api endpoint refuses TLS 1.0 and 1.1: `security_policy` is TLS_1_2 "
+    "or an enhanced policy with TLS 1.2 as the minimum, or the endpoint is disabled "
+    "(`disable_execute_api_endpoint`, 'Defaults to `false`'). Left out, API Gateway applies TLS_1_0 to Regional "
+    "and edge-optimized APIs (developer guide, 'Default security policies'); private APIs get TLS_1_2.",
+    types=[REST_API],
+    severity=Severity.MEDIUM,
+    category=Category.TRANSIT,
+    controls=[PROJECT("encryption-in-transit")],
+    remediation="Set security_policy='TLS_1_2' on aws.apigateway.RestApi, or disable_execute_api_endpoint=True and "
+    "serve the API through a custom domain name with a TLS 1.2 policy.",
+)
+def apigateway_rest_api_tls_1_2(args: Any, report: Any, config: dict) -> None:
+    if value(args.props, "disableExecuteApiEndpoint", False) is not False:
+        return
+    policy = peek(args.props, "securityPolicy")
+    if policy is UNKNOWN or (isinstance(policy, str) and accepts_only_tls_1_2_or_later(policy)):
+        return
+    if policy:
+        report(f"REST API {args.name}: security_policy is {policy}, not a TLS 1.2 minimum.")
+        return
+    types = _endpoint_types(args.props)
+    if types is not UNKNOWN and types != ["PRIVATE"]:
+        report(
+            f"REST API {args.name}: security_policy is left out, so its {'/'.join(types)} execute-api endpoint "
+            "accepts TLS 1.0 (API Gateway's default for Regional and edge-optimized APIs)."
+        )

@@ -129,6 +129,38 @@ aws.apigateway.DomainName(
     security_policy="TLS_1_2",
 )
 
+aws.apigateway.DomainName(
+    "ok-domain-enhanced",
+    domain_name="d.example.com",
+    regional_certificate_arn=CERT,
+    endpoint_configuration=endpoint,
+    security_policy="SecurityPolicy_TLS13_1_2_2021_06",
+    endpoint_access_mode="STRICT",
+)
+aws.apigateway.DomainName(
+    "domain-enhanced-tls-1-0",
+    domain_name="e.example.com",
+    regional_certificate_arn=CERT,
+    endpoint_configuration=endpoint,
+    security_policy="SecurityPolicy_TLS13_1_0_2025_09",
+    endpoint_access_mode="STRICT",
+)
+
+# REST APIs: the default execute-api endpoint takes TLS_1_0 when security_policy is left out (Regional, edge).
+aws.apigateway.RestApi("api-policy-left-out")
+aws.apigateway.RestApi(
+    "api-regional-left-out", endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(types="REGIONAL")
+)
+aws.apigateway.RestApi("api-tls-1-0", security_policy="TLS_1_0")
+aws.apigateway.RestApi("ok-api-tls-1-2", security_policy="TLS_1_2")
+aws.apigateway.RestApi(
+    "ok-api-enhanced", security_policy="SecurityPolicy_TLS13_1_3_2025_09", endpoint_access_mode="STRICT"
+)
+aws.apigateway.RestApi("ok-api-no-default-endpoint", disable_execute_api_endpoint=True)
+aws.apigateway.RestApi(
+    "ok-api-private", endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(types="PRIVATE")
+)
+
 # Providers
 aws.Provider("insecure-provider", region="us-east-1", insecure=True)
 aws.Provider("ok-provider", region="us-east-1")
