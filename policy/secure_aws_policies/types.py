@@ -256,6 +256,7 @@ IAM_ACCOUNT_PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPoli
 
 # Where a secret is given to AWS as an argument (issue 13, secrets never in plaintext).
 CODEBUILD_PROJECT = "aws:codebuild/project:Project"
+CODEBUILD_REPORT_GROUP = "aws:codebuild/reportGroup:ReportGroup"
 DOCDB_CLUSTER = "aws:docdb/cluster:Cluster"
 DOCDB_ELASTIC_CLUSTER = "aws:docdb/elasticCluster:ElasticCluster"
 REDSHIFT_SERVERLESS_NAMESPACE = "aws:redshiftserverless/namespace:Namespace"

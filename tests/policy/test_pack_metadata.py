@@ -88,6 +88,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "cloudtrail": ("cloudtrail-",),
         "credentials": ("database-", "stack-"),
         "codebuild": ("codebuild-",),
+        "codebuild_hardening": ("codebuild-",),
         "docdb": ("docdb-",),
         "elasticache": ("elasticache-",),
         "mq": ("mq-",),

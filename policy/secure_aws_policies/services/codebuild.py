@@ -10,10 +10,8 @@ from pulumi_policy import Severity
 
 from ..keys import key_problem_at, report_key
 from ..props import UNKNOWN, attempt, block, items, peek, truthy
-from ..registry import PROJECT, Category, resource_policy
-from ..types import CODEBUILD_PROJECT
-
-CODEBUILD_REPORT_GROUP = "aws:codebuild/reportGroup:ReportGroup"
+from ..registry import FSBP, PROJECT, Category, resource_policy
+from ..types import CODEBUILD_PROJECT, CODEBUILD_REPORT_GROUP
 
 
 def _disabled(found: Any) -> bool:
@@ -60,7 +58,7 @@ def _report_group_problems(props: Any) -> list[str]:
     types=[CODEBUILD_PROJECT, CODEBUILD_REPORT_GROUP],
     severity=Severity.MEDIUM,
     category=Category.ENCRYPTION,
-    controls=[PROJECT("encryption-at-rest-with-cmk")],
+    controls=[FSBP("CodeBuild.3"), FSBP("CodeBuild.7"), PROJECT("encryption-at-rest-with-cmk")],
     remediation="Set encryption_key=<our key ARN> on aws.codebuild.Project and leave encryption_disabled out of its "
     "artifacts, secondary_artifacts and logs_config.s3_logs; on aws.codebuild.ReportGroup set "
     "export_config.s3_destination.encryption_key=<our key ARN>.",
