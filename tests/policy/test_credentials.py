@@ -32,11 +32,24 @@ def test_plain_credentials_are_refused_and_secret_ones_pass(credentials, mode):
         "plain-user-broker",
         "plain-master-search",
         "plain-dms-endpoint",
+        "encoded-plain-config-docdb",
+        "concatenated-plain-config-docdb",
+        "encoded-literal-docdb",
     }
     assert "`users[0].password` is written into the program" in found["plain-user-broker"][0]
     assert "the plain config key `policy-credentials:dbPassword`" in found["plain-config-redshift"][0]
     assert "`advancedSecurityOptions.masterUserOptions.masterUserPassword`" in found["plain-master-search"][0]
     assert "`passwords[0]`" in found["plain-cache-user"][0]
+
+
+def test_a_credential_built_from_config_is_judged_by_the_key_it_holds(credentials, mode):
+    """Encoding or extending a value does not change where it came from: base64 of a plain config value or a
+    literal is still plaintext (and named so), a suffix on a secret config value is still secret."""
+    found = violations(credentials(mode), "database-credentials-not-plaintext")
+    for name in ("encoded-plain-config-docdb", "concatenated-plain-config-docdb"):
+        assert "the plain config key `policy-credentials:dbPassword`" in found[name][0], found[name]
+    assert "is written into the program" in found["encoded-literal-docdb"][0]
+    assert not {"ok-derived-secret-docdb", "ok-encoded-secret-docdb"} & set(found)
 
 
 def test_a_stack_output_that_looks_secret_must_be_marked_secret(credentials, mode):

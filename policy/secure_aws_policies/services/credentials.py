@@ -7,12 +7,15 @@ stays in plaintext is where the value came from: a literal in the source, or a c
 `Pulumi.<stack>.yaml` (set without `--secret`). The pack sees where a credential came from: another resource
 (a property dependency: a random.RandomPassword, a Secrets Manager secret), a secret config key or a plain one
 (the stack config the engine hands the pack, with its secret keys), or none of these (written into the program).
+A value built from a config value (a suffix added, base64-encoded) still holds it and is judged by that key.
 Exports are not marked secret by the provider, so for stack outputs the mark itself is read
 (`decode_once.secret_at`). No message prints a value.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -89,11 +92,26 @@ def _origin_problem(
     if resource.property_dependencies.get(str(path[0])):
         return None  # computed from another resource: a RandomPassword's result, a secret version's string
     plain, secret = config
-    if value in secret:
-        return None
-    if value in plain:
-        return f"comes from the plain config key `{plain[value]}`, stored unencrypted in the stack's config file"
+    forms = _readings(value)
+    if any(known in form for form in forms for known in secret):
+        return None  # built from a secret config value (a suffix added, base64-encoded): not in the source
+    for form in forms:
+        for known, key in plain.items():
+            if known in form:
+                return f"comes from the plain config key `{key}`, stored unencrypted in the stack's config file"
     return "is written into the program (or read from outside Pulumi's config), so it is in plaintext in the source"
+
+
+def _readings(value: str) -> list[str]:
+    """The value and, when it is base64, what it encodes: a credential built from a config value by
+    concatenation or encoding still holds that value (config values shorter than six characters are not
+    matched, see stack_config.values_by_secrecy)."""
+    forms = [value]
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return forms
+    return [*forms, decoded]
 
 
 @stack_policy(

@@ -2,6 +2,8 @@
 and once from a secret config key or another resource ("ok-" resources must pass), and stack outputs that look
 secret, marked secret or not. No value here is a real credential; the test checks none is ever printed."""
 
+import base64
+
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -13,6 +15,27 @@ generated = random.RandomPassword("generated", length=32, special=False).result
 
 aws.docdb.Cluster("plain-password-docdb", master_username="docadmin", master_password="not-a-real-password-2")
 aws.docdb.Cluster("ok-secret-docdb", master_username="docadmin", master_password=secret_config)
+# Built from a config value: a secret one stays secret however it is dressed; a plain one or a literal does not
+# become secret by being encoded or extended.
+aws.docdb.Cluster(
+    "ok-derived-secret-docdb", master_username="docadmin", master_password=secret_config.apply(lambda s: s + "-v2")
+)
+aws.docdb.Cluster(
+    "ok-encoded-secret-docdb",
+    master_username="docadmin",
+    master_password=secret_config.apply(lambda s: base64.b64encode(s.encode()).decode()),
+)
+aws.docdb.Cluster(
+    "encoded-plain-config-docdb",
+    master_username="docadmin",
+    master_password=base64.b64encode(plain_config.encode()).decode(),
+)
+aws.docdb.Cluster("concatenated-plain-config-docdb", master_username="docadmin", master_password="v2-" + plain_config)
+aws.docdb.Cluster(
+    "encoded-literal-docdb",
+    master_username="docadmin",
+    master_password=base64.b64encode(b"not-a-real-password-6").decode(),
+)
 aws.redshift.Cluster(
     "plain-config-redshift",
     cluster_identifier="a",
