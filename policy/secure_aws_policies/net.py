@@ -81,6 +81,8 @@ class PortRange:
         protocol = value(props, protocol_key)
         if protocol_name(protocol) in ALL_PROTOCOLS:
             return cls.of(protocol, None, None)
+        # from_port and to_port are required on security group rules and NACL entries (no default to judge); an empty
+        # one reads as in `of` above.
         return cls.of(protocol, value(props, "fromPort"), value(props, "toPort"))
 
     @property

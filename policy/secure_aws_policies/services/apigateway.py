@@ -83,6 +83,7 @@ def apigateway_routes_require_authorization(args: Any, report: Any, config: dict
                     resource.urn,
                 )
         elif resource.resource_type == API_GATEWAY_METHOD:
+            # http_method is required (apigateway/method.py); no default to judge.
             method = peek(resource.props, "httpMethod")
             authorization = peek(resource.props, "authorization")
             if method == "OPTIONS" or UNKNOWN in (method, authorization):

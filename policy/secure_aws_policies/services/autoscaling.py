@@ -43,6 +43,8 @@ def autoscaling_group_multi_az(args: Any, report: Any, config: dict) -> None:
     minimum = int(config["minAvailabilityZones"])
     for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
         with deferred.guard():
+            # availability_zones and vpc_zone_identifiers have no default (left out, a group takes the zones of the subnets it
+            # is given); a subnet's availability_zone (or availability_zone_id) is computed when left out: unknown until created.
             zones = {str(z) for z in items(value(group.props, "availabilityZones", []))}
             linked = [
                 subnets[d.urn] for d in group.property_dependencies.get("vpcZoneIdentifiers", []) if d.urn in subnets
@@ -85,6 +87,8 @@ def autoscaling_group_elb_health_check(args: Any, report: Any, config: dict) -> 
     props = args.props
     if not any(is_set(props, key) for key in ("targetGroupArns", "loadBalancers", "trafficSources")):
         args.not_applicable("the group is not attached to a load balancer")
+    # health_check_type left out: EC2 (the Auto Scaling API's default HealthCheckType), which does not ask the load
+    # balancer.
     kinds = {k.strip().upper() for k in str(value(props, "healthCheckType", "EC2")).split(",")}
     if "ELB" not in kinds:
         report(

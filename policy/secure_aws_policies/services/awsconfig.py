@@ -26,6 +26,8 @@ def _recording_problems(recorder: Any) -> list[str]:
         problems.append("records only chosen resource types (allSupported=false)")
     if items(value(group, "resourceTypes", [])):
         problems.append("lists resourceTypes instead of recording every type")
+    # exclusion_by_resource_types and recording_strategies left out: no exclusion, and the strategy follows
+    # all_supported (cfg/_inputs.py: exclusions "must set the useOnly field of RecordingStrategy").
     if items(value(group, "exclusionByResourceTypes", [])):
         problems.append("excludes resource types (exclusionByResourceTypes)")
     for strategy in items(value(group, "recordingStrategies", [])):
@@ -93,6 +95,7 @@ def config_recorder_records_everything_and_is_on(args: Any, report: Any, config:
                     recorder.urn,
                 )
             for status in mine:
+                # is_enabled is required on aws.cfg.RecorderStatus (no default); unset reads as not recording.
                 if not truthy(value(status.props, "isEnabled", False)):
                     report(
                         f"Config recorder {recorder.name} is turned off by {status.name} (isEnabled is not true).",

@@ -56,6 +56,8 @@ def cloudfront_distribution_encrypted_in_transit(args: Any, report: Any, config:
 
 
 def _judge_viewer_certificate(args: Any, report: Any) -> None:
+    # viewer_certificate is a required block (cloudfront/distribution.py, "maximum one"); left out in a recording it
+    # reads as the default certificate, the weakest case.
     certificate = block(args.props, "viewerCertificate")
     if certificate is UNKNOWN:
         return
@@ -72,6 +74,8 @@ def _judge_viewer_certificate(args: Any, report: Any) -> None:
 
 
 def _judge_origin(args: Any, report: Any, index: int, origin: Any) -> None:
+    # custom_origin_config left out: an S3 or VPC origin (no default to judge); origin_id and path_pattern name
+    # things and have no default to judge.
     custom = block(origin, "customOriginConfig")
     if custom in (None, UNKNOWN):
         return  # an S3 or VPC origin: CloudFront reaches it over AWS's HTTPS endpoints

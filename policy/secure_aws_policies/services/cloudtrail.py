@@ -32,6 +32,8 @@ from .s3 import PUBLIC_ACCESS_SETTINGS, logs_inline
     "GenerateDataKey* with the trail's encryption context.",
 )
 def cloudtrail_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    # kms_key_id left out: CloudTrail encrypts log files with SSE-S3 (CloudTrail user guide, "Encrypting
+    # CloudTrail log files"), not our key.
     report_key(args, report, "kmsKeyId", "trail")
 
 
@@ -54,12 +56,17 @@ def cloudtrail_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
 )
 def cloudtrail_multi_region_management_events(args: Any, report: Any, config: dict) -> None:
     props = args.props
+    # pulumi-aws 7 cloudtrail/trail.py: is_multi_region_trail "Defaults to `false`"; include_global_service_events
+    # "Defaults to `true`" (only an explicit false is refused); enable_logging starts logging unless set to false
+    # (the provider's schema default is true).
     if not truthy(value(props, "isMultiRegionTrail", False)):
         report(f"trail {args.name} is not multi-region, so activity in other regions goes unrecorded.")
     if falsy(value(props, "includeGlobalServiceEvents")):
         report(f"trail {args.name} leaves out global service events (IAM, STS, CloudFront).")
     if falsy(value(props, "enableLogging")):
         report(f"trail {args.name} has enableLogging=false: it records nothing.")
+    # event_selectors and advanced_event_selectors left out: CloudTrail records all management events (its
+    # default selector), so only a selector that is present can narrow them.
     selectors = items(value(props, "eventSelectors", []))
     advanced = items(value(props, "advancedEventSelectors", []))
     if selectors and not any(_records_all_management(s) for s in selectors):
@@ -90,6 +97,7 @@ def _records_all_management(selector: Any) -> bool:
 def _advanced_records_management(selector: Any) -> bool:
     # Advanced selectors AND their field selectors: any field beside eventCategory (readOnly, eventSource
     # NotEquals ...) records only part of the management events.
+    # field_selectors, field and equals are required parts of an advanced selector; no default to judge.
     fields = items(value(selector, "fieldSelectors", []))
     if len(fields) != 1 or str(value(fields[0], "field", "")) != "eventCategory":
         return False
@@ -110,6 +118,7 @@ def _advanced_records_management(selector: Any) -> bool:
     remediation="Set enable_log_file_validation=True on the trail.",
 )
 def cloudtrail_log_file_validation(args: Any, report: Any, config: dict) -> None:
+    # enable_log_file_validation "Defaults to `false`" (cloudtrail/trail.py).
     if not truthy(value(args.props, "enableLogFileValidation", False)):
         report(f"trail {args.name} does not validate its log files: tampering would go unnoticed.")
 
@@ -126,6 +135,7 @@ def cloudtrail_log_file_validation(args: Any, report: Any, config: dict) -> None
     "CloudTrail may assume that can only CreateLogStream/PutLogEvents on that group>.",
 )
 def cloudtrail_cloudwatch_logs(args: Any, report: Any, config: dict) -> None:
+    # cloud_watch_logs_group_arn left out: no delivery to CloudWatch Logs (no default group).
     for key in ("cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"):
         if not is_set(args.props, key):
             report(

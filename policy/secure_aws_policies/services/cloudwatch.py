@@ -32,6 +32,8 @@ from ..types import (
     "this log group's ARN.",
 )
 def log_group_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    # kms_key_id left out: CloudWatch Logs encrypts with its own service key (logs/log_group.py takes "The ARN of
+    # the KMS Key"; none by default), not ours.
     report_key(args, report, "kmsKeyId", "log group")
 
 
@@ -75,6 +77,8 @@ def log_group_retention(args: Any, report: Any, config: dict) -> None:
 def alarm_has_action(args: Any, report: Any, config: dict) -> None:
     if not is_set(args.props, "alarmActions"):
         report(f"alarm {args.name} has no alarm action: it changes state and tells no one.")
+    # actions_enabled "Defaults to `true`" (cloudwatch/metric_alarm.py), so only an explicit false silences an alarm;
+    # alarm_actions left out: no action (no default).
     if falsy(value(args.props, "actionsEnabled")):
         report(f"alarm {args.name} has actionsEnabled=false, so its actions never run.")
 
@@ -111,6 +115,7 @@ def _alarm_acts(alarm: Any) -> bool:
 )
 def cis_monitoring_metric_filters(args: Any, report: Any, config: dict) -> None:
     deferred = Deferred()
+    # A trail's cloud_watch_logs_group_arn left out: it delivers to no log group (no default), so no filter sees it.
     trails = [r for r in args.resources if r.resource_type == CLOUDTRAIL and is_set(r.props, "cloudWatchLogsGroupArn")]
     if not trails:
         return
@@ -176,6 +181,8 @@ _ONE_EVENT_REACHES = {
 
 def _fires_on_one_event(props: Any) -> bool:
     statistic = peek(props, "statistic")
+    # comparison_operator is required (metric_alarm.py), as are metric_name and namespace for a metric alarm; no
+    # default to judge.
     operator = peek(props, "comparisonOperator")
     threshold = peek(props, "threshold")
     # pulumi-aws 7 MetricAlarm: datapoints_to_alarm is "the number of data points that must be breaching";
@@ -220,6 +227,8 @@ def alarm_reaches_subscribed_topic(args: Any, report: Any, config: dict) -> None
     for subscription in (r for r in args.resources if r.resource_type == SNS_TOPIC_SUBSCRIPTION):
         subscribed |= _topic_urns(subscription, "topic", topics)
     for alarm in (r for r in args.resources if r.resource_type == METRIC_ALARM):
+        # alarm_actions has no default: left out, the alarm reaches nobody. A topic's arn and a filter's
+        # metric_transformation (namespace, name) name things; no default to judge.
         reached = _topic_urns(alarm, "alarmActions", topics)
         if reached and not reached & subscribed:
             names = ", ".join(sorted(topics[urn].name for urn in reached))

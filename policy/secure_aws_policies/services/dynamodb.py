@@ -61,6 +61,7 @@ def dynamodb_table_encrypted_with_cmk(args: Any, report: Any, config: dict) -> N
             continue
         problem = customer_key_problem(replica, "kmsKeyArn")
         if problem:
+            # region_name is required on a replica (dynamodb/_inputs.py); no default to judge.
             region = peek(replica, "regionName")
             where = f" in {region}" if isinstance(region, str) else ""
             report(f"DynamoDB table {args.name}: replicas[{index}]{where}: {problem}.")

@@ -22,6 +22,10 @@ from ..types import (
 
 
 def _volume_problem(volume: Any) -> str | None:
+    # encrypted left out: the volume is encrypted only if the account's EBS encryption by default is on, which a
+    # stack that does not manage it cannot show (ec2/_inputs.py: "Boolean controlling whether the created EBS volumes will be
+    # encrypted", no default stated; the EC2 API's default is false); kms_key_id left out: the account's default EBS key,
+    # aws/ebs unless changed.
     if not truthy(value(volume, "encrypted", False)):
         return "is not encrypted"
     return customer_key_problem(volume, "kmsKeyId")
@@ -55,6 +59,8 @@ def _judge_volume(args: Any, report: Any) -> None:
 def _judge_instance(args: Any, report: Any) -> None:
     props = args.props
     devices = []
+    # root_block_device left out: the root volume is made from the AMI's snapshot as it is; ebs_block_devices
+    # left out: no extra volume (no default to judge).
     if has(props, "rootBlockDevice"):
         devices.append(("rootBlockDevice", value(props, "rootBlockDevice")))
     elif not is_set(props, "launchTemplate"):
@@ -77,6 +83,8 @@ _ROOT_DEVICE_NAMES = frozenset({"/dev/xvda", "/dev/sda1", "/dev/sda"})
 
 
 def _judge_launch_template(args: Any, report: Any) -> None:
+    # block_device_mappings left out: every volume as the AMI maps it; device_name and ebs are what a mapping
+    # names (no default to judge).
     mappings = items(value(args.props, "blockDeviceMappings", []))
     with_ebs = [(index, mapping) for index, mapping in enumerate(mappings) if has(mapping, "ebs")]
     if not any(peek(mapping, "deviceName") in (_ROOT_DEVICE_NAMES | {UNKNOWN}) for _, mapping in with_ebs):
@@ -202,6 +210,7 @@ def ec2_image_and_snapshot_not_shared(args: Any, report: Any, config: dict) -> N
                 f"{args.name} shares the {what} with a whole organization or OU ({key}); share only with the "
                 "guarded accounts."
             )
+    # account_id names the grantee (no default to judge); group is "all" or left out.
     account = peek(args.props, "accountId")
     for outside in shared_outside([account] if account is not None else [], allowed):
         report(

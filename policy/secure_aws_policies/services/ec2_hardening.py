@@ -139,6 +139,7 @@ def _spot_request_problems(props: Any) -> list[str]:
         devices.append(("rootBlockDevice", value(props, "rootBlockDevice") or {}))
     elif not from_template:
         problems.append("declares no rootBlockDevice, so its root volume comes from the AMI without our key")
+    # ebs_block_devices left out: no extra volume (no default to judge); a root device left out is judged above.
     devices += [(f"ebsBlockDevices[{i}]", d or {}) for i, d in enumerate(items(value(props, "ebsBlockDevices", [])))]
     problems += [f"{where} {problem}" for where, device in devices if (problem := _volume_problem(device))]
     return problems
@@ -146,6 +147,8 @@ def _spot_request_problems(props: Any) -> list[str]:
 
 def _fleet_problems(props: Any) -> list[str]:
     problems = []
+    # launch_specifications left out: the fleet launches from templates (no default to judge); a specification's
+    # root_block_devices left out: the AMI's root volume as it is.
     for index, spec in enumerate(items(value(props, "launchSpecifications", []))):
         where = f"launchSpecifications[{index}]"
         if truthy(value(spec, "associatePublicIpAddress", False)):

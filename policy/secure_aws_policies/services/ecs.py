@@ -25,6 +25,8 @@ ROOT_USERS = frozenset({"root", "0"})
 
 def containers(args: Any) -> list[tuple[str, Mapping[str, Any]]]:
     """(name, definition) of each container; [] when the document is not a JSON list (the provider refuses it)."""
+    # container_definitions is required (a JSON document); no default to judge. Inside it, what each field does when
+    # left out is stated where it is read.
     document = value(args.props, "containerDefinitions")
     if isinstance(document, str):
         try:
@@ -48,6 +50,8 @@ def containers(args: Any) -> list[tuple[str, Mapping[str, Any]]]:
 )
 def ecs_container_not_privileged(args: Any, report: Any, config: dict) -> None:
     for name, container in containers(args):
+        # `privileged` left out is false (ECS ContainerDefinition: "privileged ... Type: Boolean", not privileged
+        # unless set).
         if truthy(container.get("privileged")):
             report(f"task definition {args.name}: container {name} is privileged.")
 
@@ -64,6 +68,8 @@ def ecs_container_not_privileged(args: Any, report: Any, config: dict) -> None:
 )
 def ecs_container_not_root(args: Any, report: Any, config: dict) -> None:
     for name, container in containers(args):
+        # `user` left out: the image's USER decides (often root), which the pack cannot see from the program; it is
+        # judged where declared (issue 13: "no root user where declared").
         user = container.get("user")
         if user is not None and str(user).split(":", 1)[0].strip().lower() in ROOT_USERS:
             report(f"task definition {args.name}: container {name} runs as user {user!r}, which is root.")

@@ -112,6 +112,8 @@ def eks_control_plane_logging(args: Any, report: Any, config: dict) -> None:
 def eks_node_group_ssh_not_open(args: Any, report: Any, config: dict) -> None:
     # pulumi_aws/eks/_inputs.py NodeGroupRemoteAccessArgs: "If you specify `ec2_ssh_key`, but do not specify
     # [source_security_group_ids] ..., port 22 on the worker nodes is opened to the Internet (0.0.0.0/0)."
+    # remote_access left out: no SSH key on the nodes (no default to judge); source_security_group_ids left out
+    # with an ec2_ssh_key is the insecure default quoted above.
     remote = value(args.props, "remoteAccess")
     if remote and is_set(remote, "ec2SshKey") and not is_set(remote, "sourceSecurityGroupIds"):
         report(
