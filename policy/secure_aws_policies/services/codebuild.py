@@ -18,6 +18,8 @@ def _disabled(found: Any) -> bool:
     return found is not UNKNOWN and isinstance(found, Mapping) and truthy(peek(found, "encryptionDisabled"))
 
 
+# secondary_artifacts and logs_config (its s3_logs) left out: nothing more is written (no default to judge); the
+# encryption_disabled of each "Defaults to `false`".
 def _project_problems(props: Any) -> list[str]:
     """What of a project's output is written unencrypted: `encryption_disabled` defaults to false everywhere."""
     problems = []
@@ -35,6 +37,8 @@ def _project_problems(props: Any) -> list[str]:
     return problems
 
 
+# export_config is required on a report group and its type (S3 or NO_EXPORT) inside it (no default to judge);
+# s3_destination is required with S3.
 def _report_group_problems(props: Any) -> list[str]:
     export = block(props, "exportConfig")
     kind = peek(export, "type") if isinstance(export, Mapping) else export

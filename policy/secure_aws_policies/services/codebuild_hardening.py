@@ -20,6 +20,8 @@ from ..registry import FSBP, Category, resource_policy
 from ..types import CODEBUILD_PROJECT
 
 
+# source is required (its location left out for NO_SOURCE/CODEPIPELINE), secondary_sources left out: none; no
+# default to judge.
 def _sources(props: Any) -> list[tuple[str, Any]]:
     """(where, source block) for the primary source and each secondary source the project declares."""
     found = [("source", block(props, "source"))]

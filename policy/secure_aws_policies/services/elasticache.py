@@ -79,10 +79,14 @@ def elasticache_encrypted_in_transit(args: Any, report: Any, config: dict) -> No
         return
     if peek(args.props, "transitEncryptionMode") == "preferred":
         report(f"replication group {args.name}: transit_encryption_mode 'preferred' still accepts plaintext clients.")
+    # auth_token (or its write-only twin auth_token_wo) and user_group_ids left out: no authentication at all
+    # (no default token or user group).
     if not (is_set(args.props, "authToken") or is_set(args.props, "authTokenWo") or is_set(args.props, "userGroupIds")):
         report(f"replication group {args.name}: no auth_token and no user_group_ids: any client in reach may connect.")
 
 
+# replication_group_id left out: a standalone cluster; engine is required unless it joins a group ("Valid values are
+# `memcached`, `redis`"), so no default to judge.
 def _standalone_redis(args: Any) -> bool:
     """A cache cluster of Redis or Valkey (the engine names it) that belongs to no replication group."""
     if is_set(args.props, "replicationGroupId"):

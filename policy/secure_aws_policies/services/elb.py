@@ -180,6 +180,7 @@ def lb_listener_tls_policy(args: Any, report: Any, config: dict) -> None:
 def _balancer_kind(args: Any) -> str:
     if args.resource_type == CLASSIC_LOAD_BALANCER:
         return "classic"
+    # load_balancer_type: "The default value is `application`" (lb/load_balancer.py).
     return str(value(args.props, "loadBalancerType", "application"))
 
 
@@ -198,6 +199,8 @@ def lb_access_logging(args: Any, report: Any, config: dict) -> None:
     kind = _balancer_kind(args)
     if kind not in ("application", "classic"):
         args.not_applicable(f"ELB.5 covers application and classic load balancers, not {kind} ones")
+    # access_logs left out: no logs. Its `enabled`: "Defaults to `false`, even when `bucket` is specified" on lb
+    # (lb/_inputs.py), "Default is `true`" on classic elb (elb/_inputs.py); bucket is required in the block.
     access_logs = value(args.props, "accessLogs")
     # The classic ELB's block is enabled unless it says otherwise; the v2 one only when it says so.
     enabled = truthy(value(access_logs, "enabled", kind == "classic")) if access_logs else False
@@ -217,6 +220,7 @@ def lb_access_logging(args: Any, report: Any, config: dict) -> None:
 def alb_drops_invalid_headers(args: Any, report: Any, config: dict) -> None:
     if _balancer_kind(args) != "application":
         args.not_applicable("only application load balancers parse HTTP headers")
+    # drop_invalid_header_fields: "The default is false" (lb/load_balancer.py).
     if not truthy(value(args.props, "dropInvalidHeaderFields", False)):
         report(f"load balancer {args.name} forwards HTTP headers with invalid names (request smuggling risk).")
 
@@ -234,6 +238,7 @@ def alb_drops_invalid_headers(args: Any, report: Any, config: dict) -> None:
 def lb_desync_mitigation(args: Any, report: Any, config: dict) -> None:
     if _balancer_kind(args) not in ("application", "classic"):
         args.not_applicable("only application and classic load balancers have a desync mitigation mode")
+    # desync_mitigation_mode: "`defensive` (default)" on both lb and elb.
     mode = value(args.props, "desyncMitigationMode", "defensive")
     if mode not in ("defensive", "strictest"):
         report(
@@ -252,6 +257,7 @@ def lb_desync_mitigation(args: Any, report: Any, config: dict) -> None:
     remediation="Set enable_deletion_protection=True.",
 )
 def lb_deletion_protection(args: Any, report: Any, config: dict) -> None:
+    # enable_deletion_protection: "Defaults to `false`" (lb/load_balancer.py).
     if not truthy(value(args.props, "enableDeletionProtection", False)):
         report(f"load balancer {args.name} can be deleted by one API call: enableDeletionProtection is not true.")
 
@@ -475,6 +481,7 @@ def _judge_classic(
             continue
         with deferred.guard():
             for index, listener in enumerate(items(value(balancer.props, "listeners", []))):
+                # instance_port and lb_protocol are required on a classic listener; no default to judge.
                 port = as_int(value(listener, "instancePort"), -1)
                 if port in ports:
                     report(
@@ -506,6 +513,7 @@ def _judge_classic(
 )
 def lb_classic_listeners_encrypted(args: Any, report: Any, config: dict) -> None:
     for index, listener in enumerate(items(value(args.props, "listeners", []))):
+        # lb_protocol is required (elb/_inputs.py); no default to judge: an unset one is refused as unknown.
         protocol = str(value(listener, "lbProtocol", "")).upper()
         if protocol not in ("HTTPS", "SSL"):
             report(f"classic load balancer {args.name}: listeners[{index}] accepts {protocol or 'an unset protocol'}.")

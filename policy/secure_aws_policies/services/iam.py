@@ -81,6 +81,7 @@ def policy_documents(args: Any, report: Callable[[str], None] | None = None) -> 
     props, kind = args.props, args.resource_type
     raw: list[tuple[str, Any]] = []
     if kind == ROLE:
+        # inline_policies left out: none (no default to judge); policy is required on the policy holders.
         for index, inline in enumerate(items(value(props, "inlinePolicies", []))):
             raw.append((f"inlinePolicies[{index}]", value(inline, "policy")))
     elif kind in ALL_POLICY_HOLDERS:
@@ -224,6 +225,7 @@ def iam_no_decrypt_on_all_keys(args: Any, report: Any, config: dict) -> None:
 )
 def iam_no_user_policies(args: Any, report: Any, config: dict) -> None:
     if args.resource_type == POLICY_ATTACHMENT:
+        # users left out: the attachment names no user (no default to judge).
         if items(value(args.props, "users", [])):
             report(f"{args.name} attaches a policy to IAM users.")
         return

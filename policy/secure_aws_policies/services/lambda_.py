@@ -29,6 +29,9 @@ from .resource_policies import lambda_permission
     "the Lambda service).",
 )
 def lambda_environment_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    # environment left out: no variables to encrypt; kms_key_arn left out: Lambda uses its AWS managed key
+    # (lambda_/function.py: "If not provided when environment variables are in use, AWS Lambda uses a default service
+    # key").
     environment = peek(args.props, "environment")
     if environment is None:
         return
@@ -49,6 +52,8 @@ def lambda_environment_encrypted_with_cmk(args: Any, report: Any, config: dict) 
     "the role AWSLambdaVPCAccessExecutionRole-equivalent ENI permissions.",
 )
 def lambda_function_in_vpc(args: Any, report: Any, config: dict) -> None:
+    # vpc_config (or its subnet_ids) left out: the function runs in Lambda's own network, outside our VPC (no
+    # default VPC attachment).
     vpc_config = peek(args.props, "vpcConfig")
     if vpc_config is UNKNOWN:
         return  # a vpcConfig built from other resources' outputs: set, subnets included

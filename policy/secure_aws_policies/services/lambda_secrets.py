@@ -27,6 +27,7 @@ from ..types import LAMBDA_FUNCTION
     "function reads it at run time (e.g. with the AWS Parameters and Secrets Lambda Extension).",
 )
 def lambda_environment_no_plaintext_secrets(args: Any, report: Any, config: dict) -> None:
+    # environment and its variables left out: no variables to judge (no default variables).
     environment = peek(args.props, "environment")
     if not isinstance(environment, Mapping):
         return

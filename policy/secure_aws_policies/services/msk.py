@@ -31,6 +31,8 @@ def msk_cluster_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None
     if problem:
         report(f"MSK cluster {args.name}: {problem}.")
     info = block(args.props, "encryptionInfo")
+    # encryption_in_transit left out: client_broker "Default value is `TLS`", in_cluster "Default value: `true`"
+    # (msk/_inputs.py), so only a value that is set can weaken it.
     transit = block(info, "encryptionInTransit") if info not in (None, UNKNOWN) else info
     if transit is UNKNOWN:
         return

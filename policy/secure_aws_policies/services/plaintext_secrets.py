@@ -34,6 +34,8 @@ from ..types import (
 _BASE64 = re.compile(r"^[A-Za-z0-9+/\s]+={0,2}\s*$")
 # Where each type takes user data, and whether that argument is base64 (pulumi-aws 7: LaunchTemplate.user_data
 # "The base64-encoded user data"; Instance.user_data is plain text and user_data_base64 its base64 twin).
+# user_data left out: no script (no default to judge); a spot fleet's launch_specifications left out: it
+# launches from templates, whose user data is judged on the template.
 _USER_DATA_KEYS = {
     EC2_INSTANCE: (("userData", False), ("userDataBase64", True)),
     SPOT_INSTANCE_REQUEST: (("userData", False), ("userDataBase64", True)),
@@ -104,6 +106,7 @@ def _environment_variables(args: Any) -> list[Mapping[str, Any]]:
     environment = peek(args.props, "environment")
     if not isinstance(environment, Mapping):
         return []
+    # environment_variables left out: none (no default variables to judge).
     variables = peek(environment, "environmentVariables")
     if variables is UNKNOWN:
         return []

@@ -28,6 +28,8 @@ from .ec2 import SHARING_CONFIG, shared_outside
 from .s3 import PRODUCTION_CONFIG
 
 
+# replicate_source_db left out: not a replica (no default to judge); replicas of sources outside the stack
+# are judged in rds_replicas.py.
 def _not_for_replicas(args: Any) -> None:
     if is_set(args.props, "replicateSourceDb"):
         args.not_applicable("a read replica follows its source instance for this setting")
@@ -46,8 +48,12 @@ def _not_for_replicas(args: Any) -> None:
 def rds_storage_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     if is_set(args.props, "replicateSourceDb"):
         args.not_applicable("a read replica inherits its source instance's encryption")
+    # storage_encrypted: "The default is `false` if not specified" (rds/instance.py); on rds.Cluster "`false` for
+    # `provisioned` `engine_mode` and `true` for `serverless`", where AWS then uses aws/rds, not our key, so absent is
+    # refused for both.
     if not truthy(value(args.props, "storageEncrypted", False)):
         report(f"{args.name}: storageEncrypted is not true, so the database and its snapshots are stored unencrypted.")
+    # kms_key_id left out: the aws/rds AWS managed key.
     report_key(args, report, "kmsKeyId", "database")
 
 
@@ -71,6 +77,8 @@ FIRST_POSTGRES_FORCING_SSL_BY_DEFAULT = 15
 
 
 def _forces_ssl(group: Any) -> bool:
+    # parameters left out: the family's defaults (see each engine's note above); a parameter's name and value are
+    # required (no default to judge).
     for parameter in items(value(group.props, "parameters", [])):
         if str(value(parameter, "name", "")).lower() == "rds.force_ssl":
             return str(value(parameter, "value", "")).strip() == "1"
@@ -210,6 +218,7 @@ def rds_requires_tls(args: Any, report: Any, config: dict) -> None:
     remediation="Set publicly_accessible=False and use a DB subnet group of isolated subnets.",
 )
 def rds_not_publicly_accessible(args: Any, report: Any, config: dict) -> None:
+    # publicly_accessible: "Default is `false`" (rds/instance.py, rds/cluster_instance.py).
     if truthy(value(args.props, "publiclyAccessible", False)):
         report(f"database {args.name} sets publiclyAccessible.")
 
@@ -299,6 +308,8 @@ def rds_logs_exported(args: Any, report: Any, config: dict) -> None:
     },
 )
 def rds_enhanced_monitoring(args: Any, report: Any, config: dict) -> None:
+    # monitoring_interval: "The default is 0" (no enhanced monitoring); monitoring_role_arn has no default and is
+    # required by RDS for an interval above 0.
     interval = as_int(value(args.props, "monitoringInterval"))
     maximum = int(config["maxMonitoringIntervalSeconds"])
     if interval <= 0:
@@ -319,6 +330,7 @@ def rds_enhanced_monitoring(args: Any, report: Any, config: dict) -> None:
     remediation="Set multi_az=True (RDS keeps a synchronous standby in another AZ and fails over to it).",
 )
 def rds_multi_az(args: Any, report: Any, config: dict) -> None:
+    # multi_az left out: single-AZ (the RDS CreateDBInstance default; rds/instance.py states none).
     if not truthy(value(args.props, "multiAz", False)):
         report(f"database {args.name} is single-AZ: an Availability Zone outage takes it down.")
 
@@ -359,6 +371,7 @@ def rds_backup_retention(args: Any, report: Any, config: dict) -> None:
     remediation="Set deletion_protection=True (and protect=True in production).",
 )
 def rds_deletion_protection(args: Any, report: Any, config: dict) -> None:
+    # deletion_protection: "The default is `false`" (rds/instance.py and rds/cluster.py).
     if not truthy(value(args.props, "deletionProtection", False)):
         report(f"database {args.name} can be deleted by one API call: deletionProtection is not true.")
 
@@ -374,6 +387,7 @@ def rds_deletion_protection(args: Any, report: Any, config: dict) -> None:
     remediation="Set copy_tags_to_snapshot=True.",
 )
 def rds_copy_tags_to_snapshots(args: Any, report: Any, config: dict) -> None:
+    # copy_tags_to_snapshot: "Default is `false`" (rds/instance.py).
     if not truthy(value(args.props, "copyTagsToSnapshot", False)):
         report(f"database {args.name} does not copy its tags to snapshots.")
 
@@ -388,6 +402,7 @@ def rds_copy_tags_to_snapshots(args: Any, report: Any, config: dict) -> None:
     remediation="Leave auto_minor_version_upgrade unset or set it to True.",
 )
 def rds_auto_minor_version_upgrade(args: Any, report: Any, config: dict) -> None:
+    # auto_minor_version_upgrade: "Defaults to true" (rds/instance.py), so only an explicit false is refused.
     if falsy(value(args.props, "autoMinorVersionUpgrade")):
         report(f"database {args.name} does not take automatic minor upgrades, so engine security fixes wait.")
 
@@ -403,6 +418,7 @@ def rds_auto_minor_version_upgrade(args: Any, report: Any, config: dict) -> None
     remediation="Set iam_database_authentication_enabled=True.",
 )
 def rds_iam_authentication(args: Any, report: Any, config: dict) -> None:
+    # iam_database_authentication_enabled left out: off (the RDS API's default; rds/instance.py states none).
     if not truthy(value(args.props, "iamDatabaseAuthenticationEnabled", False)):
         report(f"database {args.name} does not accept IAM authentication.")
 
@@ -470,6 +486,7 @@ def rds_keeps_final_snapshot_and_backups(args: Any, report: Any, config: dict) -
 )
 def rds_snapshot_not_shared(args: Any, report: Any, config: dict) -> None:
     allowed = sorted(guarded_accounts([args], config["accountIds"]))  # config and the provider
+    # shared_accounts left out: the snapshot is shared with no one (no default to judge).
     grantees = items(peek(args.props, "sharedAccounts", []))
     for outside in shared_outside(grantees, allowed):
         public = " (public)" if outside == "all" else ""

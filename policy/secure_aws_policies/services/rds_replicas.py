@@ -52,6 +52,7 @@ def rds_replica_of_outside_source_encrypted(args: Any, report: Any, config: dict
     deferred = Deferred()
     for replica in (r for r in args.resources if r.resource_type == RDS_INSTANCE):
         with deferred.guard():
+            # replicate_source_db left out: not a replica (no default to judge).
             source = peek(replica.props, "replicateSourceDb")
             if source in (None, "", UNKNOWN):
                 continue  # not a replica, or its source is computed from a resource in the stack

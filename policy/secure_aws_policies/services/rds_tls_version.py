@@ -48,6 +48,8 @@ def _weak_tls(parameter: Any, family: str) -> str | None:
 )
 def rds_parameter_group_tls_1_2(args: Any, report: Any, config: dict) -> None:
     family = peek(args.props, "family", "")
+    # parameters left out: the family's defaults, TLS 1.2 and newer from PostgreSQL 13 and MySQL 8.0.28 (see the
+    # description); the defaults of older families (postgres12, mysql5.7) are not judged here.
     parameters = peek(args.props, "parameters", [])
     if UNKNOWN in (family, parameters):
         return

@@ -67,6 +67,8 @@ def lambda_permission(props: Any) -> Statements:
     """pulumi-aws 7 `aws.lambda_.Permission`: principal (service, account id, ARN or `*`), source_arn,
     source_account, principal_org_id. A source ARN still unknown at preview is a resource of this stack: enough for
     a service principal, but "*" is narrowed only by an ARN that names an account, so there it stays undecided."""
+    # principal and action are required on a Lambda permission (no default to judge); source_arn, source_account
+    # and principal_org_id left out: no condition, so a service principal may act for any account's resource.
     principal = str(value(props, "principal", ""))
     source_arn = value(props, "sourceArn") if principal.strip() == "*" else _source(props, "sourceArn")
     conditions = {
@@ -86,6 +88,7 @@ def _layer_permission(props: Any) -> Statements:
     organization_id."""
     org = value(props, "organizationId")
     conditions = {"StringEquals": {"aws:PrincipalOrgID": org}} if org else None
+    # action is required on a layer permission ("`lambda:GetLayerVersion` is the standard value"); no default to judge.
     action = str(value(props, "action", "lambda:GetLayerVersion"))
     return [("principal", access.grant(str(value(props, "principal", "")), action, conditions))]
 
@@ -93,6 +96,8 @@ def _layer_permission(props: Any) -> Statements:
 def _event_permission(props: Any) -> Statements:
     """`aws.cloudwatch.EventPermission`: principal is an account id or `*`, optionally limited by `condition`
     ({key: aws:PrincipalOrgID, type: StringEquals, value})."""
+    # condition left out: none, the principal alone decides; its type, key and value are required inside. action:
+    # "Defaults to `events:PutEvents`" (cloudwatch/event_permission.py).
     condition = value(props, "condition")
     conditions = None
     if condition:
@@ -104,6 +109,7 @@ def _event_permission(props: Any) -> Statements:
 def _document_shares(props: Any) -> Statements:
     """`aws.ssm.Document` `permissions`: {type: "Share", account_ids: "<id>,<id>" or "All"} (SSM's
     ModifyDocumentPermission: `All` shares the document publicly)."""
+    # permissions left out: the document is not shared (no default to judge); account_ids is required inside.
     permissions = value(props, "permissions") or {}
     shared = value(permissions, "account_ids", value(permissions, "accountIds", ""))
     accounts = [a.strip() for a in str(shared).split(",") if a.strip()]
@@ -113,6 +119,7 @@ def _document_shares(props: Any) -> Statements:
 def _openapi_policy(props: Any) -> Statements:
     """A REST API's OpenAPI `body` may carry its resource policy as `x-amazon-apigateway-policy` (JSON or YAML):
     another argument form of the same policy."""
+    # body left out: no OpenAPI document, so no policy in it (no default to judge).
     body = value(props, "body")
     if not isinstance(body, str) or "x-amazon-apigateway-policy" not in body:
         return []
@@ -129,6 +136,7 @@ def _openapi_policy(props: Any) -> Statements:
 
 def _access_point_in_vpc(props: Any) -> bool:
     """An S3 access point with a vpc_configuration takes requests only from that VPC."""
+    # vpc_configuration left out: the access point takes requests from the internet (S3's default network origin).
     return is_set(peek(props, "vpcConfiguration") or {}, "vpcId")
 
 
@@ -139,6 +147,7 @@ def _always(props: Any) -> bool:
 def _in_vpc(props: Any) -> bool:
     """A search domain in a VPC (vpc_options with subnets) is reachable only from inside it: a `*` access policy
     there is the fine-grained access control pattern AWS documents, not a public domain."""
+    # vpc_options left out: a public domain endpoint (OpenSearch's default); subnet_ids is required inside.
     return is_set(peek(props, "vpcOptions") or {}, "subnetIds")
 
 

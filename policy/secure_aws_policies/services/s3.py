@@ -131,6 +131,7 @@ def s3_bucket_denies_insecure_transport(args: Any, report: Any, config: dict) ->
     for bucket in (r for r in args.resources if r.resource_type in S3_BUCKETS):
         with deferred.guard():
             holders = [(p.name, p.props) for p in policies.get(bucket.urn, [])]
+            # A bucket's policy left out: no bucket policy, so nothing denies plain HTTP (S3 accepts it by default).
             if peek(bucket.props, "policy") not in (None, ""):
                 holders.append(("its inline policy", bucket.props))
             problem = documents.plain_transport_problem(holders, "s3:*", need_objects=True)
@@ -183,6 +184,7 @@ def s3_bucket_access_logging(args: Any, report: Any, config: dict) -> None:
 def logs_inline(bucket: Any) -> bool:
     """The bucket's own `logging` names a target bucket. At AnalyzeStack that is a computed output (the deprecated
     inline form), unknown at a first preview: it raises then, so an unlogged bucket is undecided, not passed."""
+    # logging (its target_bucket) left out: S3 server access logging is off by default.
     return is_set(value(bucket.props, "logging") or {}, "targetBucket")
 
 
@@ -191,6 +193,8 @@ def _buckets(args: Any) -> list[Any]:
 
 
 def _status(versioning: Any) -> Any:
+    # versioning_configuration.status is required on BucketVersioning; the bucket's own versioning left out: a
+    # new bucket is unversioned (S3's default).
     return value(value(versioning.props, "versioningConfiguration") or {}, "status")
 
 
@@ -231,8 +235,10 @@ def s3_bucket_versioning(args: Any, report: Any, config: dict) -> None:
 
 @stack_policy(
     name="s3-bucket-public-access-blocked",
-    description="Every S3 bucket has a BucketPublicAccessBlock with all four settings true (block and ignore public "
-    "ACLs, block and restrict public policies); with several on one bucket the last applied wins, so each must.",
+    description="Every S3 bucket blocks public access with all four settings (block and ignore public ACLs, block "
+    "and restrict public policies): S3 turns them on for every new bucket, so a bucket without a "
+    "BucketPublicAccessBlock passes, and a declared one (whose left-out settings are false) must set all four; "
+    "with several on one bucket the last applied wins, so each must.",
     types=[*sorted(S3_BUCKETS), BUCKET_PUBLIC_ACCESS_BLOCK],
     severity=Severity.HIGH,
     category=Category.ACCESS,
@@ -244,10 +250,11 @@ def s3_bucket_public_access_blocked(args: Any, report: Any, config: dict) -> Non
     deferred = Deferred()
     blocks = linked_to(args.resources, BUCKET_PUBLIC_ACCESS_BLOCK, "bucket")
     for bucket in _buckets(args):
+        # No BucketPublicAccessBlock: S3 turns all four settings on for every new bucket ("Amazon S3 Block Public
+        # Access ... enabled by default for new buckets", S3 user guide, since April 2023), so absent passes. Only a
+        # block the program declares can turn one off: pulumi-aws 7 BucketPublicAccessBlock sends each setting it
+        # leaves out as false ("Defaults to `false`").
         linked = blocks.get(bucket.urn, [])
-        if not linked:
-            report(f"bucket {bucket.name} has no BucketPublicAccessBlock.", bucket.urn)
-            continue
         with deferred.guard():
             # S3 keeps one public access block per bucket: with several resources the last applied wins, so each
             # must set all four.
@@ -260,8 +267,9 @@ def s3_bucket_public_access_blocked(args: Any, report: Any, config: dict) -> Non
 
 @stack_policy(
     name="s3-bucket-ownership-enforced",
-    description="Every S3 bucket declares object ownership BucketOwnerEnforced (ACLs disabled, the bucket owner owns "
-    "every object), and no ACL is granted on it.",
+    description="Every S3 bucket keeps object ownership BucketOwnerEnforced (ACLs disabled, the bucket owner owns "
+    "every object; S3's default for new buckets, so a bucket without BucketOwnershipControls passes, and every "
+    "declared one must say BucketOwnerEnforced), and no ACL is granted on it.",
     types=[*sorted(S3_BUCKETS), BUCKET_OWNERSHIP_CONTROLS, BUCKET_ACL],
     severity=Severity.MEDIUM,
     category=Category.ACCESS,
@@ -275,9 +283,12 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
     acls = linked_to(args.resources, BUCKET_ACL, "bucket")
     for bucket in _buckets(args):
         with deferred.guard():
+            # No BucketOwnershipControls: S3 creates every new bucket with BucketOwnerEnforced ("ACLs are disabled
+            # by default for new buckets", S3 user guide, since April 2023), so absent passes; rule.object_ownership
+            # is required in a declared one.
             settings = [value(value(c.props, "rule") or {}, "objectOwnership") for c in controls.get(bucket.urn, [])]
-            if "BucketOwnerEnforced" not in settings:
-                found = f"object ownership {', '.join(map(str, settings))}" if settings else "no ownership controls"
+            if settings and "BucketOwnerEnforced" not in settings:
+                found = f"object ownership {', '.join(map(str, settings))}"
                 report(
                     f"bucket {bucket.name} has {found}, so ACLs can still grant access; declare BucketOwnerEnforced.",
                     bucket.urn,
@@ -297,6 +308,7 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
             # The bucket's own `acl` and `grants` are computed outputs at AnalyzeStack: unknown at a first preview
             # (not judged then: the ownership control above already decides), and after `pulumi up` `grants` holds
             # the owner's own FULL_CONTROL grant, which every bucket has.
+            # acl and grants left out: the bucket owner's FULL_CONTROL only (the default ACL, "private").
             acl, grants = peek(bucket.props, "acl"), peek(bucket.props, "grants")
             granted = [] if grants is UNKNOWN else [g for g in items(grants) if not _owner_grant(g)]
             if acl not in (None, "", "private", UNKNOWN) or granted:
@@ -306,6 +318,7 @@ def s3_bucket_ownership_enforced(args: Any, report: Any, config: dict) -> None:
 
 def _owner_grant(grant: Any) -> bool:
     """A canonical-user FULL_CONTROL grant without a group URI: the bucket owner's, present on every bucket."""
+    # A grant's permissions and type are required, uri is absent for a canonical user; no default to judge.
     permissions = {str(p) for p in items(value(grant, "permissions"))}
     return value(grant, "type") == "CanonicalUser" and not is_set(grant, "uri") and permissions == {"FULL_CONTROL"}
 
@@ -378,6 +391,7 @@ def _early_expiration(rule: Any, enabled: bool, minimum: int) -> str | None:
         days = as_int(value(block, "days"), 0)
         if 0 < days < minimum:
             return f"expires current objects after {days} day(s)"
+        # expiration's days and date left out: no expiration (S3 keeps objects forever by default).
         if is_set(block, "date"):
             return f"expires current objects on a fixed date ({peek(block, 'date')})"
     return None

@@ -35,6 +35,9 @@ def secret_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     if args.resource_type == SECRET:
         report_key(args, report, "kmsKeyId", "secret")
         _report_replica_keys(args, report)
+    # manage_master_user_password left out: RDS does not manage the password (no secret to judge);
+    # master_user_secret_kms_key_id: "If not specified, the default KMS key for your Amazon Web Services account is
+    # used" (rds/instance.py), aws/secretsmanager, not ours.
     elif truthy(value(args.props, "manageMasterUserPassword", False)):
         report_key(args, report, "masterUserSecretKmsKeyId", "the RDS-managed master password secret of")
 

@@ -126,6 +126,7 @@ def group_ingress(resources: list[Any]) -> list[GroupIngress]:
         if resource.resource_type == SECURITY_GROUP:
             keys = [resource.urn]
         else:
+            # security_group_id is required on a rule resource; no default to judge.
             keys = [d.urn for d in resource.property_dependencies.get("securityGroupId", [])]
             if not keys:
                 literal = peek(resource.props, "securityGroupId")

@@ -50,6 +50,7 @@ def sns_topic_denies_insecure_transport(args: Any, report: Any, config: dict) ->
     for topic in (r for r in args.resources if r.resource_type == SNS_TOPIC):
         with deferred.guard():
             holders = [(p.name, p.props) for p in policies.get(topic.urn, [])]
+            # A topic's inline policy left out: SNS's default policy (owner account only), judged as no statement at all.
             if peek(topic.props, "policy") not in (None, ""):
                 holders.append(("its inline policy", topic.props))
             problem = documents.plain_transport_problem(holders, "sns:Publish", need_objects=False)
@@ -83,6 +84,8 @@ def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     if is_set(args.props, "kmsMasterKeyId"):
         report_key(args, report, "kmsMasterKeyId", "queue")
         return
+    # sqs_managed_sse_enabled left out: SQS creates new queues with SSE-SQS on (SQS developer guide, "Encryption at
+    # rest": SSE-SQS is the default for new queues); kms_master_key_id left out: no KMS key of ours.
     if config["allowSqsManagedSse"] and truthy(value(args.props, "sqsManagedSseEnabled", True)):
         return
     report(
@@ -103,6 +106,7 @@ def sqs_queue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     remediation="Use protocol='https' with an https:// endpoint.",
 )
 def sns_subscription_https_only(args: Any, report: Any, config: dict) -> None:
+    # protocol is required on a subscription; no default to judge.
     protocol = peek(args.props, "protocol")
     if protocol is not UNKNOWN and str(protocol).lower() == "http":
         report(f"subscription {args.name} delivers messages over plain HTTP.")

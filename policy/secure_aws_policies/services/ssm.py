@@ -24,6 +24,8 @@ from ..types import SSM_PARAMETER
     controls=[PROJECT("encryption-at-rest-with-cmk")],
     remediation="Set key_id=<our key ARN> on aws.ssm.Parameter of type SecureString.",
 )
+# type is required on aws.ssm.Parameter (String, StringList or SecureString; no default to judge); key_id left out
+# on a SecureString: the aws/ssm AWS managed key.
 def ssm_secure_string_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     kind = peek(args.props, "type")
     if kind is UNKNOWN or kind != "SecureString":

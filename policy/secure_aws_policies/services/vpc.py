@@ -50,6 +50,8 @@ from ..types import (
     config={"adminPorts": ADMIN_PORTS},
 )
 def network_acl_admin_ports_closed_to_world(args: Any, report: Any, config: dict) -> None:
+    # egress: "Default `false`" (ec2/network_acl_rule.py): a rule that leaves it out is an ingress rule. An entry's
+    # cidr_block or ipv6_cidr_block is its source (one is required: no default to judge).
     if args.resource_type == NETWORK_ACL_RULE:
         if truthy(value(args.props, "egress", False)):
             return
@@ -87,6 +89,7 @@ def _ordered_ingress(resources: list[Any]) -> dict[str, tuple[Any, list[tuple[in
         for dependency in rule.property_dependencies.get("networkAclId", []):
             if dependency.urn in acls:
                 acls[dependency.urn][1].append(
+                    # rule_number is required (no default to judge); it orders the entries.
                     (as_int(value(rule.props, "ruleNumber")), rule.name, rule.props, "ruleAction")
                 )
     return acls
@@ -145,6 +148,7 @@ def network_acl_admin_ports_combined(args: Any, report: Any, config: dict) -> No
     "addresses, so even public subnets need no auto-assigned IPs.",
 )
 def subnet_no_auto_public_ip(args: Any, report: Any, config: dict) -> None:
+    # map_public_ip_on_launch: "Default is `false`" (ec2/subnet.py).
     if truthy(value(args.props, "mapPublicIpOnLaunch", False)):
         report(f"subnet {args.name} sets mapPublicIpOnLaunch.")
 
@@ -168,6 +172,8 @@ def vpc_flow_logs_enabled(args: Any, report: Any, config: dict) -> None:
             report(f"VPC {vpc.name} has no flow log, so rejected and accepted connections leave no trace.", vpc.urn)
             continue
         with deferred.guard():
+            # traffic_type is "Required if `eni_id`, ..., `subnet_id`, or `vpc_id` is specified" (ec2/flow_log.py): no default
+            # to judge; an unset one is refused as recording nothing named.
             kinds = {str(value(f.props, "trafficType", "")).upper() for f in linked}
             if not kinds & {"ALL", "REJECT"}:
                 report(f"VPC {vpc.name}: its flow logs record only {', '.join(sorted(kinds))} traffic.", vpc.urn)
@@ -186,6 +192,7 @@ _ROUTE_TARGETS = {
 
 def _route_exits(route: Any, dependencies: Any = None) -> str | None:
     """What a route (inline entry or aws.ec2.Route) leads out of the VPC to, or None."""
+    # gateway_id left out: the route goes elsewhere (another target is required); no default to judge.
     gateway = peek(route, "gatewayId")
     # At a first preview the id is unknown: an InternetGateway the input depends on says what it is (for inline
     # routes, the table's `routes` dependencies: some route of the table names that gateway).

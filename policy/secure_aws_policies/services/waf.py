@@ -33,6 +33,7 @@ def attached_to(target: Any, candidates: list[Any], key: str) -> list[Any] | Non
     if linked:
         return linked
     literal = [c for c in candidates if not c.property_dependencies.get(key)]
+    # arn is computed (no default to judge): unknown until the target exists.
     arn = peek(target.props, "arn")
     if literal and arn is UNKNOWN:
         return None
@@ -44,6 +45,7 @@ def _blocks(action: Any, override: Any) -> bool:
     (override none). Count, and allow, stop nothing."""
     if isinstance(override, str):  # WebAclRuleGroupAssociation: "none" or "count"
         return override.lower() == "none"
+    # override_action (none or count) is required for a rule group reference; no default to judge.
     if has(override or {}, "none"):
         return True
     if has(override or {}, "count"):
@@ -109,6 +111,7 @@ def waf_protects_internet_facing_alb(args: Any, report: Any, config: dict) -> No
             found = attached_to(lb, associations, "resourceArn")
             if found is None:
                 value(lb.props, "arn")  # undecided until the load balancer's ARN is known
+            # web_acl_arn is required on an association; no default to judge.
             found = [a for a in found if is_set(a.props, "webAclArn")]
             if not found:
                 report(
@@ -144,6 +147,7 @@ DEFAULT_REDACTED_HEADERS = ["authorization", "cookie"]
 def _redacted_headers(logging: Any) -> set[str]:
     return {
         str(value(value(field, "singleHeader") or {}, "name", "")).lower()
+        # redacted_fields left out: nothing is redacted (WAF logs every header by default); single_header names one.
         for field in items(value(logging.props, "redactedFields", []))
     }
 
@@ -156,6 +160,7 @@ def _misnamed_destinations(logging: Any, resources: dict[str, Any]) -> list[str]
         if group is None or group.resource_type != LOG_GROUP:
             continue
         # With namePrefix, the provider makes the name from the prefix: the prefix decides.
+        # name_prefix and name left out: a random name (no default to judge against the prefix WAF requires).
         prefix = peek(group.props, "namePrefix")
         name = peek(group.props, "name")
         known = prefix if isinstance(prefix, str) else name if isinstance(name, str) else None
@@ -194,6 +199,7 @@ def waf_web_acl_logging(args: Any, report: Any, config: dict) -> None:
             found = attached_to(acl, loggings, "resourceArn")
             if found is None:
                 value(acl.props, "arn")  # undecided until the web ACL's ARN is known
+            # log_destination_configs is required in a logging configuration; no default to judge.
             if not [c for c in found if is_set(c.props, "logDestinationConfigs")]:
                 report(
                     f"web ACL {acl.name} has no logging configuration with a destination: its decisions leave no "
