@@ -43,8 +43,9 @@ def autoscaling_group_multi_az(args: Any, report: Any, config: dict) -> None:
     minimum = int(config["minAvailabilityZones"])
     for group in (r for r in args.resources if r.resource_type == AUTOSCALING_GROUP):
         with deferred.guard():
-            # availability_zones and vpc_zone_identifiers have no default (left out, a group takes the zones of the subnets it
-            # is given); a subnet's availability_zone (or availability_zone_id) is computed when left out: unknown until created.
+            # availability_zones and vpc_zone_identifiers have no default (left out, a group takes the zones of the
+            # subnets it is given); a subnet's availability_zone (or availability_zone_id) is computed when left out:
+            # unknown until created.
             zones = {str(z) for z in items(value(group.props, "availabilityZones", []))}
             linked = [
                 subnets[d.urn] for d in group.property_dependencies.get("vpcZoneIdentifiers", []) if d.urn in subnets

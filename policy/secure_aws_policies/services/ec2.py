@@ -22,10 +22,10 @@ from ..types import (
 
 
 def _volume_problem(volume: Any) -> str | None:
-    # encrypted left out: the volume is encrypted only if the account's EBS encryption by default is on, which a
-    # stack that does not manage it cannot show (ec2/_inputs.py: "Boolean controlling whether the created EBS volumes will be
-    # encrypted", no default stated; the EC2 API's default is false); kms_key_id left out: the account's default EBS key,
-    # aws/ebs unless changed.
+    # encrypted left out: the volume is encrypted only if the account's EBS encryption by default is on, which a stack
+    # that does not manage it cannot show (ec2/_inputs.py: "Boolean controlling whether the created EBS volumes will be
+    # encrypted", no default stated; the EC2 API's default is false); kms_key_id left out: the account's default EBS
+    # key, aws/ebs unless changed.
     if not truthy(value(volume, "encrypted", False)):
         return "is not encrypted"
     return customer_key_problem(volume, "kmsKeyId")

@@ -55,8 +55,8 @@ def firehose_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     sse = peek(args.props, "serverSideEncryption")
     if sse is UNKNOWN:
         return
-    # server_side_encryption.enabled "Default is `false`", key_type "Default is `AWS_OWNED_CMK`"
-    # (kinesis/_inputs.py FirehoseDeliveryStreamServerSideEncryptionArgs); key_arn is required with CUSTOMER_MANAGED_CMK.
+    # server_side_encryption.enabled "Default is `false`", key_type "Default is `AWS_OWNED_CMK`" (kinesis/_inputs.py
+    # FirehoseDeliveryStreamServerSideEncryptionArgs); key_arn is required with CUSTOMER_MANAGED_CMK.
     enabled = peek(sse, "enabled") if sse else None
     key_type = peek(sse, "keyType") if sse else None
     if UNKNOWN in (enabled, key_type):

@@ -50,7 +50,8 @@ def sns_topic_denies_insecure_transport(args: Any, report: Any, config: dict) ->
     for topic in (r for r in args.resources if r.resource_type == SNS_TOPIC):
         with deferred.guard():
             holders = [(p.name, p.props) for p in policies.get(topic.urn, [])]
-            # A topic's inline policy left out: SNS's default policy (owner account only), judged as no statement at all.
+            # A topic's inline policy left out: SNS's default policy (owner account only), judged as no statement at
+            # all.
             if peek(topic.props, "policy") not in (None, ""):
                 holders.append(("its inline policy", topic.props))
             problem = documents.plain_transport_problem(holders, "sns:Publish", need_objects=False)

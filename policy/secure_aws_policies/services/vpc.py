@@ -172,8 +172,8 @@ def vpc_flow_logs_enabled(args: Any, report: Any, config: dict) -> None:
             report(f"VPC {vpc.name} has no flow log, so rejected and accepted connections leave no trace.", vpc.urn)
             continue
         with deferred.guard():
-            # traffic_type is "Required if `eni_id`, ..., `subnet_id`, or `vpc_id` is specified" (ec2/flow_log.py): no default
-            # to judge; an unset one is refused as recording nothing named.
+            # traffic_type is "Required if `eni_id`, ..., `subnet_id`, or `vpc_id` is specified" (ec2/flow_log.py): no
+            # default to judge; an unset one is refused as recording nothing named.
             kinds = {str(value(f.props, "trafficType", "")).upper() for f in linked}
             if not kinds & {"ALL", "REJECT"}:
                 report(f"VPC {vpc.name}: its flow logs record only {', '.join(sorted(kinds))} traffic.", vpc.urn)
