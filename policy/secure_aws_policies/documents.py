@@ -135,7 +135,10 @@ def names_everyone(statement: Mapping[str, Any]) -> bool:
     if allows(statement) and statement.get("NotPrincipal") is not None:
         return True
     kinds = principal_values(statement)
-    return any("*" in [v.strip() for v in values] for values in kinds.values())
+    # A wildcard inside an ARN (`arn:aws:iam::*:root`, `arn:aws:iam::*:role/deploy`) matches no account AWS can
+    # check: IAM refuses it ("You cannot use a wildcard to match part of a principal name or ARN"), and where it is
+    # not refused it could only mean everyone, so it is judged as everyone.
+    return any(v.strip() == "*" or ("*" in v or "?" in v) for values in kinds.values() for v in values)
 
 
 _ROOT = re.compile(r"^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$")

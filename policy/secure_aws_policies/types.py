@@ -282,3 +282,8 @@ NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster"
 RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 SAGEMAKER_ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 ELASTICACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
+
+# Added with the API Gateway stage logging and IAM access key policies (issue 13).
+API_GATEWAY_STAGE = "aws:apigateway/stage:Stage"
+API_GATEWAY_V2_STAGE = "aws:apigatewayv2/stage:Stage"
+IAM_ACCESS_KEY = "aws:iam/accessKey:AccessKey"

@@ -82,6 +82,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
     # Each service module's policies are named after what they judge in that service.
     prefixes = {
         "account_baseline": ("ebs-", "ec2-", "s3-", "iam-"),  # account-level settings of those services
+        "apigateway_logging": ("apigateway-",),
         "apigateway": ("apigateway-",),
         "autoscaling": ("autoscaling-",),
         "awsconfig": ("config-",),
@@ -112,6 +113,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "governance": ("exemptions-",),
         "glue": ("glue-",),
         "guardduty": ("guardduty-",),
+        "iam_access_keys": ("iam-",),
         "iam": ("iam-", "resource-policy-"),
         "kinesis": ("kinesis-", "firehose-"),
         "kms": ("kms-",),
