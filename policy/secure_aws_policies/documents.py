@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .props import has, value
@@ -23,6 +23,16 @@ class InvalidDocument(ValueError):
 
 def parse(found: Any) -> dict[str, Any] | None:
     """A document from its JSON string (or object); None when absent or empty. Raises InvalidDocument."""
+    decoded = parse_json(found)
+    if decoded is not None and not isinstance(decoded, dict):
+        raise InvalidDocument("is not a JSON object")
+    return decoded
+
+
+def parse_json(found: Any) -> Any:
+    """A JSON object or array from its string (or a mapping or list, as a program may pass one); None when absent
+    or empty. Raises InvalidDocument. For documents in a service's own format (OpenSearch Serverless policies are
+    JSON arrays), which `parse` would refuse."""
     if found in (None, ""):
         return None
     if isinstance(found, str):
@@ -30,12 +40,12 @@ def parse(found: Any) -> dict[str, Any] | None:
             decoded = json.loads(found)
         except json.JSONDecodeError as error:
             raise InvalidDocument(f"is not valid JSON ({error.msg} at character {error.pos})") from error
-    elif isinstance(found, Mapping):
+    elif isinstance(found, Mapping | Sequence):  # a str was handled above
         decoded = json.loads(json.dumps(_plain(found)))
     else:
         raise InvalidDocument(f"is a {type(found).__name__}, not a JSON policy document")
-    if not isinstance(decoded, dict):
-        raise InvalidDocument("is not a JSON object")
+    if not isinstance(decoded, dict | list):
+        raise InvalidDocument("is not a JSON object or array")
     return decoded
 
 
@@ -43,8 +53,8 @@ def _plain(found: Any) -> Any:
     """A proxied mapping/list as plain values (reading each value: an unknown raises)."""
     if isinstance(found, Mapping):
         return {key: _plain(found[key]) for key in list(found)}
-    if isinstance(found, list | tuple):
-        return [_plain(item) for item in found]
+    if isinstance(found, Sequence) and not isinstance(found, str | bytes):
+        return [_plain(found[index]) for index in range(len(found))]
     return found
 
 
@@ -53,6 +63,13 @@ def document(props: Mapping[str, Any], key: str) -> dict[str, Any] | None:
     if not has(props, key):
         return None
     return parse(value(props, key))
+
+
+def json_document(props: Mapping[str, Any], key: str) -> Any:
+    """The parsed JSON object or array at `props[key]` (see `parse_json`); an unknown value raises."""
+    if not has(props, key):
+        return None
+    return parse_json(value(props, key))
 
 
 def as_list(found: Any) -> list[Any]:

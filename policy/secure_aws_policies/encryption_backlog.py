@@ -22,8 +22,6 @@ _NAMED = (
     "aws:glue/catalog:Catalog",
     "aws:glue/connection:Connection",
     "aws:msk/channel:Channel",
-    "aws:opensearch/application:Application",
-    "aws:opensearch/serverlessCollection:ServerlessCollection",
     "aws:rds/clusterActivityStream:ClusterActivityStream",
     "aws:rds/customDbEngineVersion:CustomDbEngineVersion",
     "aws:rds/exportTask:ExportTask",

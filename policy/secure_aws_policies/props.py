@@ -80,8 +80,9 @@ def block(props: Any, key: str) -> Any:
     """A single nested block (`encrypt_at_rest`, `viewer_certificate`), sent as an object or a one-element list;
     None when absent (or `props` is not a mapping), UNKNOWN when not known yet."""
     found = peek(props, key) if isinstance(props, Mapping) else None
-    if isinstance(found, list | tuple):
-        found = items(found)[0] if found else None
+    # The engine's lists reach a policy as the SDK's proxied Sequence, not a list.
+    if isinstance(found, Sequence) and not isinstance(found, str | bytes):
+        found = attempt(lambda: found[0] if len(found) else None)
     return found
 
 

@@ -42,10 +42,9 @@ NOT_RESOURCE_POLICIES: dict[str, str] = {
     "aws:verifiedaccess/group:Group": "A Cedar policy over the caller's identity-provider claims, not an IAM "
     "document: not judged yet.",
     "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy": "An encryption or network policy in "
-    "OpenSearch Serverless's own format: whether a collection allows public network access (AllowFromPublic) is a "
-    "reachability question for the OpenSearch rules, not a principal document.",
-    "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy": "A data access policy in OpenSearch Serverless's "
-    "own format (rules with a list of principal ARNs), not an IAM document: not judged yet.",
+    "OpenSearch Serverless's own format, naming no principal: its key is judged by "
+    "opensearch-serverless-encryption-policy-uses-cmk, its public endpoints (AllowFromPublic) by "
+    "opensearch-serverless-network-not-public.",
     "aws:ec2/vpcEndpoint:VpcEndpoint": "An endpoint policy filters what callers inside the VPC may reach through "
     "the endpoint; Principal '*' is AWS's default full-access endpoint policy and lets nobody outside in.",
     "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": "An endpoint policy filters what callers inside the VPC may reach "

@@ -287,3 +287,10 @@ ELASTICACHE_CLUSTER = "aws:elasticache/cluster:Cluster"
 API_GATEWAY_STAGE = "aws:apigateway/stage:Stage"
 API_GATEWAY_V2_STAGE = "aws:apigatewayv2/stage:Stage"
 IAM_ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+
+# OpenSearch Serverless and OpenSearch UI (issue 13): a collection's key and its network exposure are separate
+# security policies matched to collections by name, who reads its data a data access policy.
+OPENSEARCH_SERVERLESS_COLLECTION = "aws:opensearch/serverlessCollection:ServerlessCollection"
+OPENSEARCH_SERVERLESS_SECURITY_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
+OPENSEARCH_SERVERLESS_ACCESS_POLICY = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
+OPENSEARCH_APPLICATION = "aws:opensearch/application:Application"

@@ -35,6 +35,7 @@ from ..types import (
     LAMBDA_PERMISSION,
     OPENSEARCH_DOMAIN_POLICIES,
     OPENSEARCH_DOMAINS,
+    OPENSEARCH_SERVERLESS_ACCESS_POLICY,
     REST_API,
     SSM_DOCUMENT,
 )
@@ -134,6 +135,33 @@ def _openapi_policy(props: Any) -> Statements:
     ]
 
 
+def _serverless_data_access(props: Any) -> Statements:
+    """An OpenSearch Serverless data access policy (`aws.opensearch.ServerlessAccessPolicy`, type "data") is a JSON
+    list of rule sets, `{"Rules": [{"ResourceType": "collection"|"index", "Resource": [...], "Permission":
+    ["aoss:..."]}], "Principal": ["arn:aws:iam::<account>:role/...", "saml/..."]}`: each reads as the Allow
+    statement it is, its principals as AWS principals and its permissions as actions. A single rule set given as
+    an object, and a Principal given as "*", {"AWS": "*"} or a list, read the same."""
+    if str(value(props, "type", "data")).strip().lower() != "data":
+        return []
+    try:
+        doc = documents.json_document(props, "policy")
+    except documents.InvalidDocument:
+        return []  # AWS refuses a policy that is not JSON
+    found: Statements = []
+    for index, entry in enumerate(documents.as_list(doc)):
+        if not isinstance(entry, dict):
+            continue
+        principal = entry.get("Principal")
+        rules = [rule for rule in documents.as_list(entry.get("Rules")) if isinstance(rule, dict)]
+        statement = {
+            "Effect": "Allow",
+            "Principal": principal if isinstance(principal, dict) else {"AWS": documents.as_list(principal)},
+            "Action": [str(p) for rule in rules for p in documents.as_list(rule.get("Permission"))] or "aoss:*",
+        }
+        found.append((f"policy rule set {index}", statement))
+    return found
+
+
 def _access_point_in_vpc(props: Any) -> bool:
     """An S3 access point with a vpc_configuration takes requests only from that VPC."""
     # vpc_configuration left out: the access point takes requests from the internet (S3's default network origin).
@@ -174,6 +202,7 @@ DECLARED: dict[str, Holder] = {
     LAMBDA_PERMISSION: Holder(documents=(), grants=lambda_permission),
     "aws:s3/accessPoint:AccessPoint": Holder(network_scoped=_access_point_in_vpc),
     REST_API: Holder(grants=_openapi_policy),
+    OPENSEARCH_SERVERLESS_ACCESS_POLICY: Holder(documents=(), grants=_serverless_data_access),
     # A VPC Lattice service is reached only from VPCs associated with its service network.
     "aws:vpclattice/authPolicy:AuthPolicy": Holder(network_scoped=_always),
 }
@@ -234,7 +263,8 @@ def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
     "takes a policy document (generated into resource_policy_types.txt; resource_policy_backlog.py names the few "
     "that are not access policies, with why): bucket, topic, queue and key policies, Secrets Manager secret "
     "policies (inline and SecretPolicy), ECR repository and registry policies, EventBridge bus policies, OpenSearch "
-    "and Elasticsearch domain access policies, API Gateway REST API policies, Glacier vault and vault lock "
+    "and Elasticsearch domain access policies, OpenSearch Serverless data access policies (a list of principals "
+    'read as an AWS principal list, "*" included), API Gateway REST API policies, Glacier vault and vault lock '
     "policies, EFS file system policies, Backup vault policies, and DynamoDB, Kinesis, Glue, CodeArtifact, "
     "CloudWatch Logs, S3 access point and the other services' resource policies; and the permission resources: "
     "Lambda layer version permissions, EventBridge permissions, SSM document shares. An Allow for Principal "
