@@ -95,6 +95,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "mq": ("mq-",),
         "msk": ("msk-",),
         "opensearch": ("opensearch-",),
+        "opensearch_serverless": ("opensearch-serverless-", "opensearch-application-"),
         "cloudfront": ("cloudfront-",),
         "provider": ("aws-provider-",),
         "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
