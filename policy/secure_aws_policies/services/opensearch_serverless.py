@@ -42,6 +42,7 @@ _GENERATED_SUFFIX = "-" + "\0" * 7
 
 def _policy_type(props: Any) -> str:
     """A security policy's `type` ("encryption" or "network"); an unknown one raises (undecided)."""
+    # `type` is required ("Type of security policy. One of `encryption` or `network`."): no default to judge.
     return str(value(props, "type", "")).strip().lower()
 
 
@@ -131,11 +132,15 @@ def own_key_problem(props: Any) -> tuple[bool, str | None]:
     """Whether the collection's own `encryption_configs` names its key (AWS: a key given in the CreateCollection
     request "takes precedence over the security policy configuration"), and what is wrong with it. A block that
     names neither key leaves the choice to the encryption policies."""
+    # encryptionConfigs left out: "An `opensearch.ServerlessCollection` must have encryption configured either by
+    # an applicable encryption security policy or by setting `encryption_config` directly" (pulumi-aws 7).
     config = block(props, "encryptionConfigs")
     if config is None:
         return False, None
     if not isinstance(config, Mapping):
         return True, None  # computed from another resource at a first preview: a key it sets
+    # awsOwnedKey ("Whether to use an AWS owned key for collection encryption") left out is not an AWS owned key
+    # stated; the key is then kmsKeyArn, or the policies' when that is left out too.
     if truthy(peek(config, "awsOwnedKey")):
         return True, "encryption_configs sets aws_owned_key true: an AWS owned key, not our key"
     if peek(config, "kmsKeyArn") is None:

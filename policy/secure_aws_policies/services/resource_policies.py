@@ -141,6 +141,7 @@ def _serverless_data_access(props: Any) -> Statements:
     ["aoss:..."]}], "Principal": ["arn:aws:iam::<account>:role/...", "saml/..."]}`: each reads as the Allow
     statement it is, its principals as AWS principals and its permissions as actions. A single rule set given as
     an object, and a Principal given as "*", {"AWS": "*"} or a list, read the same."""
+    # `type` is required ("Type of access policy. Must be `data`."): no default to judge.
     if str(value(props, "type", "data")).strip().lower() != "data":
         return []
     try:
