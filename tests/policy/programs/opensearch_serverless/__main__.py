@@ -79,6 +79,9 @@ aws.opensearch.ServerlessCollection(
     "own-aws-owned-collection", name="ok-orders-two", encryption_configs=[{"aws_owned_key": True}], opts=opts
 )
 aws.opensearch.ServerlessCollection("unmatched-generated-name", opts=opts)  # no rule takes its random suffix
+aws.opensearch.ServerlessCollection(  # its name is unknown at a first preview; team-* (AWS owned) matches it
+    "computed-name-collection", name=pulumi.Output.concat("team-", key.key_id.apply(lambda k: k[:8])), opts=opts
+)
 
 # Network policies
 VPC_ONLY = {"AllowFromPublic": False, "SourceVPCEs": ["vpce-050f79086ee71ac05"]}
@@ -122,6 +125,7 @@ data_access("ok-data-access", [f"arn:aws:iam::{OURS}:role/search-reader", f"saml
 data_access("star-list-data-access", ["*"])
 data_access("aws-star-data-access", {"AWS": "*"})
 data_access("star-string-data-access", "*", as_string=True)
+data_access("wildcard-account-data-access", [f"arn:aws:iam::{OURS}:role/search-reader", "arn:aws:iam::*:root"])
 data_access("their-account-data-access", [f"arn:aws:iam::{OURS}:role/search-reader", f"arn:aws:iam::{THEIRS}:root"])
 
 # OpenSearch UI applications
