@@ -37,10 +37,10 @@ NOT_RESOURCE_POLICIES: dict[str, str] = {
     "aws:resiliencehub/resiliencyPolicy:ResiliencyPolicy": NOT_ACCESS + " (recovery time and point objectives)",
     "aws:ses/receiptFilter:ReceiptFilter": NOT_ACCESS + " (`policy` is Allow or Block for an IP range)",
     "aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment": NOT_ACCESS + " (a routing policy)",
-    "aws:verifiedaccess/endpoint:Endpoint": "A Cedar policy over the caller's identity-provider claims, not an IAM "
-    "document: not judged yet.",
-    "aws:verifiedaccess/group:Group": "A Cedar policy over the caller's identity-provider claims, not an IAM "
-    "document: not judged yet.",
+    "aws:verifiedaccess/endpoint:Endpoint": "A Cedar policy over the caller's identity-provider claims, naming no "
+    "AWS principal: verified-access-policy-tests-trust-data judges it with its group's.",
+    "aws:verifiedaccess/group:Group": "A Cedar policy over the caller's identity-provider claims, naming no AWS "
+    "principal: verified-access-policy-tests-trust-data judges it.",
     "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy": "An encryption or network policy in "
     "OpenSearch Serverless's own format, naming no principal: its key is judged by "
     "opensearch-serverless-encryption-policy-uses-cmk, its public endpoints (AllowFromPublic) by "

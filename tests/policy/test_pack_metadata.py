@@ -96,6 +96,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "msk": ("msk-",),
         "opensearch": ("opensearch-",),
         "opensearch_serverless": ("opensearch-serverless-", "opensearch-application-"),
+        "verified_access": ("verified-access-",),
         "cloudfront": ("cloudfront-",),
         "provider": ("aws-provider-",),
         "cloudwatch": ("log-group-", "alarm-", "cis-monitoring-"),
