@@ -86,6 +86,14 @@ def violations(findings: Iterable[Finding], policy: str) -> dict[str, list[str]]
     return found
 
 
+def assert_refused_exactly(found: Mapping[str, list[str]], expected: Mapping[str, str]) -> None:
+    """The policy refused exactly the `expected` resources (name -> a fragment one of its messages holds): every
+    other resource of the fixture, the "ok-" ones among them, passed."""
+    assert set(found) == set(expected)
+    for name, fragment in expected.items():
+        assert any(fragment in message for message in found[name]), (name, found[name])
+
+
 def undecided(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.undecided]
 

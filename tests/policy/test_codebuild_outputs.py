@@ -4,7 +4,7 @@ export passes."""
 
 from __future__ import annotations
 
-from tests.policy.conftest import run_fixture, violations
+from tests.policy.conftest import assert_refused_exactly, run_fixture, violations
 
 
 def test_each_unencrypted_output_is_refused_and_the_ok_ones_pass(policy_pack, mode):
@@ -17,6 +17,4 @@ def test_each_unencrypted_output_is_refused_and_the_ok_ones_pass(policy_pack, mo
         "reports-aws-key": "alias/aws/s3, an AWS managed key",
         "reports-unencrypted": "export_config.s3_destination.encryption_disabled is true",
     }
-    assert set(found) == set(expected)
-    for name, fragment in expected.items():
-        assert any(fragment in message for message in found[name]), (name, found[name])
+    assert_refused_exactly(found, expected)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policy.conftest import Analyses, run_fixture, violations
+from tests.policy.conftest import Analyses, assert_refused_exactly, run_fixture, violations
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,4 @@ def test_only_groups_accepting_tls_older_than_1_2_are_refused(tls_versions, mode
         "postgres-old-tls": "ssl_min_protocol_version=TLSv1.1 accepts TLS older than 1.2",
         "aurora-mysql-old-tls": "tls_version=TLSv1 accepts",
     }
-    assert set(found) == set(expected)
-    for name, fragment in expected.items():
-        assert any(fragment in message for message in found[name]), (name, found[name])
+    assert_refused_exactly(found, expected)
