@@ -17,18 +17,8 @@ NOT_YET_NEEDED = (
 )
 
 _NAMED = (
-    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
-    "aws:docdb/clusterInstance:ClusterInstance",
     "aws:glue/catalog:Catalog",
     "aws:glue/connection:Connection",
-    "aws:msk/channel:Channel",
-    "aws:rds/clusterActivityStream:ClusterActivityStream",
-    "aws:rds/customDbEngineVersion:CustomDbEngineVersion",
-    "aws:rds/exportTask:ExportTask",
-    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
-    "aws:rds/integration:Integration",
-    "aws:redshift/integration:Integration",
-    "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
     "aws:sagemaker/deviceFleet:DeviceFleet",
     "aws:sagemaker/featureGroup:FeatureGroup",

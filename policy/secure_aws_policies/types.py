@@ -298,3 +298,15 @@ OPENSEARCH_APPLICATION = "aws:opensearch/application:Application"
 # Verified Access (issue 13, resource policies of every kind): Cedar policies on groups and endpoints.
 VERIFIED_ACCESS_GROUP = "aws:verifiedaccess/group:Group"
 VERIFIED_ACCESS_ENDPOINT = "aws:verifiedaccess/endpoint:Endpoint"
+
+# Derived data and integrations of the data services, judged for our key (issue 13).
+RDS_EXPORT_TASK = "aws:rds/exportTask:ExportTask"
+RDS_CLUSTER_ACTIVITY_STREAM = "aws:rds/clusterActivityStream:ClusterActivityStream"
+RDS_AUTOMATED_BACKUPS_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+RDS_INTEGRATION = "aws:rds/integration:Integration"
+RDS_CUSTOM_ENGINE_VERSION = "aws:rds/customDbEngineVersion:CustomDbEngineVersion"
+REDSHIFT_INTEGRATION = "aws:redshift/integration:Integration"
+REDSHIFT_SNAPSHOT_COPY_GRANT = "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant"
+DOCDB_CLUSTER_INSTANCE = "aws:docdb/clusterInstance:ClusterInstance"
+BACKUP_AIR_GAPPED_VAULT = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault"
+MSK_CHANNEL = "aws:msk/channel:Channel"

@@ -124,6 +124,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "lambda_secrets": ("lambda-",),
         "rds": ("rds-",),
         "rds_copies": ("rds-",),
+        "derived_data": ("derived-",),
         "rds_replicas": ("rds-",),
         "rds_tls_version": ("rds-",),
         "redshift": ("redshift-",),
