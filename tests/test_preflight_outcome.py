@@ -38,7 +38,10 @@ def every_output(pack: PolicyPack, capsys: pytest.CaptureFixture[str], tmp_path:
     """The exit status and the counts each of the four outputs states."""
     paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "sarif", "markdown")}
     code = main([*BASE, *args, *(part for kind, path in paths.items() for part in (f"--{kind}", str(path)))], pack=pack)
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    # A run that fails before its reports (exit 2) says why on stderr: show it rather than a missing file.
+    assert paths["json"].exists(), (code, out, captured.err)
     document = json.loads(paths["json"].read_text())
     run = json.loads(paths["sarif"].read_text())["runs"][0]
     text = paths["markdown"].read_text()
