@@ -310,3 +310,15 @@ REDSHIFT_SNAPSHOT_COPY_GRANT = "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant
 DOCDB_CLUSTER_INSTANCE = "aws:docdb/clusterInstance:ClusterInstance"
 BACKUP_AIR_GAPPED_VAULT = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault"
 MSK_CHANNEL = "aws:msk/channel:Channel"
+
+# SageMaker jobs, stores and settings that write data, judged for our key (issue 13).
+SAGEMAKER_TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
+SAGEMAKER_TUNING_JOB = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
+SAGEMAKER_FEATURE_GROUP = "aws:sagemaker/featureGroup:FeatureGroup"
+SAGEMAKER_MODEL_CARD = "aws:sagemaker/modelCard:ModelCard"
+SAGEMAKER_FLOW_DEFINITION = "aws:sagemaker/flowDefinition:FlowDefinition"
+SAGEMAKER_DEVICE_FLEET = "aws:sagemaker/deviceFleet:DeviceFleet"
+SAGEMAKER_LABELING_JOB = "aws:sagemaker/labelingJob:LabelingJob"
+SAGEMAKER_DATA_QUALITY_JOB = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+SAGEMAKER_MONITORING_SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+SAGEMAKER_USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"

@@ -131,6 +131,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "region": ("aws-region-",),
         "resource_policies": ("resource-policy-",),
         "s3": ("s3-",),
+        "sagemaker_outputs": ("sagemaker-",),
         "sagemaker": ("sagemaker-",),
         "secretsmanager": ("secret-",),
         "security_groups": ("security-group-", "default-security-group-"),
