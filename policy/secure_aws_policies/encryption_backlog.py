@@ -16,10 +16,7 @@ NOT_YET_NEEDED = (
     "on it: judged when a team adopts the service."
 )
 
-_NAMED = (
-    "aws:glue/catalog:Catalog",
-    "aws:glue/connection:Connection",
-)
+_NAMED: tuple[str, ...] = ()
 _OTHER = (
     "aws:agentregistry/registry:Registry",
     "aws:amp/workspace:Workspace",

@@ -1,5 +1,5 @@
-"""Glue: security configurations (what jobs, crawlers and dev endpoints write) and the Data Catalog encrypted
-with our customer-managed key."""
+"""Glue: security configurations (what jobs, crawlers and dev endpoints write), the Data Catalog, connection
+credentials and data lake catalogs encrypted with our customer-managed key."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pulumi_policy import Severity
 from ..keys import key_at, key_problem_at
 from ..props import UNKNOWN, peek, truthy
 from ..registry import PROJECT, Category, resource_policy
-from ..types import GLUE_DATA_CATALOG_ENCRYPTION_SETTINGS, GLUE_SECURITY_CONFIGURATION
+from ..types import GLUE_CATALOG, GLUE_CONNECTION, GLUE_DATA_CATALOG_ENCRYPTION_SETTINGS, GLUE_SECURITY_CONFIGURATION
 
 # Each destination a security configuration encrypts: (block, its mode argument, the mode that uses a KMS key).
 # pulumi-aws 7 glue.SecurityConfiguration: every mode "Default value: `DISABLED`"; SSE-S3 for S3 is an S3 managed
@@ -98,3 +98,44 @@ def glue_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
         what, problems = "Glue Data Catalog encryption settings", _catalog_problems(args.props)
     for problem in problems:
         report(f"{what} {args.name}: {problem}.")
+
+
+def _connection_or_catalog_problem(args: Any) -> str | None:
+    if args.resource_type == GLUE_CONNECTION:
+        # authentication_configuration left out: the connection keeps no credentials of its own (no default to
+        # judge). With BASIC, CUSTOM or OAUTH2 Glue stores the credentials as a Secrets Manager secret, encrypted
+        # with kms_key_arn ("ARN of the KMS key used for encryption"); left out, the aws/secretsmanager key. IAM
+        # authentication stores none.
+        found = key_at(args.props, "authenticationConfiguration.authenticationType")
+        if found is UNKNOWN or found is None:
+            return None
+        kind = peek(*found)
+        if kind is UNKNOWN or str(kind or "").upper() == "IAM":
+            return None
+        return key_problem_at(args.props, "authenticationConfiguration.kmsKeyArn")
+    # catalog_properties.data_lake_access_properties.data_lake_access ("Whether data lake access is enabled") left
+    # out: off, no staging data; when on, kms_key ("ARN of the KMS key used for encryption") left out is an AWS
+    # managed key.
+    found = key_at(args.props, "catalogProperties.dataLakeAccessProperties.dataLakeAccess")
+    if found is UNKNOWN or found is None or not truthy(peek(*found)):
+        return None
+    return key_problem_at(args.props, "catalogProperties.dataLakeAccessProperties.kmsKey")
+
+
+@resource_policy(
+    name="glue-credentials-and-catalogs-encrypted-with-cmk",
+    description="Glue connections that keep credentials (authentication type BASIC, CUSTOM or OAUTH2, stored by "
+    "Glue as a Secrets Manager secret) encrypt them with our key (`authentication_configuration.kms_key_arn`; left "
+    "out, aws/secretsmanager), and Glue catalogs with data lake access encrypt their staging data with our key "
+    "(`catalog_properties.data_lake_access_properties.kms_key`).",
+    types=[GLUE_CONNECTION, GLUE_CATALOG],
+    severity=Severity.MEDIUM,
+    category=Category.ENCRYPTION,
+    controls=[PROJECT("encryption-at-rest-with-cmk")],
+    remediation="Set authentication_configuration.kms_key_arn=<our key ARN> on aws.glue.Connection, and "
+    "catalog_properties.data_lake_access_properties.kms_key=<our key ARN> on aws.glue.Catalog.",
+)
+def glue_credentials_and_catalogs_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
+    problem = _connection_or_catalog_problem(args)
+    if problem:
+        report(f"Glue {'connection' if args.resource_type == GLUE_CONNECTION else 'catalog'} {args.name}: {problem}.")
