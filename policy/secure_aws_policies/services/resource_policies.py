@@ -269,7 +269,8 @@ def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
     "policies, EFS file system policies, Backup vault policies, and DynamoDB, Kinesis, Glue, CodeArtifact, "
     "CloudWatch Logs, S3 access point and the other services' resource policies; and the permission resources: "
     "Lambda layer version permissions, EventBridge permissions, SSM document shares. An Allow for Principal "
-    '"*" (or {"AWS": "*"}, or with NotPrincipal) must be narrowed by a condition on '
+    '"*" (or {"AWS": "*"}, with NotPrincipal, or an ARN with a wildcard inside such as arn:aws:iam::*:root) must be '
+    "narrowed by a condition on "
     + access.NARROWING
     + ". EFS also accepts Bool elasticfilesystem:AccessedViaMountTarget true (clients of the VPC's mount targets); "
     "a search domain or S3 access point in a VPC, and a VPC Lattice auth policy, are reachable only from a VPC. "
