@@ -294,6 +294,7 @@ OPENSEARCH_SERVERLESS_COLLECTION = "aws:opensearch/serverlessCollection:Serverle
 OPENSEARCH_SERVERLESS_SECURITY_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
 OPENSEARCH_SERVERLESS_ACCESS_POLICY = "aws:opensearch/serverlessAccessPolicy:ServerlessAccessPolicy"
 OPENSEARCH_APPLICATION = "aws:opensearch/application:Application"
+OPENSEARCH_VPC_ENDPOINT_ACCESS = "aws:opensearch/authorizeVpcEndpointAccess:AuthorizeVpcEndpointAccess"
 
 # Verified Access (issue 13, resource policies of every kind): Cedar policies on groups and endpoints.
 VERIFIED_ACCESS_GROUP = "aws:verifiedaccess/group:Group"

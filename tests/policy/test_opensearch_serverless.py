@@ -116,13 +116,18 @@ def test_a_data_access_policy_for_everyone_is_refused_however_the_principal_is_s
         ]
 
 
-def test_a_data_access_policy_for_another_account_is_refused(serverless, mode):
+def test_a_data_access_policy_or_vpc_endpoint_authorization_for_another_account_is_refused(serverless, mode):
     found = violations(serverless(mode), "resource-policy-no-other-account")
     assert found == {
         "their-account-data-access": [
             "their-account-data-access: policy rule set 0 gives account(s) 999999999999 aoss:ReadDocument; guarded "
             "accounts: 123456789012."
-        ]
+        ],
+        # Another account may create interface endpoints into the domain: a network path from its VPCs.
+        "their-account-endpoint-access": [
+            "their-account-endpoint-access: account gives account(s) 999999999999 es:CreateVpcEndpoint; guarded "
+            "accounts: 123456789012."
+        ],
     }
 
 

@@ -36,6 +36,7 @@ from ..types import (
     OPENSEARCH_DOMAIN_POLICIES,
     OPENSEARCH_DOMAINS,
     OPENSEARCH_SERVERLESS_ACCESS_POLICY,
+    OPENSEARCH_VPC_ENDPOINT_ACCESS,
     REST_API,
     SSM_DOCUMENT,
 )
@@ -163,6 +164,13 @@ def _serverless_data_access(props: Any) -> Statements:
     return found
 
 
+def _vpc_endpoint_access(props: Any) -> Statements:
+    """`aws.opensearch.AuthorizeVpcEndpointAccess`: lets `account` ("AWS account ID to grant access to"; required,
+    no default to judge) create interface VPC endpoints into the domain, a network path from that account's VPCs."""
+    account = str(value(props, "account", ""))
+    return [("account", access.grant(account, "es:CreateVpcEndpoint"))]
+
+
 def _access_point_in_vpc(props: Any) -> bool:
     """An S3 access point with a vpc_configuration takes requests only from that VPC."""
     # vpc_configuration left out: the access point takes requests from the internet (S3's default network origin).
@@ -204,6 +212,7 @@ DECLARED: dict[str, Holder] = {
     "aws:s3/accessPoint:AccessPoint": Holder(network_scoped=_access_point_in_vpc),
     REST_API: Holder(grants=_openapi_policy),
     OPENSEARCH_SERVERLESS_ACCESS_POLICY: Holder(documents=(), grants=_serverless_data_access),
+    OPENSEARCH_VPC_ENDPOINT_ACCESS: Holder(documents=(), grants=_vpc_endpoint_access),
     # A VPC Lattice service is reached only from VPCs associated with its service network.
     "aws:vpclattice/authPolicy:AuthPolicy": Holder(network_scoped=_always),
 }
@@ -268,9 +277,9 @@ def exposures(args: Any, guarded: set[str]) -> list[access.Exposure]:
     'read as an AWS principal list, "*" included), API Gateway REST API policies, Glacier vault and vault lock '
     "policies, EFS file system policies, Backup vault policies, and DynamoDB, Kinesis, Glue, CodeArtifact, "
     "CloudWatch Logs, S3 access point and the other services' resource policies; and the permission resources: "
-    "Lambda layer version permissions, EventBridge permissions, SSM document shares. An Allow for Principal "
-    '"*" (or {"AWS": "*"}, with NotPrincipal, or an ARN with a wildcard inside such as arn:aws:iam::*:root) must be '
-    "narrowed by a condition on "
+    "Lambda layer version permissions, EventBridge permissions, SSM document shares, OpenSearch domain VPC endpoint "
+    'authorizations. An Allow for Principal "*" (or {"AWS": "*"}, with NotPrincipal, or an ARN with a wildcard '
+    "inside such as arn:aws:iam::*:root) must be narrowed by a condition on "
     + access.NARROWING
     + ". EFS also accepts Bool elasticfilesystem:AccessedViaMountTarget true (clients of the VPC's mount targets); "
     "a search domain or S3 access point in a VPC, and a VPC Lattice auth policy, are reachable only from a VPC. "

@@ -131,3 +131,10 @@ data_access("their-account-data-access", [f"arn:aws:iam::{OURS}:role/search-read
 # OpenSearch UI applications
 aws.opensearch.Application("application-default-key", name="default-key-app", opts=opts)
 aws.opensearch.Application("ok-application", name="ok-app", kms_key_arn=key.arn, opts=opts)
+
+# Who may create VPC endpoints into a search domain (a permission resource): our account, or someone else's.
+domain = aws.opensearch.Domain("domain", opts=opts)
+aws.opensearch.AuthorizeVpcEndpointAccess("ok-endpoint-access", domain_name=domain.domain_name, account=OURS, opts=opts)
+aws.opensearch.AuthorizeVpcEndpointAccess(
+    "their-account-endpoint-access", domain_name=domain.domain_name, account=THEIRS, opts=opts
+)
