@@ -93,6 +93,23 @@ def test_a_single_value_where_a_list_belongs_reads_as_a_list_of_one(reads):
     assert reads.items(None) == []
 
 
+def test_a_block_sent_as_a_one_element_list_reads_as_its_element(reads):
+    """The engine's lists reach a policy as the SDK's proxy (a Sequence, not a list): `block` still opens them."""
+    props = unknown_checking_proxy(
+        {
+            "asList": [{"awsOwnedKey": True}],
+            "asObject": {"enabled": True},
+            "empty": [],
+            "unknown": [UNKNOWN_STRING_VALUE],
+        }
+    )
+    assert dict(reads.block(props, "asList")) == {"awsOwnedKey": True}
+    assert dict(reads.block(props, "asObject")) == {"enabled": True}
+    assert reads.block(props, "empty") is None
+    assert reads.block(props, "unknown") is reads.UNKNOWN
+    assert reads.block(props, "absent") is None
+
+
 @pytest.mark.parametrize(
     ("protocol", "name"),
     [(6, "tcp"), (6.0, "tcp"), ("6", "tcp"), ("TCP", "tcp"), (17.0, "udp"), (-1, "-1"), (-1.0, "-1"), ("all", "all")],
