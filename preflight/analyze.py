@@ -30,6 +30,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,6 +357,11 @@ class PolicyPack:
             if not self.python.exists():
                 raise PolicyPackError(f"the policy pack's python {self.python} does not exist: run `make venv`")
         self.engine = EngineServer()
+        # The lifeline (pack_process._lifeline) kills a pack process when the thread that started it ends, and
+        # analyze() is called from any thread (preflight analyzes the preview on a pool thread that ends with the
+        # run, while a pack handed to `main` lives on): every process is started on this pack's own thread, which
+        # lives until close().
+        self._spawner = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack-spawner")
         self._processes: dict[StackContext | None, PackProcess] = {}
         self._lock = threading.Lock()
         self._info: analyzer_pb2.AnalyzerInfo | None = None
@@ -402,7 +408,7 @@ class PolicyPack:
         process = self._processes.get(context)
         if process is not None and process.alive:
             return process
-        process = PackProcess(self.pack_dir, self.python, self.engine.address, context)
+        process = self._spawner.submit(PackProcess, self.pack_dir, self.python, self.engine.address, context).result()
         self._processes[context] = process
         if context is not None:
             request = analyzer_pb2.AnalyzerStackConfigureRequest(
@@ -630,6 +636,9 @@ class PolicyPack:
         engine = getattr(self, "engine", None)
         if engine is not None:
             engine.stop()
+        spawner = getattr(self, "_spawner", None)
+        if spawner is not None:
+            spawner.shutdown(wait=True)  # after the processes: its thread's end would kill them
 
 
 def _finding(diagnostic: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Finding:

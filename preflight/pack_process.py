@@ -42,8 +42,8 @@ def _lifeline() -> tuple[str, ...]:
     """A command prefix that makes Linux SIGKILL the pack when preflight ends, however it ends (even by SIGKILL,
     which no handler or atexit sees): util-linux's `setpriv --pdeathsig`, which sets PR_SET_PDEATHSIG and execs
     the pack's command unchanged. (Setting it from Python between fork and exec would run gRPC's fork handlers in
-    the child.) The signal follows the thread that started the process, so packs are started from threads that
-    outlive them: the main thread, or a pool closed after the packs. Without setpriv (macOS) a pack outlives only
+    the child.) The signal follows the thread that started the process, so analyze.PolicyPack starts every process
+    on a thread of its own that ends only after it has closed them. Without setpriv (macOS) a pack outlives only
     a SIGKILLed preflight."""
     setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
     return (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -119,6 +120,23 @@ def test_pack_processes_die_with_a_sigkilled_preflight(tmp_path: Path) -> None:
     while any(alive(p) for p in packs) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(p) for p in packs)
+
+
+def test_a_pack_analyzing_from_a_thread_that_ends_keeps_its_processes(fixture_preview: Recording) -> None:
+    """The lifeline kills a process when the thread that started it ends. preflight analyzes the preview on a pool
+    thread, and a pack given to `main` (the tests' shared one) outlives that pool: the stack context's process must
+    survive it, or the next run on the same pack meets a dead process ("Connection reset by peer")."""
+    from tests.test_preflight_cli import FIXTURE_PACK
+
+    with PolicyPack(FIXTURE_PACK) as pack:
+        worker = threading.Thread(target=pack.analyze, args=(fixture_preview,))
+        worker.start()
+        worker.join()
+        started = [p for p in pack.processes if p is not pack._first]
+        assert started, "the analysis started no stack-context process"
+        time.sleep(1)  # the kernel signals when the thread ends; give a killed process time to go
+        assert all(p.alive for p in started)
+        assert pack.analyze(fixture_preview) is not None  # the same context, the same process
 
 
 def test_the_plan_follows_the_order_the_program_declares_resources(tmp_path: Path) -> None:
