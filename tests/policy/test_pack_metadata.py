@@ -125,6 +125,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "rds": ("rds-",),
         "rds_copies": ("rds-",),
         "derived_data": ("derived-",),
+        "data_copies": ("data-copies-",),
         "rds_replicas": ("rds-",),
         "rds_tls_version": ("rds-",),
         "redshift": ("redshift-",),
