@@ -325,3 +325,4 @@ SAGEMAKER_MONITORING_SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSche
 SAGEMAKER_USER_PROFILE = "aws:sagemaker/userProfile:UserProfile"
 GLUE_CONNECTION = "aws:glue/connection:Connection"
 GLUE_CATALOG = "aws:glue/catalog:Catalog"
+ECS_SERVICE = "aws:ecs/service:Service"

@@ -95,6 +95,7 @@ def test_every_policy_is_named_after_its_service_and_has_a_category():
         "mq": ("mq-",),
         "msk": ("msk-",),
         "opensearch": ("opensearch-",),
+        "public_endpoints": ("ecs-", "opensearch-"),
         "opensearch_serverless": ("opensearch-serverless-", "opensearch-application-"),
         "verified_access": ("verified-access-",),
         "cloudfront": ("cloudfront-",),

@@ -1,0 +1,22 @@
+"""Public endpoints of services a team adds (tests/policy/test_public_endpoints.py): an ECS service that gives its
+tasks public IPs and OpenSearch/Elasticsearch domains left outside a VPC, beside the way they should be ("ok-")."""
+
+import pulumi_aws as aws
+
+NETWORK = {"subnets": ["subnet-0123456789abcdef0"], "security_groups": ["sg-0123456789abcdef0"]}
+SERVICE = dict(cluster="apps", task_definition="web:1", desired_count=1, launch_type="FARGATE")
+aws.ecs.Service("service-public-ip", network_configuration={**NETWORK, "assign_public_ip": True}, **SERVICE)
+aws.ecs.Service("ok-service", network_configuration=NETWORK, **SERVICE)
+aws.ecs.Service("ok-service-bridge-mode", cluster="apps", task_definition="web:1", desired_count=1)
+
+SECURE = dict(
+    encrypt_at_rest={"enabled": True},
+    node_to_node_encryption={"enabled": True},
+    domain_endpoint_options={"enforce_https": True, "tls_security_policy": "Policy-Min-TLS-1-2-2019-07"},
+)
+aws.opensearch.Domain("search-public", **SECURE)
+aws.opensearch.Domain(
+    "search-empty-vpc-options", vpc_options={"security_group_ids": ["sg-0123456789abcdef0"]}, **SECURE
+)
+aws.elasticsearch.Domain("legacy-search-public")
+aws.opensearch.Domain("ok-search", vpc_options={"subnet_ids": ["subnet-0123456789abcdef0"]}, **SECURE)

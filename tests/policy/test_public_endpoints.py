@@ -1,0 +1,22 @@
+"""Publicly reachable services a team adds (issue 13): ECS services assigning public IPs (FSBP ECS.2) and OpenSearch
+or Elasticsearch domains outside a VPC (Opensearch.2, ES.2). Through the real pack process, both modes: the flag set
+or the block left out is refused; private ones pass."""
+
+from __future__ import annotations
+
+from tests.policy.conftest import assert_refused_exactly, run_fixture, violations
+
+
+def test_public_tasks_and_domains_are_refused(policy_pack, mode):
+    findings = policy_pack.analyze(run_fixture("public_endpoints", preview=mode == "preview"))
+    assert_refused_exactly(
+        violations(findings, "ecs-service-no-public-ip"), {"service-public-ip": "assigns public IP addresses"}
+    )
+    assert_refused_exactly(
+        violations(findings, "opensearch-domain-in-vpc"),
+        {
+            "search-public": "its endpoint is public",
+            "search-empty-vpc-options": "its endpoint is public",
+            "legacy-search-public": "its endpoint is public",
+        },
+    )
