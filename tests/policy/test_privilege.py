@@ -25,6 +25,10 @@ def test_what_amounts_to_admin_is_refused_however_it_is_spelled(privilege, mode)
         "iam-question-mark-policy",
         "service-wildcard-spelling-policy",
         "s3-full-access-attachment",
+        "assume-any-role-policy",
+        "update-any-function-policy",
+        "command-any-instance-policy",
+        "read-every-secret-policy",
     }
     assert "allows i*:*, se?retsmanager:Get* on every resource" in found["service-wildcard-spelling-policy"][0]
     assert "allows s3:Get* on every resource" in found["s3-get-everything-policy"][0]
@@ -39,6 +43,13 @@ def test_what_amounts_to_admin_is_refused_however_it_is_spelled(privilege, mode)
     )
     assert any("iam:PutRolePolicy" in m for m in found["iam-question-mark-policy"])
     assert "AmazonS3FullAccess, which is admin-equivalent" in found["s3-full-access-attachment"][0]
+    for name, action in (
+        ("assume-any-role-policy", "sts:AssumeRole"),
+        ("update-any-function-policy", "lambda:UpdateFunctionCode"),
+        ("command-any-instance-policy", "ssm:SendCommand"),
+        ("read-every-secret-policy", "secretsmanager:GetSecretValue"),
+    ):
+        assert any(f"allows {action} on every resource: whoever holds it acts as" in m for m in found[name]), name
 
 
 def test_metadata_reads_scoped_pass_role_and_named_actions_pass(privilege, mode):

@@ -422,6 +422,19 @@ IAM_PERMISSION_WRITES = (
     "iam:DeleteRolePermissionsBoundary",
     "iam:DeleteUserPermissionsBoundary",
 )
+# Actions that, on every resource, let the holder act with other principals' permissions without any IAM write:
+# assume any role that trusts the account, replace the code of any function (it runs as the function's role), run
+# commands or open sessions on any instance (as its instance profile), push an SSH key to any instance, replace a
+# Glue dev endpoint's key, or read every secret (every database and API credential).
+TAKE_OVER_ACTIONS = (
+    "sts:AssumeRole",
+    "lambda:UpdateFunctionCode",
+    "ssm:SendCommand",
+    "ssm:StartSession",
+    "ec2-instance-connect:SendSSHPublicKey",
+    "glue:UpdateDevEndpoint",
+    "secretsmanager:GetSecretValue",
+)
 # AWS managed policies that are admin-equivalent or give full access to a service's data, derived from their
 # names (AWS names them so): AdministratorAccess, PowerUserAccess, every <service>FullAccess (and its _v2), and
 # SecretsManagerReadWrite, which reads every secret. IAMFullAccess alone lets its holder grant itself anything.
@@ -461,6 +474,12 @@ def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
             if wild:
                 problems.append(f"{where} allows {', '.join(wild)} on every resource")
         if _wildcard_resource(statement):
+            takeovers = [a for a in TAKE_OVER_ACTIONS if documents.granted(statement, a)]
+            if takeovers:
+                problems.append(
+                    f"{where} allows {', '.join(takeovers)} on every resource: whoever holds it acts as other "
+                    "roles or reads every secret"
+                )
             writes = [a for a in IAM_PERMISSION_WRITES if documents.granted(statement, a)]
             if writes:
                 problems.append(
@@ -483,7 +502,9 @@ def _escalations(statements: list[tuple[str, dict, str]]) -> list[str]:
     description="No identity policy (role inline, role, managed, group or user policy) allows what amounts to admin: "
     "a wildcard action of a sensitive service (iam, sts, kms, s3, secretsmanager, ec2, lambda, organizations; "
     "Describe*/List* excepted) on every resource; IAM writes that change permissions (Put/Attach*Policy, "
-    "CreatePolicyVersion, UpdateAssumeRolePolicy, CreateAccessKey, ...) on every role, user or policy; or "
+    "CreatePolicyVersion, UpdateAssumeRolePolicy, CreateAccessKey, ...) on every role, user or policy; taking over "
+    "other principals on every resource (sts:AssumeRole, lambda:UpdateFunctionCode, ssm:SendCommand/StartSession, "
+    "ec2-instance-connect:SendSSHPublicKey, glue:UpdateDevEndpoint, secretsmanager:GetSecretValue); or "
     "iam:PassRole on every role together with an action that runs code under a passed role (ec2:RunInstances, "
     "lambda:CreateFunction, ecs:RunTask, ...). Nothing attaches an AWS managed policy that is admin-equivalent or "
     "gives full access to a service's data (AdministratorAccess, PowerUserAccess, *FullAccess, "

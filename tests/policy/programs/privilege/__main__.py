@@ -54,3 +54,20 @@ policy(
     {"Action": "ec2:RunInstances", "Resource": "*"},
 )
 policy("ok-named-actions-policy", {"Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::data/*"})
+
+# Taking over other principals without an IAM write: each on every resource, and scoped to one named resource.
+policy("assume-any-role-policy", {"Action": "sts:AssumeRole", "Resource": "*"})
+policy("update-any-function-policy", {"Action": "lambda:UpdateFunctionCode", "Resource": "*"})
+policy(
+    "command-any-instance-policy",
+    {"Action": "ssm:SendCommand", "Resource": f"arn:aws:ssm:us-east-1:{ACCOUNT}:*"},
+)
+policy("read-every-secret-policy", {"Action": "secretsmanager:Get*", "Resource": "*"})
+policy("ok-assume-one-role-policy", {"Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/deploy"})
+policy(
+    "ok-read-one-secret-policy",
+    {
+        "Action": "secretsmanager:GetSecretValue",
+        "Resource": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf",
+    },
+)
