@@ -20,3 +20,18 @@ def test_public_tasks_and_domains_are_refused(policy_pack, mode):
             "legacy-search-public": "its endpoint is public",
         },
     )
+
+
+def test_a_domain_publishes_its_error_logs(policy_pack, mode):
+    """Every OpenSearch log is off by default; a slow log beside a disabled error log does not count (FSBP
+    Opensearch.4)."""
+    findings = policy_pack.analyze(run_fixture("public_endpoints", preview=mode == "preview"))
+    assert_refused_exactly(
+        violations(findings, "opensearch-domain-error-logging"),
+        {
+            "search-public": "publishes no error logs",
+            "search-empty-vpc-options": "publishes no error logs",
+            "legacy-search-public": "publishes no error logs",
+            "search-error-logs-off": "publishes no error logs",
+        },
+    )

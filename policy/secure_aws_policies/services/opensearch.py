@@ -3,12 +3,13 @@ only with a TLS 1.2+ policy."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_policy import Severity
 
 from ..keys import key_problem_at
-from ..props import UNKNOWN, block, peek, truthy
+from ..props import UNKNOWN, block, items, peek, truthy
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import OPENSEARCH_DOMAINS
 
@@ -67,3 +68,38 @@ def opensearch_domain_https_only(args: Any, report: Any, config: dict) -> None:
     if policy is not UNKNOWN and policy not in TLS_1_2_POLICIES:
         shown = f"is {policy}" if policy else "is left out (AWS's choice, not a stated TLS 1.2 minimum)"
         report(f"domain {args.name}: tls_security_policy {shown}, which accepts TLS older than 1.2.")
+
+
+def _publishes_error_logs(props: Any) -> Any:
+    """Whether a log_publishing_options entry sends ES_APPLICATION_LOGS (error logs) to a log group; UNKNOWN when
+    the entries are not known yet. log_publishing_options left out: "All the logs are disabled by default" (OpenSearch
+    Service developer guide, "Monitoring OpenSearch logs with Amazon CloudWatch Logs"); an entry's `enabled` left out
+    is true (the provider's default for the block; log_type and cloudwatch_log_group_arn are required in it)."""
+    entries = peek(props, "logPublishingOptions")
+    if entries is UNKNOWN:
+        return UNKNOWN
+    for entry in items(entries) if entries else []:
+        if not isinstance(entry, Mapping):
+            continue
+        kind, group, enabled = (peek(entry, k) for k in ("logType", "cloudwatchLogGroupArn", "enabled"))
+        if UNKNOWN in (kind, group, enabled):
+            return UNKNOWN
+        if kind == "ES_APPLICATION_LOGS" and group and enabled is not False:
+            return True
+    return False
+
+
+@resource_policy(
+    name="opensearch-domain-error-logging",
+    description="OpenSearch (and Elasticsearch) domains publish their error logs (log type ES_APPLICATION_LOGS) to a "
+    "CloudWatch Logs group: every OpenSearch log is off until a log_publishing_options entry turns it on.",
+    types=sorted(OPENSEARCH_DOMAINS),
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    controls=[FSBP("Opensearch.4")],
+    remediation="Add log_publishing_options=[{log_type: 'ES_APPLICATION_LOGS', cloudwatch_log_group_arn: <log group "
+    "ARN>}] with a log group resource policy that lets es.amazonaws.com write to it.",
+)
+def opensearch_domain_error_logging(args: Any, report: Any, config: dict) -> None:
+    if _publishes_error_logs(args.props) is False:
+        report(f"domain {args.name} publishes no error logs (ES_APPLICATION_LOGS) to CloudWatch Logs.")

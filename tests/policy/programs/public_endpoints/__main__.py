@@ -1,5 +1,6 @@
 """Public endpoints of services a team adds (tests/policy/test_public_endpoints.py): an ECS service that gives its
-tasks public IPs and OpenSearch/Elasticsearch domains left outside a VPC, beside the way they should be ("ok-")."""
+tasks public IPs and OpenSearch/Elasticsearch domains left outside a VPC or without error logs, beside the way they
+should be ("ok-")."""
 
 import pulumi_aws as aws
 
@@ -19,4 +20,16 @@ aws.opensearch.Domain(
     "search-empty-vpc-options", vpc_options={"security_group_ids": ["sg-0123456789abcdef0"]}, **SECURE
 )
 aws.elasticsearch.Domain("legacy-search-public")
-aws.opensearch.Domain("ok-search", vpc_options={"subnet_ids": ["subnet-0123456789abcdef0"]}, **SECURE)
+LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/opensearch/search"
+ERROR_LOGS = [{"log_type": "ES_APPLICATION_LOGS", "cloudwatch_log_group_arn": LOGS}]
+VPC = {"subnet_ids": ["subnet-0123456789abcdef0"]}
+aws.opensearch.Domain("ok-search", vpc_options=VPC, log_publishing_options=ERROR_LOGS, **SECURE)
+aws.opensearch.Domain(
+    "search-error-logs-off",
+    vpc_options=VPC,
+    log_publishing_options=[
+        {**ERROR_LOGS[0], "enabled": False},
+        {"log_type": "INDEX_SLOW_LOGS", "cloudwatch_log_group_arn": LOGS},
+    ],
+    **SECURE,
+)
