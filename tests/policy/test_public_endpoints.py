@@ -1,6 +1,7 @@
-"""Publicly reachable services a team adds (issue 13): ECS services assigning public IPs (FSBP ECS.2) and OpenSearch
-or Elasticsearch domains outside a VPC (Opensearch.2, ES.2). Through the real pack process, both modes: the flag set
-or the block left out is refused; private ones pass."""
+"""Services a team adds (issue 13): ECS services assigning public IPs (FSBP ECS.2), OpenSearch or
+Elasticsearch domains outside a VPC (Opensearch.2, ES.2) or without error logs (Opensearch.4), and Amazon MQ brokers
+without their logs (MQ.2). Through the real pack process, both modes: the flag set or the block left out is refused;
+the ones done right pass."""
 
 from __future__ import annotations
 
@@ -33,5 +34,17 @@ def test_a_domain_publishes_its_error_logs(policy_pack, mode):
             "search-empty-vpc-options": "publishes no error logs",
             "legacy-search-public": "publishes no error logs",
             "search-error-logs-off": "publishes no error logs",
+        },
+    )
+
+
+def test_brokers_stream_their_logs(policy_pack, mode):
+    """General logs on every broker, audit logs on ActiveMQ (FSBP MQ.2); RabbitMQ has no audit log to ask for."""
+    findings = policy_pack.analyze(run_fixture("public_endpoints", preview=mode == "preview"))
+    assert_refused_exactly(
+        violations(findings, "mq-broker-logs-to-cloudwatch"),
+        {
+            "activemq-no-logs": "does not stream its general and audit logs",
+            "activemq-general-only": "does not stream its audit logs",
         },
     )

@@ -8,7 +8,7 @@ from pulumi_policy import Severity
 
 from ..keys import customer_key_problem
 from ..props import UNKNOWN, block, peek, truthy
-from ..registry import PROJECT, Category, resource_policy
+from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import MQ_BROKER
 
 
@@ -38,3 +38,29 @@ def mq_broker_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     problem = customer_key_problem(options, "kmsKeyId")
     if problem:
         report(f"broker {args.name}: {problem}.")
+
+
+@resource_policy(
+    name="mq-broker-logs-to-cloudwatch",
+    description="Amazon MQ brokers stream their general logs to CloudWatch Logs (logs.general), and ActiveMQ brokers "
+    "their audit logs too (logs.audit: user management through JMX or the web console). pulumi-aws 7 mq.Broker "
+    "BrokerLogs: audit 'Defaults to `false`' ('Only possible for `engine_type` of `ActiveMQ`'), general 'Defaults to "
+    "`false`'.",
+    types=[MQ_BROKER],
+    severity=Severity.MEDIUM,
+    category=Category.LOGGING,
+    controls=[FSBP("MQ.2"), PROJECT("log-retention")],
+    remediation="Set logs={general: True} on the broker, and audit: True as well on ActiveMQ brokers.",
+)
+def mq_broker_logs_to_cloudwatch(args: Any, report: Any, config: dict) -> None:
+    # engine_type is required ("Valid values are `ActiveMQ` and `RabbitMQ`"); logs left out: no logs at all.
+    engine = peek(args.props, "engineType")
+    logs = block(args.props, "logs")
+    if UNKNOWN in (engine, logs):
+        return
+    logs = logs or {}
+    missing = [kind for kind in ("general", "audit") if not truthy(peek(logs, kind))]
+    if str(engine).lower() != "activemq":
+        missing = [kind for kind in missing if kind != "audit"]
+    if missing:
+        report(f"broker {args.name} does not stream its {' and '.join(missing)} logs to CloudWatch Logs.")

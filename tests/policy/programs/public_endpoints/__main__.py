@@ -1,6 +1,6 @@
 """Public endpoints of services a team adds (tests/policy/test_public_endpoints.py): an ECS service that gives its
-tasks public IPs and OpenSearch/Elasticsearch domains left outside a VPC or without error logs, beside the way they
-should be ("ok-")."""
+tasks public IPs, OpenSearch/Elasticsearch domains left outside a VPC or without error logs, and MQ brokers without
+their logs, beside the way they should be ("ok-")."""
 
 import pulumi_aws as aws
 
@@ -32,4 +32,14 @@ aws.opensearch.Domain(
         {"log_type": "INDEX_SLOW_LOGS", "cloudwatch_log_group_arn": LOGS},
     ],
     **SECURE,
+)
+
+# Amazon MQ logs (general for every broker, audit for ActiveMQ).
+BROKER = dict(host_instance_type="mq.m5.large", users=[{"username": "admin", "password": "from-secret-config-0"}])
+ACTIVEMQ = dict(engine_type="ActiveMQ", engine_version="5.18", **BROKER)
+aws.mq.Broker("activemq-no-logs", broker_name="a", **ACTIVEMQ)
+aws.mq.Broker("activemq-general-only", broker_name="b", logs={"general": True}, **ACTIVEMQ)
+aws.mq.Broker("ok-activemq", broker_name="c", logs={"general": True, "audit": True}, **ACTIVEMQ)
+aws.mq.Broker(
+    "ok-rabbitmq", broker_name="d", engine_type="RabbitMQ", engine_version="3.13", logs={"general": True}, **BROKER
 )
