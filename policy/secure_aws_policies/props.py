@@ -66,6 +66,29 @@ def attempt(read: Callable[[], Any]) -> Any:
         return UNKNOWN
 
 
+def nested_strings(
+    found: Any, path: str = "", keys: tuple[str, ...] = ()
+) -> Iterator[tuple[str, tuple[str, ...], str]]:
+    """(path, the keys leading to it, value) for every string nested in `found` (mappings and lists, proxied or
+    not); unknown values are skipped: computed from another resource. For rules that read a meaning from a key
+    anywhere in any resource (a region, a destination account)."""
+    if isinstance(found, Mapping):
+        for key in list(found):
+            child = peek(found, key)
+            if child is UNKNOWN:
+                continue
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(child, str):
+                yield where, (*keys, str(key)), child
+            else:
+                yield from nested_strings(child, where, (*keys, str(key)))
+    elif isinstance(found, Sequence) and not isinstance(found, str | bytes):
+        for index in range(len(found)):
+            child = attempt(lambda index=index: found[index])
+            if child is not UNKNOWN:
+                yield from nested_strings(child, f"{path}[{index}]", keys)
+
+
 def items(sequence: Any) -> list[Any]:
     """The elements of a (proxied) list; an unknown element raises. None gives [], and a single value given where a
     list belongs (the provider accepts `cidr_blocks="0.0.0.0/0"`) is a list of that one."""

@@ -159,3 +159,17 @@ def test_api_gateway_security_policies_are_read_by_the_tls_minimum_their_name_ca
     from secure_aws_policies.services.apigateway import accepts_only_tls_1_2_or_later
 
     assert accepts_only_tls_1_2_or_later(policy) is accepted
+
+
+def test_nested_strings_walks_blocks_and_lists_and_skips_unknowns(reads):
+    props = unknown_checking_proxy(
+        {
+            "rules": [{"destination": {"account": "999999999999", "bucket": UNKNOWN_STRING_VALUE}}],
+            "region": "us-east-1",
+            "count": 3,
+        }
+    )
+    assert list(reads.nested_strings(props)) == [
+        ("rules[0].destination.account", ("rules", "destination", "account"), "999999999999"),
+        ("region", ("region",), "us-east-1"),
+    ]

@@ -12,14 +12,14 @@ unknown value is computed from a resource of this stack, so ours.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import Severity
 
 from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..documents import account_of
-from ..props import UNKNOWN, attempt, peek
+from ..props import nested_strings, peek
 from ..registry import PROJECT, Category, resource_policy
 from ..types import SNS_TOPIC_SUBSCRIPTION
 
@@ -27,31 +27,16 @@ _DESTINATION = re.compile(r"destination", re.IGNORECASE)
 _ACCOUNT_KEYS = frozenset({"account", "accountid", "registryid"})
 
 
-def _accounts_named(found: Any, path: str = "", under_destination: bool = False) -> Iterator[tuple[str, str]]:
+def _accounts_named(found: Any) -> Iterator[tuple[str, str]]:
     """(path, account) for each destination account or ARN nested in `found`."""
-    if isinstance(found, Mapping):
-        for key in list(found):
-            child = peek(found, key)
-            if child is UNKNOWN:
-                continue
-            where = f"{path}.{key}" if path else str(key)
-            destination = under_destination or bool(_DESTINATION.search(str(key)))
-            if isinstance(child, str):
-                account = _account(str(key), child, destination)
-                if account:
-                    yield where, account
-            else:
-                yield from _accounts_named(child, where, destination)
-    elif isinstance(found, Sequence) and not isinstance(found, str | bytes):
-        for index in range(len(found)):
-            child = attempt(lambda index=index: found[index])
-            if child is not UNKNOWN:
-                yield from _accounts_named(child, f"{path}[{index}]", under_destination)
+    for where, keys, text in nested_strings(found):
+        if any(_DESTINATION.search(key) for key in keys):
+            account = _account(keys[-1], text)
+            if account:
+                yield where, account
 
 
-def _account(key: str, found: str, under_destination: bool) -> str | None:
-    if not under_destination:
-        return None
+def _account(key: str, found: str) -> str | None:
     if key.lower() in _ACCOUNT_KEYS:
         return account_of(found)
     return account_of(found) if found.startswith("arn:") else None

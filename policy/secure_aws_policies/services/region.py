@@ -10,13 +10,13 @@ provider it creates, whose inputs are the stack's `aws:` config, and analyzes th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import Severity
 
 from .. import stack_config
-from ..props import UNKNOWN, attempt, peek, value
+from ..props import nested_strings, value
 from ..registry import PROJECT, Category, resource_policy
 from ..types import AWS_PROVIDER
 
@@ -39,25 +39,12 @@ def _region_of(key: str, found: str) -> str | None:
     return arn.group(1) if arn else None
 
 
-def _named_regions(found: Any, path: str = "") -> Iterator[tuple[str, str]]:
+def _named_regions(found: Any) -> Iterator[tuple[str, str]]:
     """(path, region) for every nested input whose key names a region; unknown values are skipped."""
-    if isinstance(found, Mapping):
-        for key in list(found):
-            child = peek(found, key)
-            if child is UNKNOWN:
-                continue
-            where = f"{path}.{key}" if path else str(key)
-            if isinstance(child, str):
-                region = _region_of(str(key), child)
-                if region is not None:
-                    yield where, region
-            else:
-                yield from _named_regions(child, where)
-    elif isinstance(found, Sequence) and not isinstance(found, str | bytes):
-        for index in range(len(found)):
-            child = attempt(lambda index=index: found[index])
-            if child is not UNKNOWN:
-                yield from _named_regions(child, f"{path}[{index}]")
+    for where, keys, text in nested_strings(found):
+        region = _region_of(keys[-1], text)
+        if region is not None:
+            yield where, region
 
 
 @resource_policy(
