@@ -17,6 +17,7 @@ def test_a_copy_to_another_account_is_refused_and_one_to_ours_passes(policy_pack
             "backup-copy-to-their-account": "copyActions[0].destinationVaultArn",
             "subscription-to-their-account": "(endpoint)",
             "log-subscription-to-their-account": "(destinationArn)",
+            "event-target-to-their-account": "(arn)",
         },
     )
 

@@ -11,7 +11,8 @@ from tests.policy.conftest import assert_refused_exactly, run_fixture, violation
 def test_public_tasks_and_domains_are_refused(policy_pack, mode):
     findings = policy_pack.analyze(run_fixture("public_endpoints", preview=mode == "preview"))
     assert_refused_exactly(
-        violations(findings, "ecs-service-no-public-ip"), {"service-public-ip": "assigns public IP addresses"}
+        violations(findings, "ecs-service-no-public-ip"),
+        {"service-public-ip": "assigns public IP addresses", "task-set-public-ip": "ECS task set task-set-public-ip"},
     )
     assert_refused_exactly(
         violations(findings, "opensearch-domain-in-vpc"),

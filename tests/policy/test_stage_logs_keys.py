@@ -22,6 +22,7 @@ def stage_logs_keys(policy_pack) -> Analyses:
             {
                 "http-stage-no-logs": "writes no access logs",
                 "rest-stage-no-logs": "writes no access logs",
+                "quick-create-api": "$default stage writes no access logs",
             },
         ),
         ("iam-no-access-keys", {"ci-access-key": "long-lived credential"}),

@@ -12,16 +12,17 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ..keys import key_at
-from ..props import UNKNOWN, peek
+from ..props import UNKNOWN, is_set, peek
 from ..registry import CDK_NAG, FSBP, Category, resource_policy
-from ..types import API_GATEWAY_STAGE, API_GATEWAY_V2_STAGE
+from ..types import API_GATEWAY_STAGE, API_GATEWAY_V2_API, API_GATEWAY_V2_STAGE
 
 
 @resource_policy(
     name="apigateway-stage-access-logging",
     description="REST, HTTP and WebSocket API stages write access logs to a log group (`access_log_settings` with a "
-    "destination_arn); left out, API Gateway logs no request.",
-    types=[API_GATEWAY_STAGE, API_GATEWAY_V2_STAGE],
+    "destination_arn); left out, API Gateway logs no request. An HTTP API made by quick create (`target`) gets a "
+    "$default stage that API Gateway creates without access logs and the program cannot configure.",
+    types=[API_GATEWAY_STAGE, API_GATEWAY_V2_STAGE, API_GATEWAY_V2_API],
     severity=Severity.MEDIUM,
     category=Category.LOGGING,
     controls=[FSBP("APIGateway.9"), CDK_NAG("AwsSolutions-APIG1")],
@@ -29,6 +30,11 @@ from ..types import API_GATEWAY_STAGE, API_GATEWAY_V2_STAGE
     "with a log group encrypted with our key and kept minRetentionDays.",
 )
 def apigateway_stage_access_logging(args: Any, report: Any, config: dict) -> None:
+    if args.resource_type == API_GATEWAY_V2_API:
+        # target left out: no quick create, the stages are the program's own (judged above); no default to judge.
+        if is_set(args.props, "target"):
+            report(f"HTTP API {args.name} uses quick create (target), whose $default stage writes no access logs.")
+        return
     found = key_at(args.props, "accessLogSettings.destinationArn")
     if found is UNKNOWN:
         return

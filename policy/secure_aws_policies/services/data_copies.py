@@ -21,7 +21,12 @@ from ..accounts import ACCOUNT_IDS_SCHEMA, guarded_accounts
 from ..documents import account_of
 from ..props import nested_strings, peek
 from ..registry import PROJECT, Category, resource_policy
-from ..types import SNS_TOPIC_SUBSCRIPTION
+from ..types import EVENT_TARGET, SNS_TOPIC_SUBSCRIPTION
+
+# Where a delivery names its target by a top-level ARN whose key says nothing of a destination (both required):
+# an SNS subscription's endpoint (sqs, lambda and firehose protocols), an EventBridge target's arn (another
+# account's event bus, queue or stream receives every matching event).
+_TARGET_ARNS = {SNS_TOPIC_SUBSCRIPTION: "endpoint", EVENT_TARGET: "arn"}
 
 _DESTINATION = re.compile(r"destination", re.IGNORECASE)
 _ACCOUNT_KEYS = frozenset({"account", "accountid", "registryid"})
@@ -47,7 +52,7 @@ def _account(key: str, found: str) -> str | None:
     description="No resource copies or delivers our data to an account the pack does not guard (config accountIds "
     "and the providers' allowedAccountIds): S3 replication destinations (destination.account), ECR replication "
     "registries, Backup copy actions, CloudWatch Logs subscriptions, Lambda and other `destination...` ARNs, and SNS "
-    "subscriptions to another account's queue, function or stream. Without any guarded account configured it has "
+    "subscriptions and EventBridge targets in another account. Without any guarded account configured it has "
     "nothing to compare with and is not applicable.",
     types=["*"],
     severity=Severity.HIGH,
@@ -62,10 +67,10 @@ def data_copies_stay_in_guarded_accounts(args: Any, report: Any, config: dict) -
     if not guarded:
         return
     named = list(_accounts_named(args.props))
-    if args.resource_type == SNS_TOPIC_SUBSCRIPTION:
-        endpoint = peek(args.props, "endpoint")  # required; an ARN for sqs, lambda and firehose deliveries
-        account = account_of(endpoint) if isinstance(endpoint, str) and endpoint.startswith("arn:") else None
-        named += [("endpoint", account)] if account else []
+    key = _TARGET_ARNS.get(args.resource_type)
+    target = peek(args.props, key) if key else None
+    account = account_of(target) if isinstance(target, str) and target.startswith("arn:") else None
+    named += [(str(key), account)] if account else []
     for where, account in named:
         if account not in guarded:
             report(f"{args.name} sends data to account {account} ({where}), which is not a guarded account.")

@@ -15,15 +15,15 @@ from pulumi_policy import Severity
 
 from ..props import UNKNOWN, block, is_set, peek, truthy
 from ..registry import FSBP, Category, resource_policy
-from ..types import ECS_SERVICE, OPENSEARCH_DOMAINS
+from ..types import ECS_SERVICE, ECS_TASK_SET, OPENSEARCH_DOMAINS
 
 
 @resource_policy(
     name="ecs-service-no-public-ip",
-    description="ECS services do not assign public IP addresses to their tasks "
+    description="ECS services (and their task sets) do not assign public IP addresses to their tasks "
     "(network_configuration.assign_public_ip, 'Default `false`'): a task with a public address is reachable from "
     "the internet whenever its security group allows it, bypassing the load balancer.",
-    types=[ECS_SERVICE],
+    types=[ECS_SERVICE, ECS_TASK_SET],
     severity=Severity.HIGH,
     category=Category.NETWORK,
     controls=[FSBP("ECS.2")],
@@ -35,7 +35,8 @@ def ecs_service_no_public_ip(args: Any, report: Any, config: dict) -> None:
     if network in (None, UNKNOWN):
         return  # network_configuration left out: no awsvpc network mode, no address of the task's own
     if truthy(peek(network, "assignPublicIp")):
-        report(f"ECS service {args.name} assigns public IP addresses to its tasks.")
+        what = "task set" if args.resource_type == ECS_TASK_SET else "service"
+        report(f"ECS {what} {args.name} assigns public IP addresses to its tasks.")
 
 
 @resource_policy(

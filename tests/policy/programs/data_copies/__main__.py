@@ -42,7 +42,12 @@ def log_subscription(name: str, account: str) -> None:
     )
 
 
-for copy in (s3_replication, ecr_replication, backup_copy, subscription, log_subscription):
+def event_target(name: str, account: str) -> None:
+    bus = f"arn:aws:events:us-east-1:{account}:event-bus/default"
+    aws.cloudwatch.EventTarget(name, rule="orders", arn=bus, opts=opts)
+
+
+for copy in (s3_replication, ecr_replication, backup_copy, subscription, log_subscription, event_target):
     kind = copy.__name__.replace("_", "-")
     copy(f"{kind}-to-their-account", THEIRS)
     copy(f"ok-{kind}-to-ours", OURS)

@@ -8,6 +8,13 @@ NETWORK = {"subnets": ["subnet-0123456789abcdef0"], "security_groups": ["sg-0123
 SERVICE = dict(cluster="apps", task_definition="web:1", desired_count=1, launch_type="FARGATE")
 aws.ecs.Service("service-public-ip", network_configuration={**NETWORK, "assign_public_ip": True}, **SERVICE)
 aws.ecs.Service("ok-service", network_configuration=NETWORK, **SERVICE)
+aws.ecs.TaskSet(
+    "task-set-public-ip",
+    service="web",
+    cluster="apps",
+    task_definition="web:2",
+    network_configuration={**NETWORK, "assign_public_ip": True},
+)
 aws.ecs.Service("ok-service-bridge-mode", cluster="apps", task_definition="web:1", desired_count=1)
 
 SECURE = dict(

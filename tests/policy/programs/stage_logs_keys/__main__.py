@@ -17,6 +17,9 @@ aws.apigatewayv2.Stage(
     name="prod2",
     access_log_settings=aws.apigatewayv2.StageAccessLogSettingsArgs(destination_arn=logs.arn, format=FORMAT),
 )
+aws.apigatewayv2.Api(
+    "quick-create-api", protocol_type="HTTP", target="arn:aws:lambda:us-east-1:123456789012:function:handler"
+)
 rest_api = aws.apigateway.RestApi("rest-api", security_policy="TLS_1_2")
 deployment = aws.apigateway.Deployment("deployment", rest_api=rest_api.id)
 aws.apigateway.Stage("rest-stage-no-logs", rest_api=rest_api.id, deployment=deployment.id, stage_name="prod")
