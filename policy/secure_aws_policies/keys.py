@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .props import UNKNOWN, attempt, items, peek
+from .props import UNKNOWN, attempt, items, peek, truthy
 
 
 def customer_key_problem(props: Mapping[str, Any], key: str) -> str | None:
@@ -28,6 +28,18 @@ def customer_key_problem(props: Mapping[str, Any], key: str) -> str | None:
     if isinstance(found, str) and (found.startswith("alias/aws/") or ":alias/aws/" in found):
         return f"`{key}` is {found}, an AWS managed key; use our customer-managed key"
     return None
+
+
+def flag_then_key_problem(props: Mapping[str, Any], flag: str, key: str, unencrypted: str) -> str | None:
+    """Why a resource whose encryption is a boolean `flag` (false when left out) and a `key` argument is not encrypted
+    with our key: `unencrypted` when the flag is not true, else customer_key_problem; None when it is or may be (an
+    unknown flag is computed, not judged)."""
+    enabled = peek(props, flag)
+    if enabled is UNKNOWN:
+        return None
+    if not truthy(enabled):
+        return unencrypted
+    return customer_key_problem(props, key)
 
 
 def report_key(args: Any, report: Any, key: str, what: str) -> None:

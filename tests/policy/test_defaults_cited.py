@@ -20,7 +20,18 @@ import pytest
 
 PACK = Path(__file__).resolve().parents[2] / "policy" / "secure_aws_policies"
 READERS = frozenset(
-    {"peek", "value", "is_set", "block", "has", "key_at", "key_problem_at", "customer_key_problem", "report_key"}
+    {
+        "peek",
+        "value",
+        "is_set",
+        "block",
+        "has",
+        "key_at",
+        "key_problem_at",
+        "customer_key_problem",
+        "report_key",
+        "flag_then_key_problem",
+    }
 )
 STATED = re.compile(r"default|left out|absent|required", re.IGNORECASE)
 

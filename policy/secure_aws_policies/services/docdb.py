@@ -6,8 +6,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..keys import customer_key_problem
-from ..props import UNKNOWN, peek, truthy
+from ..keys import customer_key_problem, flag_then_key_problem
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import DOCDB_CLUSTER, DOCDB_ELASTIC_CLUSTER, NEPTUNE_CLUSTER
 
@@ -31,12 +30,11 @@ _KEY_ARGUMENT = {DOCDB_CLUSTER: "kmsKeyId", DOCDB_ELASTIC_CLUSTER: "kmsKeyId", N
     "(Neptune); an existing cluster is encrypted by restoring a snapshot into a new encrypted cluster.",
 )
 def docdb_cluster_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
-    encrypted = True if args.resource_type == DOCDB_ELASTIC_CLUSTER else peek(args.props, "storageEncrypted")
-    if encrypted is UNKNOWN:
-        return
-    if not truthy(encrypted):
-        report(f"cluster {args.name}: storage_encrypted is not true, so its storage is unencrypted.")
-        return
-    problem = customer_key_problem(args.props, _KEY_ARGUMENT[args.resource_type])
+    key = _KEY_ARGUMENT[args.resource_type]
+    if args.resource_type == DOCDB_ELASTIC_CLUSTER:  # always encrypted: only the key is a choice
+        problem = customer_key_problem(args.props, key)
+    else:
+        unencrypted = "storage_encrypted is not true, so its storage is unencrypted"
+        problem = flag_then_key_problem(args.props, "storageEncrypted", key, unencrypted)
     if problem:
         report(f"cluster {args.name}: {problem}.")

@@ -6,8 +6,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ..keys import customer_key_problem
-from ..props import UNKNOWN, peek, truthy
+from ..keys import flag_then_key_problem
 from ..registry import FSBP, PROJECT, Category, resource_policy
 from ..types import EBS_SNAPSHOT_COPY, EBS_SNAPSHOT_IMPORT
 
@@ -27,12 +26,7 @@ from ..types import EBS_SNAPSHOT_COPY, EBS_SNAPSHOT_IMPORT
 )
 def ebs_snapshot_copy_encrypted_with_cmk(args: Any, report: Any, config: dict) -> None:
     what = "EBS snapshot copy" if args.resource_type == EBS_SNAPSHOT_COPY else "imported EBS snapshot"
-    encrypted = peek(args.props, "encrypted")
-    if encrypted is UNKNOWN:
-        return
-    if not truthy(encrypted):
-        report(f"{what} {args.name}: `encrypted` is not true, so it may be stored unencrypted.")
-        return
-    problem = customer_key_problem(args.props, "kmsKeyId")
+    unencrypted = "`encrypted` is not true, so it may be stored unencrypted"
+    problem = flag_then_key_problem(args.props, "encrypted", "kmsKeyId", unencrypted)
     if problem:
         report(f"{what} {args.name}: {problem}.")
